@@ -1,0 +1,47 @@
+# resetlab: two commands on a fresh machine: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TESTSTAMP := $(VENV)/.installed-test
+REPORT ?= report.html
+
+.PHONY: run test lint typecheck bench bench-quick eval-reader clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(TESTSTAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test,web]'
+	touch $(STAMP) $@
+
+## make run: install into .venv, build the store from the repository's files, write the report
+run: $(STAMP)
+	$(BIN)/resetlab run -o $(REPORT)
+
+## make test: install test extras, then ruff, mypy and pytest
+test: $(TESTSTAMP) lint typecheck
+	$(BIN)/python -m pytest
+
+lint: $(TESTSTAMP)
+	$(BIN)/ruff check src tests scripts benchmarks
+
+typecheck: $(TESTSTAMP)
+	$(BIN)/mypy
+
+bench: $(TESTSTAMP)
+	$(BIN)/python benchmarks/run.py --full --write docs/benchmarks.md
+
+bench-quick: $(TESTSTAMP)
+	$(BIN)/python benchmarks/run.py --quick
+
+eval-reader: $(TESTSTAMP)
+	$(BIN)/python scripts/eval_reader.py --write docs/reader.md
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,37 @@
+"""The ``resetlab`` command line (typer). Areas add their commands through ``register(app)``."""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+app = typer.Typer(
+    name="resetlab",
+    help="Measure, model and stress-test resets between rival states (U.S.-Russia built in).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+#: Modules that add commands to the app: each has ``register(app: typer.Typer) -> None``.
+COMMAND_MODULES: tuple[str, ...] = (
+    "resetlab.record.cli",
+    "resetlab.index.cli",
+    "resetlab.report.cli",
+    "resetlab.model.cli",
+    "resetlab.reader.cli",
+)
+
+for _name in COMMAND_MODULES:
+    try:
+        _module = importlib.import_module(_name)
+    except ModuleNotFoundError as exc:  # an area not built yet
+        if exc.name != _name:
+            raise
+        continue
+    _module.register(app)
+
+
+def main() -> None:
+    """Entry point of the ``resetlab`` script."""
+    app()

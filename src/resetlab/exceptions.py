@@ -1,0 +1,104 @@
+"""Every error resetlab raises on purpose.
+
+Catch :class:`ResetlabError` to catch them all::
+
+    ResetlabError
+     +-- RecordError          bad or conflicting facts in the record (file, line, field)
+     |    +-- ImportFormatError   a file that cannot be read as the format it claims
+     +-- StoreError           the embedded store is missing, locked or inconsistent
+     +-- IndexEstimationError the relations index cannot be estimated from what is there
+     +-- ScenarioError        a scenario or perspective file that does not validate
+     +-- ModelError           an unknown mechanism/strategy key or inconsistent model state
+     +-- ReaderError          an article that cannot be read
+     +-- MissingExtraError    an optional dependency is not installed (says which extra)
+
+Errors that concern rows of a file carry a list of :class:`Problem` (``file:line: field:
+message``) so that a user sees every bad row at once, not just the first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one field of one row of one file."""
+
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.field}: {self.message}"
+
+
+class ResetlabError(Exception):
+    """Base class of every error resetlab raises on purpose."""
+
+
+class _ProblemsError(ResetlabError):
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        self.problems: list[Problem] = list(problems or [])
+        if self.problems:
+            shown = "\n".join(f"  {p}" for p in self.problems[:50])
+            more = len(self.problems) - 50
+            if more > 0:
+                shown += f"\n  ... and {more} more"
+            message = f"{message}\n{shown}"
+        super().__init__(message)
+
+
+class RecordError(_ProblemsError):
+    """Bad or conflicting facts in the record; lists every bad row as file:line: field: what."""
+
+
+class ImportFormatError(RecordError):
+    """A file that cannot be read as the format it claims to be."""
+
+
+class StoreError(ResetlabError):
+    """The embedded store is missing, locked or inconsistent."""
+
+
+class IndexEstimationError(ResetlabError):
+    """The relations index cannot be estimated from the data available."""
+
+
+class ScenarioError(_ProblemsError):
+    """A scenario or perspective file that does not validate (file, line, field)."""
+
+
+class ModelError(ResetlabError):
+    """Unknown mechanism or strategy key, or inconsistent model state."""
+
+
+class ReaderError(ResetlabError):
+    """An article that cannot be read."""
+
+
+class MissingExtraError(ResetlabError, ImportError):
+    """An optional dependency is missing; the message says which extra installs it."""
+
+    def __init__(self, module: str, extra: str) -> None:
+        super().__init__(
+            f"{module!r} is not installed; install it with: pip install 'resetlab[{extra}]'"
+        )
+        self.module = module
+        self.extra = extra
+
+
+__all__ = [
+    "ImportFormatError",
+    "IndexEstimationError",
+    "MissingExtraError",
+    "ModelError",
+    "Problem",
+    "ReaderError",
+    "RecordError",
+    "ResetlabError",
+    "ScenarioError",
+    "StoreError",
+]
