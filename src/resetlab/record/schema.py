@@ -91,8 +91,15 @@ def check_event_row(
     file: str,
     line: int | None,
     cameo_weights: Mapping[str, float] | None = None,
+    *,
+    match_weight: bool = True,
 ) -> list[Problem]:
-    """Every problem with one event row (strings as read from CSV); empty if the row is good."""
+    """Every problem with one event row (strings as read from CSV); empty if the row is good.
+
+    With ``cameo_weights`` the CAMEO code must be in the table and, if ``match_weight``, the
+    Goldstein weight must equal the code's (the built-in record's rule; machine-coded imports
+    keep the weight their file gives).
+    """
     out: list[Problem] = []
 
     def bad(field: str, message: str) -> None:
@@ -141,7 +148,7 @@ def check_event_row(
         elif cameo_weights is not None:
             if cameo not in cameo_weights:
                 bad("cameo", f"{cameo!r} is not in the CAMEO code table")
-            elif goldstein is not None and abs(cameo_weights[cameo] - goldstein) > 1e-9:
+            elif match_weight and goldstein is not None and abs(cameo_weights[cameo] - goldstein) > 1e-9:
                 bad(
                     "goldstein",
                     f"{goldstein} differs from the Goldstein weight {cameo_weights[cameo]} "

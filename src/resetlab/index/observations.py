@@ -1,0 +1,102 @@
+"""Monthly observations of the relationship that the index is estimated from.
+
+Three indicators, each a column of one monthly frame (NaN where a month has no reading):
+
+``events``        mean Goldstein weight (-10..+10) of the month's events between the two
+                  actors, either direction; ``events_n`` is the (effective) number of events.
+                  Month-precision events count in their month; year-precision events are
+                  spread over the twelve months of their year with weight 1/12 each.
+``un_agreement``  U.S.-Russia UN General Assembly voting agreement (share of votes alike,
+                  Bailey-Strezhnev-Voeten), one reading per session, placed in December of
+                  the year the session opens (the bulk of recorded votes falls in Oct-Dec).
+``treaties``      number of arms-control treaties in force (suspension by one party counts
+                  one half), from the treaty record; one reading a year (December), since
+                  the monthly series repeats the same value for years and twelve identical
+                  readings a year would overstate what it tells.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from resetlab.exceptions import IndexEstimationError
+
+START_MONTH = pd.Period("1991-01", freq="M")
+
+
+@dataclass(frozen=True)
+class Observations:
+    """The monthly indicator frame (index: ``pd.PeriodIndex`` of months)."""
+
+    frame: pd.DataFrame
+    #: The day- and month-precision event weights behind ``events``: columns month, goldstein.
+    raw_events: pd.DataFrame | None = None
+
+    @property
+    def months(self) -> pd.PeriodIndex:
+        return pd.PeriodIndex(self.frame.index)
+
+
+def event_flow(events: pd.DataFrame, months: pd.PeriodIndex) -> pd.DataFrame:
+    """Mean Goldstein weight and effective count per month (see module docstring)."""
+    total = pd.Series(0.0, index=months)
+    weight = pd.Series(0.0, index=months)
+    if len(events):
+        day = pd.to_datetime(events["day"])
+        g = events["goldstein"].astype(float).to_numpy()
+        prec = events["precision"].to_numpy()
+        per = day.dt.to_period("M")
+        exact = prec != "year"
+        if exact.any():
+            s = pd.DataFrame({"m": per[exact].to_numpy(), "g": g[exact]}).groupby("m")["g"]
+            total = total.add(s.sum(), fill_value=0.0).reindex(months)
+            weight = weight.add(s.count().astype(float), fill_value=0.0).reindex(months)
+        for y, gv in zip(day[~exact].dt.year, g[~exact], strict=True):
+            year_months = months[months.year == y]
+            total.loc[year_months] += gv / 12.0
+            weight.loc[year_months] += 1.0 / 12.0
+    mean = total / weight.where(weight > 0)
+    return pd.DataFrame({"events": mean, "events_n": weight}, index=months)
+
+
+def un_series(unga: pd.DataFrame | None, months: pd.PeriodIndex) -> pd.Series:
+    """UN agreement placed in December of each session's opening year."""
+    out = pd.Series(np.nan, index=months)
+    if unga is None or unga.empty:
+        return out
+    for year, value in zip(unga["year"].astype(int), unga["agreement"].astype(float), strict=True):
+        p = pd.Period(f"{year}-12", freq="M")
+        if p in out.index:
+            out.loc[p] = value
+    return out
+
+
+def build_observations(
+    events: pd.DataFrame,
+    unga: pd.DataFrame | None = None,
+    treaties: pd.Series | None = None,
+    end: pd.Period | None = None,
+) -> Observations:
+    """Assemble the monthly indicators from 1991-01 to ``end`` (default: last month with events)."""
+    if events.empty:
+        raise IndexEstimationError("no events between the two actors: nothing to estimate from")
+    last = pd.to_datetime(events["day"]).max().to_period("M")
+    end = last if end is None else end
+    months = pd.period_range(START_MONTH, end, freq="M")
+    frame = event_flow(events, months)
+    frame["un_agreement"] = un_series(unga, months)
+    frame["treaties"] = np.nan
+    if treaties is not None:
+        december = months[months.month == 12]
+        frame.loc[december, "treaties"] = treaties.reindex(december).astype(float).to_numpy()
+    exact = events[events["precision"] != "year"]
+    raw = pd.DataFrame(
+        {
+            "month": pd.to_datetime(exact["day"]).dt.to_period("M").astype(str).to_numpy(),
+            "goldstein": exact["goldstein"].astype(float).to_numpy(),
+        }
+    )
+    return Observations(frame, raw)

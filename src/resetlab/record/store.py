@@ -1,0 +1,325 @@
+"""The embedded record store: one DuckDB file (``$RESETLAB_HOME/record.duckdb`` by default).
+
+Built from the package's readable CSV files (``resetlab/data``); imports add to it. Every
+write is one transaction: a failed import leaves the store exactly as it was.
+
+Tables
+------
+``events``     one row per event (the columns of :data:`~resetlab.record.schema.EVENT_COLUMNS`
+               less the source columns, plus ``day`` (first day of the dated period) and ``origin``)
+``sources``    every source of every event (``event_id, publication, title, date, url``); an event
+               merged from several files keeps all of them
+``imports``    one row per import (file, format, rows added, rows merged, time)
+``meta``       key/value (the fingerprint of the built-in data the store was built from)
+plus the built-in tables ``treaties``, ``treaty_events``, ``elections``, ``leaders`` and
+``unga_agreement`` copied from their CSV files when present.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from difflib import SequenceMatcher
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from resetlab.config import data_dir, default_store_path
+from resetlab.exceptions import Problem, RecordError, StoreError
+from resetlab.record.schema import EVENT_COLUMNS, parse_date
+
+BUILTIN_ORIGIN = "builtin"
+
+#: Built-in tables other than events: CSV file name -> table name.
+BUILTIN_TABLES: dict[str, str] = {
+    "treaties.csv": "treaties",
+    "treaty_events.csv": "treaty_events",
+    "elections.csv": "elections",
+    "leaders.csv": "leaders",
+    "unga_agreement.csv": "unga_agreement",
+}
+
+_EVENT_FIELDS = [
+    c for c in EVENT_COLUMNS if not c.startswith("source") and c not in {"date_checked"}
+]
+_SOURCE_SETS = (
+    ("source_publication", "source_title", "source_date", "source_url"),
+    ("source2_publication", "source2_title", "source2_date", "source2_url"),
+)
+
+#: Summaries at least this similar (difflib ratio on normalised words) are the same event.
+DUPLICATE_SIMILARITY = 0.8
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    id VARCHAR PRIMARY KEY, date VARCHAR NOT NULL, precision VARCHAR NOT NULL, day DATE NOT NULL,
+    actor VARCHAR NOT NULL, target VARCHAR NOT NULL, plover VARCHAR NOT NULL,
+    plover_mode VARCHAR, plover_context VARCHAR, cameo VARCHAR, goldstein DOUBLE NOT NULL,
+    domain VARCHAR NOT NULL, summary VARCHAR NOT NULL, date_checked BOOLEAN NOT NULL,
+    origin VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sources (
+    event_id VARCHAR NOT NULL, publication VARCHAR, title VARCHAR, date VARCHAR, url VARCHAR,
+    origin VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS imports (
+    file VARCHAR, format VARCHAR, added INTEGER, merged INTEGER, imported_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+"""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did: rows added as new events, rows merged into existing ones."""
+
+    file: str
+    added: int
+    merged: int
+
+
+def _normalise(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def similar(a: str, b: str) -> float:
+    """Similarity of two summaries in [0, 1] (difflib ratio on normalised words)."""
+    return SequenceMatcher(None, _normalise(a), _normalise(b)).ratio()
+
+
+def builtin_fingerprint() -> str:
+    """A hash of every built-in data file, so a changed file triggers a rebuild."""
+    h = hashlib.sha256()
+    root = data_dir()
+    for path in sorted(root.rglob("*.csv")):
+        h.update(str(path.relative_to(root)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+class Store:
+    """The record store (a DuckDB database). Use :meth:`open`; close with :meth:`close`."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path | None) -> None:
+        self.con = con
+        self.path = path
+
+    # -- opening -----------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path | str | None = None, *, build: bool = True) -> Store:
+        """Open (and create) the store; with ``build`` (re)load built-in data when it changed.
+
+        ``path=":memory:"`` gives an in-memory store (tests, notebooks).
+        """
+        if path == ":memory:":
+            con, real = duckdb.connect(":memory:"), None
+        else:
+            real = Path(path) if path is not None else default_store_path()
+            real.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                con = duckdb.connect(str(real))
+            except duckdb.Error as exc:
+                raise StoreError(f"cannot open the store {real}: {exc}") from exc
+        store = cls(con, real)
+        con.execute(_SCHEMA)
+        if build and store.meta("builtin_fingerprint") != builtin_fingerprint():
+            store.build_builtin()
+        return store
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing: roll back every change if the block raises."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    def meta(self, key: str) -> str | None:
+        row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return None if row is None else str(row[0])
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+    # -- building ----------------------------------------------------------------------
+    def build_builtin(self) -> None:
+        """(Re)load the built-in data; imported rows are kept."""
+        from resetlab.record.builtin import load_event_files, read_table
+
+        events = load_event_files()  # raises RecordError before anything is touched
+        tables = {
+            name: read_table(data_dir() / csv_name)
+            for csv_name, name in BUILTIN_TABLES.items()
+            if (data_dir() / csv_name).exists()
+        }
+        with self.transaction():
+            self.con.execute("DELETE FROM sources WHERE origin = ?", [BUILTIN_ORIGIN])
+            self.con.execute("DELETE FROM events WHERE origin = ?", [BUILTIN_ORIGIN])
+            self._insert_events(events, BUILTIN_ORIGIN)
+            for name, frame in tables.items():
+                self.con.execute(f'DROP TABLE IF EXISTS "{name}"')
+                self.con.register("_frame", frame)
+                self.con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _frame')
+                self.con.unregister("_frame")
+            self._set_meta("builtin_fingerprint", builtin_fingerprint())
+
+    def _insert_events(self, frame: pd.DataFrame, origin: str) -> None:
+        ev = frame.reindex(columns=list(EVENT_COLUMNS)).fillna("").astype(str)
+        rows = pd.DataFrame({c: ev[c] for c in _EVENT_FIELDS})
+        rows["day"] = [parse_date(d, p).day for d, p in zip(ev["date"], ev["precision"], strict=True)]
+        rows["goldstein"] = ev["goldstein"].astype(float)
+        rows["date_checked"] = ev["date_checked"].str.lower().isin(["true", "yes", "1"])
+        rows["origin"] = origin
+        self.con.register("_rows", rows)
+        cols = ", ".join(f'"{c}"' for c in rows.columns)
+        self.con.execute(f"INSERT INTO events ({cols}) SELECT {cols} FROM _rows")
+        self.con.unregister("_rows")
+        self._insert_sources(ev, origin)
+
+    def _insert_sources(self, ev: pd.DataFrame, origin: str) -> None:
+        parts = []
+        for pub, title, date, url in _SOURCE_SETS:
+            part = pd.DataFrame(
+                {
+                    "event_id": ev["id"],
+                    "publication": ev[pub],
+                    "title": ev[title],
+                    "date": ev[date],
+                    "url": ev[url],
+                }
+            )
+            parts.append(part[(part["publication"] != "") | (part["title"] != "")])
+        src = pd.concat(parts, ignore_index=True)
+        src["origin"] = origin
+        self.con.register("_src", src)
+        self.con.execute(
+            "INSERT INTO sources SELECT event_id, publication, title, date, url, origin FROM _src"
+        )
+        self.con.unregister("_src")
+
+    # -- importing ---------------------------------------------------------------------
+    def import_events(self, frame: pd.DataFrame, *, file: str, fmt: str) -> ImportResult:
+        """Add checked event rows atomically, merging duplicates and keeping every source.
+
+        A duplicate is an event with the same day, actor, target and PLOVER category and a
+        near-identical summary (:data:`DUPLICATE_SIMILARITY`), already in the store or earlier
+        in the same file. An id already used by a different event is an error naming the line.
+        """
+        from resetlab.record.builtin import cameo_weights
+        from resetlab.record.schema import check_event_row, check_unique_ids
+
+        ev = frame.reindex(columns=[*EVENT_COLUMNS, "line"]).fillna("").astype(str)
+        weights = cameo_weights()
+        problems: list[Problem] = []
+        for row in ev.to_dict("records"):
+            line = int(row["line"]) if row["line"].isdigit() else None
+            problems.extend(check_event_row(row, file, line, weights, match_weight=False))
+        problems.extend(
+            check_unique_ids(
+                (file, int(ln) if ln.isdigit() else None, i)
+                for i, ln in zip(ev["id"], ev["line"], strict=True)
+            )
+        )
+        if problems:
+            raise RecordError(f"{file}: {len(problems)} problem(s); nothing was imported", problems)
+
+        existing = self.con.execute(
+            "SELECT id, date, actor, target, plover, summary FROM events"
+        ).df()
+        by_key: dict[tuple[str, str, str, str], list[tuple[str, str]]] = {}
+        for r in existing.itertuples(index=False):
+            by_key.setdefault((r.date, r.actor, r.target, r.plover), []).append((r.id, r.summary))
+        known_ids = set(existing["id"])
+        new_rows: list[int] = []
+        merges: list[tuple[int, str]] = []  # (row position, existing event id)
+        for pos, row in enumerate(ev.itertuples(index=False)):
+            key = (row.date, row.actor, row.target, row.plover)
+            match = next(
+                (eid for eid, summ in by_key.get(key, []) if similar(summ, row.summary) >= DUPLICATE_SIMILARITY),
+                None,
+            )
+            if match is not None:
+                merges.append((pos, match))
+                continue
+            if row.id in known_ids:
+                line = int(row.line) if row.line.isdigit() else None
+                problems.append(
+                    Problem(file, line, "id", f"{row.id!r} is already in the store for another event")
+                )
+                continue
+            new_rows.append(pos)
+            known_ids.add(row.id)
+            by_key.setdefault(key, []).append((row.id, row.summary))
+        if problems:
+            raise RecordError(f"{file}: {len(problems)} problem(s); nothing was imported", problems)
+
+        with self.transaction():
+            if new_rows:
+                self._insert_events(ev.iloc[new_rows], origin=file)
+            if merges:
+                merged = ev.iloc[[p for p, _ in merges]].copy()
+                merged["id"] = [eid for _, eid in merges]
+                self._insert_sources(merged, origin=file)
+            self.con.execute(
+                "INSERT INTO imports VALUES (?, ?, ?, ?, ?)",
+                [file, fmt, len(new_rows), len(merges), datetime.now(UTC).replace(tzinfo=None)],
+            )
+        return ImportResult(file=file, added=len(new_rows), merged=len(merges))
+
+    # -- reading -----------------------------------------------------------------------
+    def events(self, dyad: tuple[str, str] | None = None) -> pd.DataFrame:
+        """Events (optionally only between the two actors of ``dyad``, either direction),
+        with ``source`` (every source joined by ' | ') and ``n_sources``."""
+        where, params = "", []
+        if dyad is not None:
+            where = "WHERE (e.actor = ? AND e.target = ?) OR (e.actor = ? AND e.target = ?)"
+            params = [dyad[0], dyad[1], dyad[1], dyad[0]]
+        return self.con.execute(
+            f"""
+            SELECT e.*, coalesce(s.source, '') AS source, coalesce(s.n, 0) AS n_sources,
+                   coalesce(s.url, '') AS source_url
+            FROM events e LEFT JOIN (
+                SELECT event_id, count(*) AS n,
+                       string_agg(publication || ': ' || title
+                                  || CASE WHEN coalesce(date, '') <> '' THEN ' (' || date || ')' ELSE '' END
+                                  || CASE WHEN coalesce(url, '') <> '' THEN ' <' || url || '>' ELSE '' END,
+                                  ' | ') AS source,
+                       first(url ORDER BY url DESC) AS url
+                FROM sources GROUP BY event_id) s ON s.event_id = e.id
+            {where}
+            ORDER BY e.day, e.id
+            """,
+            params,
+        ).df()
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A whole table as a DataFrame (error listing the tables if unknown)."""
+        names = [r[0] for r in self.con.execute("SHOW TABLES").fetchall()]
+        if name not in names:
+            raise StoreError(f"no table {name!r} in the store; tables: {', '.join(sorted(names))}")
+        return self.con.execute(f'SELECT * FROM "{name}"').df()
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of the main tables."""
+        names = [r[0] for r in self.con.execute("SHOW TABLES").fetchall()]
+        return {
+            n: int(self.con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0])  # type: ignore[index]
+            for n in sorted(names)
+        }

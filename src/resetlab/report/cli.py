@@ -1,0 +1,68 @@
+"""``resetlab report`` and ``resetlab run``: the report, and the whole main job."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from resetlab.exceptions import ResetlabError
+from resetlab.index.api import Analysis
+from resetlab.record.cli import StoreOption, console, fail, open_store
+
+OutOption = Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")]
+
+
+def summary_table(a: Analysis) -> Table:
+    """The terminal summary: resets and breakdowns found."""
+    t = Table(title=f"U.S.-Russia relations: {len(a.events)} events, "
+              f"{a.index.frame['month'].iloc[0]}..{a.index.frame['month'].iloc[-1]}")  # fmt: skip
+    for c in ("kind", "start", "end", "peak", "months", "size", "stability"):
+        t.add_column(c, justify="right" if c in {"months", "size", "stability"} else "left")
+    for r in a.scorecard.itertuples(index=False):
+        style = "green" if r.kind == "reset" else "red"
+        t.add_row(f"[{style}]{r.kind}[/{style}]", r.start, r.end, r.peak_month,
+                  str(r.duration_months), f"{r.size:+.2f}", f"{r.stability:.2f}")  # fmt: skip
+    return t
+
+
+def make_report(output: Path, store: Path | None) -> Path:
+    from resetlab.index.api import analyse
+    from resetlab.report.html import write_report
+    from resetlab.report.sections import extra_sections
+
+    with console.status("estimating the index and regimes"), open_store(store) as s:
+        a = analyse(s)
+    sections = extra_sections(console)
+    path = write_report(a, output, sections)
+    console.print(summary_table(a))
+    return path
+
+
+def report(output: OutOption = Path("report.html"), store: StoreOption = None) -> None:
+    """Write the self-contained HTML report (index, regimes, scorecard, indicators)."""
+    try:
+        path = make_report(output, store)
+    except ResetlabError as exc:
+        raise fail(exc) from exc
+    console.print(f"report written to [bold]{path.resolve()}[/bold]")
+
+
+def run(output: OutOption = Path("report.html"), store: StoreOption = None) -> None:
+    """The main job: build the store from the built-in files, then write the report."""
+    try:
+        with console.status("building the record store"), open_store(store) as s:
+            counts = s.counts()
+        console.print(f"store ready: {counts.get('events', 0)} events")
+        path = make_report(output, store)
+    except ResetlabError as exc:
+        raise fail(exc) from exc
+    console.print(f"report written to [bold]{path.resolve()}[/bold]")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``report`` and ``run`` to the main app."""
+    app.command("report")(report)
+    app.command("run")(run)

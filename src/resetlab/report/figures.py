@@ -1,0 +1,126 @@
+"""The report's charts (plotly)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from resetlab.index.api import Analysis
+
+DOMAIN_COLOURS = {
+    "arms_control": "#1f77b4",
+    "military": "#d62728",
+    "diplomatic": "#2ca02c",
+    "economic": "#ff7f0e",
+    "multilateral": "#9467bd",
+    "domestic": "#8c564b",
+    "regional": "#e377c2",
+}
+
+
+def _ts(months: pd.Series) -> pd.Series:
+    return pd.PeriodIndex(months, freq="M").to_timestamp().to_series(index=months.index)
+
+
+def index_figure(a: Analysis) -> go.Figure:
+    """Index with bands and shaded regimes; events below it, hover showing summary and source."""
+    f = a.index.frame
+    x = _ts(f["month"])
+    fig = make_subplots(
+        rows=2, cols=1, shared_xaxes=True, row_heights=[0.68, 0.32], vertical_spacing=0.04,
+        subplot_titles=("Relations index (Goldstein units; 80% and 95% bands)",
+                        "Events in the record (Goldstein weight; hover for summary and source)"),
+    )  # fmt: skip
+    band = dict(mode="lines", line=dict(width=0), hoverinfo="skip")
+    fig.add_trace(go.Scatter(x=x, y=f["hi95"], name="95% band", **band, legendgroup="b95",
+                             showlegend=False), 1, 1)  # fmt: skip
+    fig.add_trace(go.Scatter(x=x, y=f["lo95"], name="95% band", fill="tonexty",
+                             fillcolor="rgba(31,119,180,0.12)", **band, legendgroup="b95"), 1, 1)  # fmt: skip
+    fig.add_trace(go.Scatter(x=x, y=f["hi80"], name="80% band", **band, legendgroup="b80",
+                             showlegend=False), 1, 1)  # fmt: skip
+    fig.add_trace(go.Scatter(x=x, y=f["lo80"], name="80% band", fill="tonexty",
+                             fillcolor="rgba(31,119,180,0.25)", **band, legendgroup="b80"), 1, 1)  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=x, y=f["score"], name="index", line=dict(color="#1f4e79", width=2),
+            customdata=f[["lo80", "hi80"]].to_numpy(),
+            hovertemplate="%{x|%Y-%m}: %{y:.2f} (80%: %{customdata[0]:.2f} to %{customdata[1]:.2f})"
+            "<extra></extra>",
+        ),
+        1, 1,
+    )  # fmt: skip
+    overall = float(f["score"].mean())
+    for seg in a.regimes.segments.itertuples(index=False):
+        colour = "rgba(44,160,44,0.10)" if seg.mean >= overall else "rgba(214,39,40,0.10)"
+        fig.add_vrect(
+            x0=pd.Period(seg.start, "M").to_timestamp(),
+            x1=(pd.Period(seg.end, "M") + 1).to_timestamp(),
+            fillcolor=colour, line_width=0, layer="below", row=1, col=1,
+        )  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=[pd.Period(seg.start, "M").to_timestamp(), pd.Period(seg.end, "M").to_timestamp()],
+                y=[seg.mean, seg.mean], mode="lines", line=dict(color="#555", dash="dot", width=1),
+                name="regime mean", legendgroup="regime", showlegend=seg.start == a.regimes.segments["start"].iloc[0],
+                hovertemplate=f"regime {seg.start} to {seg.end}: mean {seg.mean:.2f}<extra></extra>",
+            ),
+            1, 1,
+        )  # fmt: skip
+    for s in a.regimes.shifts.itertuples(index=False):
+        fig.add_annotation(
+            x=pd.Period(s.start, "M").to_timestamp(), y=float(f["hi95"].max()),
+            text=("▲ reset " if s.kind == "reset" else "▼ breakdown ") + s.start,
+            showarrow=False, font=dict(size=10, color="#2ca02c" if s.kind == "reset" else "#d62728"),
+            textangle=-90, xanchor="left", yanchor="top", row=1, col=1,
+        )  # fmt: skip
+    ev = a.events
+    if not ev.empty:
+        for domain, group in ev.groupby("domain"):
+            fig.add_trace(
+                go.Scatter(
+                    x=pd.to_datetime(group["day"]), y=group["goldstein"], mode="markers",
+                    name=str(domain), marker=dict(size=7, color=DOMAIN_COLOURS.get(str(domain), "#777"),
+                                                  line=dict(width=0.5, color="white")),
+                    customdata=group[["date", "summary", "source"]].to_numpy(),
+                    hovertemplate="<b>%{customdata[0]}</b> %{customdata[1]}<br>"
+                    "<i>%{customdata[2]}</i><extra>%{fullData.name}</extra>",
+                ),
+                2, 1,
+            )  # fmt: skip
+    fig.update_yaxes(title_text="score", row=1, col=1)
+    fig.update_yaxes(title_text="Goldstein", range=[-10.5, 10.5], row=2, col=1)
+    fig.update_layout(height=720, hovermode="closest", margin=dict(l=60, r=20, t=50, b=40),
+                      legend=dict(orientation="h", y=-0.06), template="plotly_white")  # fmt: skip
+    return fig
+
+
+def indicators_figure(a: Analysis) -> go.Figure:
+    """The UN voting agreement series and treaties in force beside the index."""
+    f = a.observations.frame
+    x = f.index.to_timestamp()
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(
+        "U.S.-Russia UN General Assembly voting agreement (per session)",
+        "Arms-control treaties in force (suspended = 1/2)"))  # fmt: skip
+    un = f["un_agreement"].dropna()
+    fig.add_trace(go.Scatter(x=un.index.to_timestamp(), y=un, mode="lines+markers", name="UN agreement",
+                             hovertemplate="%{x|%Y}: %{y:.3f}<extra></extra>"), 1, 1)  # fmt: skip
+    if f["treaties"].notna().any():
+        fig.add_trace(go.Scatter(x=x, y=f["treaties"], mode="lines", name="treaties in force",
+                                 line=dict(shape="hv")), 1, 2)  # fmt: skip
+    fig.update_layout(height=340, showlegend=False, template="plotly_white",
+                      margin=dict(l=50, r=20, t=50, b=30))  # fmt: skip
+    return fig
+
+
+def stability_figure(a: Analysis) -> go.Figure:
+    """Number of regime breaks against the change-point penalty, the chosen one marked."""
+    sw = a.regimes.sweep
+    fig = go.Figure(go.Scatter(x=sw.penalties, y=sw.n_breaks, mode="lines+markers",
+                               line=dict(shape="hv"), name="breaks"))  # fmt: skip
+    fig.add_vline(x=sw.chosen, line_dash="dash", line_color="#d62728",
+                  annotation_text=f"chosen penalty {sw.chosen:.1f}")  # fmt: skip
+    fig.update_xaxes(type="log", title_text="penalty (log scale)")
+    fig.update_yaxes(title_text="number of breaks")
+    fig.update_layout(height=320, template="plotly_white", margin=dict(l=50, r=20, t=30, b=40))
+    return fig

@@ -1,0 +1,26 @@
+"""Shared fixtures: every test gets its own RESETLAB_HOME, so no test touches ~/.resetlab."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path_factory.mktemp("resetlab_home")
+    monkeypatch.setenv("RESETLAB_HOME", str(home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """``../shared/data`` beside the repository; skip cleanly when it is absent."""
+    path = SHARED / "data"
+    if not path.is_dir():
+        pytest.skip(f"shared data folder {path} is absent (only present in the team's workspace)")
+    return path
