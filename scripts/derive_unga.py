@@ -1,0 +1,71 @@
+"""Re-derive resetlab/data/unga_agreement.csv: U.S.-Russia UN General Assembly voting agreement.
+
+Source: Bailey, Strezhnev & Voeten (2017), "Estimating Dynamic State Preferences from United
+Nations Voting Data", J. Conflict Resolution 61(2):430-456; ideal point file "All_Jun2024"
+(Voeten UNGA voting Dataverse), shared/data/unga_idealpoints_voeten_jun2024. For each session
+46..78 (opening September 1991..2023) the row with ccode 365 (Russia), column USAgree: the share
+of that session's recorded votes on which Russia and the U.S. agreed.
+Usage: python scripts/derive_unga.py [SHARED_DATA_DIR] [OUT_CSV]
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+FIRST_SESSION, LAST_SESSION = 46, 78
+SOURCE = "Voeten IdealpointestimatesAll_Jun2024 (Bailey, Strezhnev & Voeten 2017)"
+HEADER = (
+    "# U.S.-Russia agreement in UN General Assembly recorded votes, sessions 46-78 (1991-2023).\n"
+    "# Derived by scripts/derive_unga.py from Bailey, Strezhnev & Voeten (2017), J. Conflict "
+    "Resolution 61(2):430-456, ideal point estimates All_Jun2024 (Voeten UNGA voting Dataverse, "
+    "hdl:1902.1/12379): row ccode==365, column USAgree.\n"
+    "# session s opens in September of year 1945+s; year = that opening year. See docs/data.md.\n"
+)
+
+
+def derive(shared: Path) -> list[dict[str, str]]:
+    """One row per session 46..78: session, year, agreement (rounded to 6 places), source."""
+    path = shared / "unga_idealpoints_voeten_jun2024" / "IdealpointestimatesAll_Jun2024.csv"
+    found: dict[int, float] = {}
+    with open(path, encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            if r["ccode"] == "365" and r["USAgree"] not in ("", "NA"):
+                found[int(r["session"])] = float(r["USAgree"])
+    missing = [s for s in range(FIRST_SESSION, LAST_SESSION + 1) if s not in found]
+    if missing:
+        raise SystemExit(f"{path}: no ccode 365 USAgree for sessions {missing}")
+    return [
+        {
+            "session": str(s),
+            "year": str(1945 + s),
+            "agreement": f"{found[s]:.6f}",
+            "source": SOURCE,
+        }
+        for s in range(FIRST_SESSION, LAST_SESSION + 1)
+    ]
+
+
+def write(rows: list[dict[str, str]], out: Path) -> None:
+    """Write the rows with the header note."""
+    with open(out, "w", encoding="utf-8", newline="") as fh:
+        fh.write(HEADER)
+        w = csv.DictWriter(
+            fh, fieldnames=["session", "year", "agreement", "source"], lineterminator="\n"
+        )
+        w.writeheader()
+        w.writerows(rows)
+
+
+def main() -> None:
+    repo = Path(__file__).resolve().parents[1]
+    shared = Path(sys.argv[1]) if len(sys.argv) > 1 else repo.parent / "shared" / "data"
+    out = Path(sys.argv[2]) if len(sys.argv) > 2 else repo / "src/resetlab/data/unga_agreement.csv"
+    rows = derive(shared)
+    write(rows, out)
+    print(f"wrote {len(rows)} sessions to {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,150 @@
+"""Election calendars and leaders: loaders, months to next election, leader lookups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from resetlab.exceptions import RecordError
+from resetlab.record.calendars import (
+    leader_on,
+    leader_tenure_months,
+    load_elections,
+    load_leaders,
+    months_to_next_election,
+)
+
+EL_HEADER = "country,kind,date,summary,source_publication,source_title,source_url,date_checked\n"
+LD_HEADER = "country,role,name,start,end,source_publication,source_title,source_url,date_checked\n"
+SRC = "Pub,Title,http://x,true"
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_builtin_elections_cover_both_countries() -> None:
+    el = load_elections()
+    us = el[el["country"] == "USA"]
+    ru = el[el["country"] == "RUS"]
+    assert set(us["kind"]) == {"presidential", "midterm"}
+    assert {"presidential", "presidential_runoff", "duma"} == set(ru["kind"])
+    # US general elections every two years 1992..2026.
+    assert sorted(int(d[:4]) for d in us["date"]) == list(range(1992, 2027, 2))
+    assert ru.loc[ru["kind"] == "presidential_runoff", "date"].tolist() == ["1996-07-03"]
+
+
+def test_builtin_leaders_have_no_overlaps_and_one_incumbent_per_role() -> None:
+    ld = load_leaders()
+    open_terms = ld[ld["end"] == ""]
+    assert sorted(open_terms[["country", "role"]].itertuples(index=False, name=None)) == [
+        ("RUS", "foreign_minister"),
+        ("RUS", "president"),
+        ("RUS", "prime_minister"),
+        ("USA", "president"),
+        ("USA", "secretary_of_state"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("date", "country", "role", "name"),
+    [
+        ("2009-06-01", "RUS", "president", "Dmitry Medvedev"),
+        ("2009-06-01", "RUS", "prime_minister", "Vladimir Putin"),
+        ("2009-06-01", "USA", "president", "Barack Obama"),
+        ("2009-06-01", "USA", "secretary_of_state", "Hillary Clinton"),
+        ("2009-06-01", "RUS", "foreign_minister", "Sergei Lavrov"),
+        ("1995-01-01", "RUS", "president", "Boris Yeltsin"),
+        ("2000-01-15", "RUS", "president", "Vladimir Putin"),
+        ("2017-01-20", "USA", "president", "Donald Trump"),  # incoming on handover day
+        ("2017-01-19", "USA", "president", "Barack Obama"),
+    ],
+)
+def test_leader_on(date: str, country: str, role: str, name: str) -> None:
+    assert leader_on(date, country, role) == name
+
+
+def test_leader_on_unknown_role_or_gap_raises() -> None:
+    with pytest.raises(RecordError):
+        leader_on("2009-06-01", "USA", "prime_minister")
+    with pytest.raises(RecordError):
+        leader_on("2009-06-01", "FRA")
+    with pytest.raises(RecordError):  # acting secretary Eagleburger (Aug-Dec 1992) left out
+        leader_on("1992-10-01", "USA", "secretary_of_state")
+
+
+def test_months_to_next_election_builtin() -> None:
+    months = pd.PeriodIndex(["2008-01", "2008-11", "2008-12", "2010-11"], freq="M")
+    us = months_to_next_election(months, "USA")
+    assert us.tolist() == [10.0, 0.0, 23.0, 0.0]
+    ru = months_to_next_election(pd.PeriodIndex(["2007-12", "2008-01", "2011-12"], freq="M"), "RUS")
+    assert ru.tolist() == [0.0, 2.0, 0.0]
+    assert np.isnan(months_to_next_election(pd.PeriodIndex(["2027-01"], freq="M"), "USA").iloc[0])
+
+
+def test_months_to_next_election_on_a_custom_calendar(tmp_path: Path) -> None:
+    el = load_elections(
+        _write(
+            tmp_path,
+            "e.csv",
+            EL_HEADER
+            + f"USA,midterm,2010-11-02,m,{SRC}\n"
+            + f"RUS,duma,2010-03-14,d,{SRC}\n"
+            + f"USA,presidential,2012-11-06,p,{SRC}\n",
+        )
+    )
+    months = pd.period_range("2010-10", "2010-12", freq="M")
+    assert months_to_next_election(months, "USA", el).tolist() == [1.0, 0.0, 23.0]
+    assert months_to_next_election(months, "RUS", el).isna().all()
+
+
+def test_leader_tenure_months() -> None:
+    months = pd.PeriodIndex(["2012-04", "2012-05", "2013-05", "2000-05"], freq="M")
+    t = leader_tenure_months(months, "RUS")
+    assert t.tolist() == [47.0, 0.0, 12.0, 5.0]  # Putin counted from acting presidency 1999-12
+
+
+def test_election_loader_reports_file_line_field(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "e.csv",
+        "# header note\n"
+        + EL_HEADER
+        + f"USA,midterm,2010-11-02,ok,{SRC}\n"
+        + f"USA,duma,2010-11-02,x,{SRC}\n"
+        + f"XXX,duma,2010-11-02,x,{SRC}\n"
+        + f"RUS,duma,2010-02-30,x,{SRC}\n",
+    )
+    with pytest.raises(RecordError) as info:
+        load_elections(path)
+    found = {(p.line, p.field) for p in info.value.problems}
+    assert found == {(4, "kind"), (5, "country"), (6, "date")}
+    assert f"{path}:6: date:" in str(info.value)
+
+
+def test_leader_loader_rejects_overlaps_and_bad_roles(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "l.csv",
+        LD_HEADER
+        + f"USA,president,A,2000-01-20,2004-01-20,{SRC}\n"
+        + f"USA,president,B,2003-01-20,,{SRC}\n",
+    )
+    with pytest.raises(RecordError) as info:
+        load_leaders(path)
+    assert [(p.line, p.field) for p in info.value.problems] == [(3, "start")]
+    bad = _write(
+        tmp_path,
+        "l2.csv",
+        LD_HEADER
+        + f"USA,foreign_minister,A,2000-01-20,,{SRC}\n"
+        + f"RUS,president,B,2005-01-01,2004-01-01,{SRC}\n",
+    )
+    with pytest.raises(RecordError) as info2:
+        load_leaders(bad)
+    assert {(p.line, p.field) for p in info2.value.problems} == {(2, "role"), (3, "end")}

@@ -1,0 +1,128 @@
+"""Derived tables agree with a fresh derivation from ../shared/data (skipped when it is absent)."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from resetlab.record.builtin import load_event_files, read_table
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "src" / "resetlab" / "data"
+
+
+def _shared() -> Path | None:
+    for cand in (
+        os.environ.get("RESETLAB_SHARED_DATA"),
+        "/work/shared/data",
+        REPO.parent / "shared" / "data",
+    ):
+        if cand and Path(cand).is_dir():
+            return Path(cand)
+    return None
+
+
+SHARED = _shared()
+needs_shared = pytest.mark.skipif(
+    SHARED is None,
+    reason="shared data folder (/work/shared/data or ../shared/data) not present; "
+    "set RESETLAB_SHARED_DATA to check derived tables against their sources",
+)
+
+
+def _script(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    return read_table(path).to_dict("records")
+
+
+def test_unga_table_shape_and_range() -> None:
+    df = read_table(DATA / "unga_agreement.csv")
+    assert df["session"].astype(int).tolist() == list(range(46, 79))
+    assert (df["year"].astype(int) == df["session"].astype(int) + 1945).all()
+    agree = df["agreement"].astype(float)
+    assert ((agree > 0) & (agree < 1)).all()
+
+
+@needs_shared
+def test_unga_table_matches_rederivation(tmp_path: Path) -> None:
+    assert SHARED is not None
+    mod = _script("derive_unga")
+    out = tmp_path / "unga.csv"
+    mod.write(mod.derive(SHARED), out)
+    assert out.read_text(encoding="utf-8") == (DATA / "unga_agreement.csv").read_text(
+        encoding="utf-8"
+    )
+    # Cross-check one value directly against the raw Voeten file: session 64 (2009).
+    raw = SHARED / "unga_idealpoints_voeten_jun2024" / "IdealpointestimatesAll_Jun2024.csv"
+    with open(raw, encoding="utf-8") as fh:
+        row = next(r for r in csv.DictReader(fh) if r["ccode"] == "365" and r["session"] == "64")
+    ours = read_table(DATA / "unga_agreement.csv").set_index("session").loc["64", "agreement"]
+    assert float(ours) == pytest.approx(float(row["USAgree"]), abs=1e-6)
+
+
+@needs_shared
+def test_cameo_table_matches_rederivation() -> None:
+    assert SHARED is not None
+    mod = _script("derive_cameo")
+    rows = mod.derive(SHARED)
+    committed = _rows(DATA / "cameo.csv")
+    assert [tuple(r.values()) for r in rows] == [
+        tuple(str(v) for v in r.values()) for r in committed
+    ]
+
+
+@needs_shared
+def test_gsdb_cow_events_match_rederivation(tmp_path: Path) -> None:
+    assert SHARED is not None
+    mod = _script("derive_gsdb_cow")
+    out = tmp_path / "derived.csv"
+    mod.write(mod.derive(SHARED, REPO), out)
+    assert out.read_text(encoding="utf-8") == (DATA / "events" / "derived-gsdb-cow.csv").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_gsdb_cow_events_are_valid_and_sourced() -> None:
+    df = load_event_files([DATA / "events" / "derived-gsdb-cow.csv"])
+    assert len(df) > 0
+    assert (df["date"].str[:4].astype(int) >= 1991).all()
+    assert set(df["actor"]) | set(df["target"]) <= {"USA", "RUS"}
+    sanctions = df[df["id"].str.contains("-gsdb-")]
+    mids = df[df["id"].str.contains("-mid-")]
+    assert (sanctions["plover"] == "SANCTION").all() and (sanctions["domain"] == "economic").all()
+    assert (mids["domain"] == "military").all()
+    assert {"2014-gsdb-1005-usa-rus", "2022-gsdb-1314-usa-rus", "2014-gsdb-1024-rus-usa"} <= set(
+        df["id"]
+    )
+    assert df["id"].map(lambda i: i.startswith(tuple("0123456789"))).all()
+    assert (df["date_checked"] == "true").all()
+
+
+def test_gsdb_cow_file_passes_the_project_checker() -> None:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "resetlab.record.builtin",
+            str(DATA / "events" / "derived-gsdb-cow.csv"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("ok:")
