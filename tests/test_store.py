@@ -58,6 +58,13 @@ def test_duplicate_is_merged_keeping_every_source(store: Store) -> None:
     assert "Reuters: Leaders sign arms pact" in ev["source"].iloc[0]
 
 
+def test_reimport_merges_without_repeating_sources(store: Store) -> None:
+    store.import_events(frame(event()), file="a.csv", fmt="csv")
+    res = store.import_events(frame(event()), file="a.csv", fmt="csv")
+    assert (res.added, res.merged) == (0, 1)
+    assert store.events()["n_sources"].iloc[0] == 1
+
+
 def test_same_day_different_event_is_not_merged(store: Store) -> None:
     other = event(id="x", summary="Russia expels two U.S. diplomats", plover="AGREE")
     res = store.import_events(frame(event(), other), file="a.csv", fmt="csv")

@@ -55,7 +55,7 @@ def analyse(store: Store, dyad: tuple[str, str] = DEFAULT_DYAD) -> Analysis:
     events = store.events(dyad)
     obs = observations_from_store(store, dyad)
     index = estimate_index(obs)
-    regimes = find_regimes(index.frame)
+    regimes = find_regimes(index.frame, events)
     return Analysis(
         events=events,
         observations=obs,

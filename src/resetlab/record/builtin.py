@@ -30,7 +30,14 @@ def read_csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     reader = csv.DictReader(io.StringIO("".join(lines[skip:])))
     for row in reader:
         # reader.line_num is the physical line where this record ended (1-based within body).
-        yield skip + reader.line_num, {k: (v or "") for k, v in row.items() if k is not None}
+        out = {k: (v or "") for k, v in row.items() if k is not None}
+        if None in row:  # more fields than the header: an unquoted comma, usually
+            out[EXTRA_FIELDS_KEY] = str(len(row[None]))  # type: ignore[index]
+        yield skip + reader.line_num, out
+
+
+#: Key under which :func:`read_csv_rows` reports a row with more fields than the header.
+EXTRA_FIELDS_KEY = "__extra_fields__"
 
 
 def read_table(path: Path) -> pd.DataFrame:
@@ -88,6 +95,11 @@ def load_event_files(paths: list[Path] | None = None) -> pd.DataFrame:
                 problems.append(Problem(name, None, ",".join(unknown), "unknown column in header"))
             continue
         for line, row in read_csv_rows(path):
+            if EXTRA_FIELDS_KEY in row:
+                problems.append(
+                    Problem(name, line, "(row)", f"{row.pop(EXTRA_FIELDS_KEY)} field(s) more than "
+                            "the header; quote values that contain commas")
+                )  # fmt: skip
             problems.extend(check_event_row(row, name, line, weights))
             ids.append((name, line, row.get("id", "")))
             rows.append({**row, "file": path.name, "line": str(line)})

@@ -30,7 +30,7 @@ EXPORT_EVENT_COLUMNS = (
 
 def fail(exc: ResetlabError) -> typer.Exit:
     """Print a resetlab error in red and return the exit to raise (status 1)."""
-    console.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+    console.print("[red]error:[/red]", str(exc), markup=True, highlight=False, soft_wrap=True)
     return typer.Exit(code=1)
 
 

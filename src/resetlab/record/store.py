@@ -209,8 +209,15 @@ class Store:
         src = pd.concat(parts, ignore_index=True)
         src["origin"] = origin
         self.con.register("_src", src)
+        # A source already recorded for that event (a re-import) is not added twice.
         self.con.execute(
-            "INSERT INTO sources SELECT event_id, publication, title, date, url, origin FROM _src"
+            """INSERT INTO sources
+               SELECT n.event_id, n.publication, n.title, n.date, n.url, n.origin FROM _src n
+               WHERE NOT EXISTS (
+                   SELECT 1 FROM sources s WHERE s.event_id = n.event_id
+                   AND s.publication IS NOT DISTINCT FROM n.publication
+                   AND s.title IS NOT DISTINCT FROM n.title
+                   AND s.url IS NOT DISTINCT FROM n.url)"""
         )
         self.con.unregister("_src")
 

@@ -114,13 +114,18 @@ def indicators_figure(a: Analysis) -> go.Figure:
 
 
 def stability_figure(a: Analysis) -> go.Figure:
-    """Number of regime breaks against the change-point penalty, the chosen one marked."""
+    """Breaks and cross-validation error against the change-point penalty, chosen one marked."""
     sw = a.regimes.sweep
-    fig = go.Figure(go.Scatter(x=sw.penalties, y=sw.n_breaks, mode="lines+markers",
-                               line=dict(shape="hv"), name="breaks"))  # fmt: skip
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_trace(go.Scatter(x=sw.penalties, y=sw.n_breaks, mode="lines+markers",
+                             line=dict(shape="hv"), name="number of breaks"), secondary_y=False)  # fmt: skip
+    fig.add_trace(go.Scatter(x=sw.penalties, y=sw.cv_error, mode="lines", name="cross-validation error",
+                             line=dict(color="#ff7f0e")), secondary_y=True)  # fmt: skip
     fig.add_vline(x=sw.chosen, line_dash="dash", line_color="#d62728",
-                  annotation_text=f"chosen penalty {sw.chosen:.1f}")  # fmt: skip
+                  annotation_text=f"chosen penalty {sw.chosen:.0f}")  # fmt: skip
     fig.update_xaxes(type="log", title_text="penalty (log scale)")
-    fig.update_yaxes(title_text="number of breaks")
-    fig.update_layout(height=320, template="plotly_white", margin=dict(l=50, r=20, t=30, b=40))
+    fig.update_yaxes(title_text="number of breaks", secondary_y=False)
+    fig.update_yaxes(title_text="held-out mean squared error", secondary_y=True)
+    fig.update_layout(height=340, template="plotly_white", margin=dict(l=50, r=20, t=30, b=40),
+                      legend=dict(orientation="h", y=1.12))  # fmt: skip
     return fig

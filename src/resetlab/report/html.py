@@ -75,11 +75,13 @@ agreement, and arms-control treaties in force (both standardised, each with an i
 estimated by maximum likelihood). The level follows a random walk (monthly variance
 {p.get('sigma2_level', float('nan')):.3f}). Months without events carry no event reading; the band
 widens there. Readings used: {html.escape(aux)}.</p>
-<p><b>Regimes.</b> Change points by PELT (ruptures, L2 cost, regimes at least 6 months) on the
-smoothed index; the penalty is BIC-style, 2 x mean posterior variance x log(months) =
-{a.regimes.sweep.chosen:.2f}, so a break must explain more than the index's own uncertainty. The
-stability column gives the share of penalties within a factor of 4 that keep a break within 3 months.
-Upward shifts are resets, downward ones breakdowns; no month is named in the code or data.</p>
+<p><b>Regimes.</b> Change points in the mean of the time-ordered sequence of event weights
+(PELT from ruptures, L2 cost, regimes of at least 5 events), drawn over the index. The penalty
+({a.regimes.sweep.chosen:.0f}) is chosen by two-fold cross-validation: the segmentation fitted to
+alternate events must predict the other half; the chart below shows the error curve. The stability
+column gives the share of penalties within a factor of 4 that keep a break within 3 months. Upward
+shifts are resets, downward ones breakdowns; size is the change in mean event weight. No month is
+named in the code or data. The peak of a breakdown is its lowest month.</p>
 <p><b>Caveats.</b> The built-in record is a curated list of milestones, not a complete event stream:
 months with one big event weigh it heavily, and quiet months are missing, not neutral. Bands show the
 smoother's uncertainty given the estimated parameters, not uncertainty about the parameters.</p>
@@ -114,7 +116,7 @@ def build_report(a: Analysis, sections: list[Section] | None = None) -> str:
         table_html(a.announced) if len(a.announced) else "<p>None in the record.</p>",
         "<h2 id='indicators'>Other indicators</h2>",
         _fig(indicators_figure(a)),
-        "<h2 id='stability'>How many regimes? Stability across penalties</h2>",
+        "<h2 id='stability'>How many regimes? Cross-validation and stability across penalties</h2>",
         _fig(stability_figure(a)),
     ]
     for s in sections or []:

@@ -1,0 +1,61 @@
+"""The built-in record: every file checks, covers 1991-2025, and bad rows are named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from resetlab.exceptions import RecordError
+from resetlab.record.builtin import load_event_files
+from resetlab.record.schema import EVENT_COLUMNS
+
+HEADER = ",".join(EVENT_COLUMNS)
+GOOD = ("2010-04-08-new-start,2010-04-08,day,USA,RUS,AGREE,,,057,8,arms_control,New START signed,"
+        "U.S. Department of State,New START,,https://example.org,true,,,,")  # fmt: skip
+
+
+def test_builtin_record_checks_and_covers_every_year() -> None:
+    df = load_event_files()
+    assert len(df) >= 300
+    years = {int(d[:4]) for d in df["date"]}
+    assert set(range(1991, 2026)) <= years
+    assert df["id"].is_unique
+    dyad = df[df["actor"].isin(["USA", "RUS"]) & df["target"].isin(["USA", "RUS"])]
+    assert len(dyad) / len(df) > 0.7
+    assert (df["source_publication"] != "").all()
+
+
+@pytest.mark.parametrize(
+    "date,event_id",
+    [
+        ("2009-02-07", "biden"),  # Biden's Munich announcement (DESIGN.md)
+        ("2009-03-06", "reset-button"),  # the Geneva button meeting
+        ("2011-02-05", "new-start"),  # New START in force
+        ("2019-08-02", "inf"),  # U.S. withdrawal from the INF Treaty
+    ],
+)
+def test_dates_the_articles_state_are_in_the_record(date: str, event_id: str) -> None:
+    df = load_event_files()
+    on_day = df[df["date"] == date]
+    assert any(event_id in i for i in on_day["id"]), f"no {event_id} event on {date}"
+
+
+def test_bad_rows_are_named_with_file_line_and_field(tmp_path: Path) -> None:
+    path = tmp_path / "events.csv"
+    bad_date = GOOD.replace("2010-04-08,day", "2010-02-30,day").replace("new-start,", "x1,")
+    extra = GOOD.replace("new-start,", "x2,").replace("https://example.org", "https://a.org,b")
+    path.write_text("# a note line\n" + "\n".join([HEADER, GOOD, bad_date, GOOD, extra]) + "\n")
+    with pytest.raises(RecordError) as err:
+        load_event_files([path])
+    text = str(err.value)
+    assert f"{path}:4: date:" in text
+    assert f"{path}:5: id: '2010-04-08-new-start' already used at {path}:3" in text
+    assert f"{path}:6: (row): 1 field(s) more than the header" in text
+
+
+def test_missing_column_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "events.csv"
+    path.write_text(HEADER.replace(",summary", "") + "\n")
+    with pytest.raises(RecordError, match="summary: column missing from header"):
+        load_event_files([path])

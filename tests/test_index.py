@@ -1,0 +1,149 @@
+"""The relations index: recovers a known latent path; regimes find planted shifts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from resetlab.exceptions import IndexEstimationError
+from resetlab.index.kalman import estimate_index, within_month_variance
+from resetlab.index.observations import build_observations, event_flow
+from resetlab.index.regimes import event_sequence, find_regimes
+from resetlab.index.scorecard import announced_resets, build_scorecard
+
+
+def synthetic_events(truth: np.ndarray, months: pd.PeriodIndex, rate: float, noise: float,
+                     seed: int) -> pd.DataFrame:  # fmt: skip
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i, m in enumerate(months):
+        for k in range(rng.poisson(rate)):
+            rows.append({
+                "id": f"e{i}-{k}", "date": f"{m}-15", "day": m.to_timestamp() + pd.Timedelta(days=14),
+                "precision": "day", "summary": f"event {i} {k}",
+                "goldstein": float(np.clip(truth[i] + rng.normal(0, noise), -10, 10)),
+            })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def stepped() -> tuple[pd.PeriodIndex, np.ndarray, pd.DataFrame]:
+    months = pd.period_range("1991-01", "2015-12", freq="M")
+    truth = np.full(len(months), 2.0)
+    truth[96:180] = -3.0  # breakdown at month 96 (1999-01)
+    truth[180:] = 3.0  # reset at month 180 (2006-01)
+    return months, truth, synthetic_events(truth, months, rate=2.0, noise=2.5, seed=1)
+
+
+def test_event_flow_spreads_year_precision_over_the_year() -> None:
+    months = pd.period_range("2000-01", "2001-12", freq="M")
+    ev = pd.DataFrame({
+        "day": pd.to_datetime(["2000-03-10", "2000-03-20", "2001-01-01"]),
+        "goldstein": [4.0, -2.0, 6.0], "precision": ["day", "day", "year"],
+    })  # fmt: skip
+    flow = event_flow(ev, months)
+    assert flow.loc[pd.Period("2000-03", "M"), "events"] == pytest.approx(1.0)
+    assert flow.loc[pd.Period("2000-03", "M"), "events_n"] == 2
+    assert flow.loc[pd.Period("2001-07", "M"), "events"] == pytest.approx(6.0)
+    assert flow.loc[pd.Period("2001-07", "M"), "events_n"] == pytest.approx(1 / 12)
+    assert np.isnan(flow.loc[pd.Period("2000-05", "M"), "events"])
+
+
+def test_within_month_variance_measures_event_noise(stepped) -> None:  # type: ignore[no-untyped-def]
+    months, truth, ev = stepped
+    v = within_month_variance(build_observations(ev))
+    assert 2.5**2 * 0.8 < v < 2.5**2 * 1.2
+
+
+def test_index_recovers_the_latent_path_with_honest_bands(stepped) -> None:  # type: ignore[no-untyped-def]
+    months, truth, ev = stepped
+    res = estimate_index(build_observations(ev, end=months[-1]))
+    f = res.frame
+    assert list(f.columns[:2]) == ["month", "score"] and len(f) == len(months)
+    assert np.corrcoef(f["score"], truth)[0, 1] > 0.9
+    inside = ((truth >= f["lo95"]) & (truth <= f["hi95"])).mean()
+    assert inside > 0.8
+    assert (f["lo95"] <= f["lo80"]).all() and (f["lo80"] <= f["score"]).all()
+    assert (f["score"] <= f["hi80"]).all() and (f["hi80"] <= f["hi95"]).all()
+
+
+def test_auxiliary_indicator_gets_a_positive_loading_when_it_tracks_relations(stepped) -> None:  # type: ignore[no-untyped-def]
+    months, truth, ev = stepped
+    rng = np.random.default_rng(3)
+    years = range(1991, 2016)
+    un = pd.DataFrame({
+        "year": list(years),
+        "agreement": [0.4 + 0.03 * truth[months.get_loc(pd.Period(f"{y}-12", "M"))]
+                      + rng.normal(0, 0.01) for y in years],
+    })  # fmt: skip
+    res = estimate_index(build_observations(ev, un, end=months[-1]))
+    assert res.indicators["un_agreement"] == 25
+    assert res.params["un_agreement_loading"] > 0
+
+
+def test_too_few_events_is_a_clear_error() -> None:
+    ev = pd.DataFrame({"day": pd.to_datetime(["2000-01-01"]), "goldstein": [1.0],
+                       "precision": ["day"]})  # fmt: skip
+    with pytest.raises(IndexEstimationError, match="months with events"):
+        estimate_index(build_observations(ev))
+    with pytest.raises(IndexEstimationError, match="no events"):
+        build_observations(ev.iloc[:0])
+
+
+def test_regimes_find_planted_shifts(stepped) -> None:  # type: ignore[no-untyped-def]
+    months, truth, ev = stepped
+    res = estimate_index(build_observations(ev, end=months[-1]))
+    reg = find_regimes(res.frame, ev)
+    shifts = reg.shifts
+    assert list(shifts["kind"]) == ["breakdown", "reset"]
+    assert abs((pd.Period(shifts["start"].iloc[0], "M") - pd.Period("1999-01", "M")).n) <= 2
+    assert abs((pd.Period(shifts["start"].iloc[1], "M") - pd.Period("2006-01", "M")).n) <= 2
+    assert shifts["size"].iloc[0] == pytest.approx(-5.0, abs=1.0)
+    assert shifts["stability"].between(0, 1).all()
+    # The chosen penalty is where the cross-validation error is smallest.
+    sw = reg.sweep
+    assert sw.cv_error[list(sw.penalties).index(sw.chosen)] == pytest.approx(sw.cv_error.min())
+    # The segments tile the index without gaps.
+    segs = reg.segments
+    assert segs["start"].iloc[0] == str(months[0]) and segs["end"].iloc[-1] == str(months[-1])
+    assert segs["n_months"].sum() == len(months)
+
+
+@pytest.mark.parametrize("seed", [5, 6, 7])
+def test_flat_signal_has_no_regime_shifts(seed: int) -> None:
+    months = pd.period_range("1991-01", "2010-12", freq="M")
+    ev = synthetic_events(np.zeros(len(months)), months, rate=2.0, noise=2.5, seed=seed)
+    res = estimate_index(build_observations(ev, end=months[-1]))
+    assert len(find_regimes(res.frame, ev).shifts) == 0
+
+
+def test_event_sequence_is_time_ordered_and_drops_year_precision() -> None:
+    ev = pd.DataFrame({
+        "id": ["b", "a", "c"], "day": pd.to_datetime(["2001-05-01", "2001-05-01", "2000-01-01"]),
+        "goldstein": [1.0, 2.0, 3.0], "precision": ["day", "day", "year"],
+    })  # fmt: skip
+    seq = event_sequence(ev)
+    assert list(seq["goldstein"]) == [2.0, 1.0] and list(seq["month"]) == ["2001-05", "2001-05"]
+
+
+def test_too_few_events_for_regimes() -> None:
+    months = pd.period_range("2000-01", "2000-12", freq="M")
+    ev = synthetic_events(np.zeros(12), months, rate=0.5, noise=1.0, seed=1).iloc[:6]
+    index = pd.DataFrame({"month": [str(m) for m in months], "score": 0.0})
+    with pytest.raises(IndexEstimationError, match="need at least"):
+        find_regimes(index, ev)
+
+
+def test_scorecard_names_events_that_began_and_ended_each_shift(stepped) -> None:  # type: ignore[no-untyped-def]
+    months, truth, ev = stepped
+    res = estimate_index(build_observations(ev, end=months[-1]))
+    reg = find_regimes(res.frame, ev)
+    card = build_scorecard(reg, ev)
+    assert list(card["kind"]) == list(reg.shifts["kind"])
+    for row in card.itertuples():
+        assert row.began_with  # every shift is explained by at least one nearby event
+    assert "breakdown" in card["kind"].iloc[0] and "(still running" in card["ended_with"].iloc[-1]
+    ann = ev.iloc[:1].assign(summary="Leaders announce a reset of relations")
+    out = announced_resets(reg, pd.concat([ann, ev.iloc[1:]]))
+    assert len(out) == 1 and out["event_id"].iloc[0] == ann["id"].iloc[0]
