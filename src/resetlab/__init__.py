@@ -1,6 +1,19 @@
-"""resetlab: measure, model and stress-test resets between rival states."""
+"""resetlab: measure, model and stress-test resets between rival states.
+
+The public API is everything in :data:`__all__`; the heavy parts (statsmodels, the model, the
+reader) load on first use, so ``import resetlab`` stays fast::
+
+    import resetlab as rl
+    with rl.Store.open() as store:          # builds ~/.resetlab/record.duckdb on first use
+        a = rl.analyse(store)               # index, regimes, scorecard
+    a.index.frame                           # month, score, sd, lo80, hi80, lo95, hi95
+    result = rl.simulate("scenarios/reset-2025.yaml", members=1000, seed=1)
+"""
 
 from __future__ import annotations
+
+import importlib
+from typing import Any
 
 from resetlab.exceptions import (
     ImportFormatError,
@@ -17,6 +30,61 @@ from resetlab.exceptions import (
 
 __version__ = "0.1.0"
 
+#: Public name -> module that defines it (loaded on first access).
+_LAZY: dict[str, str] = {
+    # the record
+    "Store": "resetlab.record.store",
+    "ImportResult": "resetlab.record.store",
+    "load_event_files": "resetlab.record.builtin",
+    "cameo_table": "resetlab.record.builtin",
+    "read_events": "resetlab.record.importers",
+    "write_events": "resetlab.record.importers",
+    "import_events": "resetlab.record.importers",
+    "ImportStats": "resetlab.record.importers",
+    "load_treaties": "resetlab.record.treaties",
+    "load_treaty_events": "resetlab.record.treaties",
+    "treaty_status": "resetlab.record.treaties",
+    "treaties_in_force": "resetlab.record.treaties",
+    "load_elections": "resetlab.record.calendars",
+    "load_leaders": "resetlab.record.calendars",
+    "leader_on": "resetlab.record.calendars",
+    "months_to_next_election": "resetlab.record.calendars",
+    "leader_tenure_months": "resetlab.record.calendars",
+    "EVENT_COLUMNS": "resetlab.record.schema",
+    "PLOVER_EVENTS": "resetlab.record.schema",
+    "DOMAINS": "resetlab.record.schema",
+    # the index
+    "Analysis": "resetlab.index.api",
+    "analyse": "resetlab.index.api",
+    "Observations": "resetlab.index.observations",
+    "build_observations": "resetlab.index.observations",
+    "IndexResult": "resetlab.index.kalman",
+    "estimate_index": "resetlab.index.kalman",
+    "Regimes": "resetlab.index.regimes",
+    "find_regimes": "resetlab.index.regimes",
+    "build_scorecard": "resetlab.index.scorecard",
+    "announced_resets": "resetlab.index.scorecard",
+    # the report
+    "build_report": "resetlab.report.html",
+    "write_report": "resetlab.report.html",
+    "write_table": "resetlab.tables",
+    # the model
+    "simulate": "resetlab.model",
+    "fan_chart": "resetlab.model",
+    "load_scenario": "resetlab.model",
+    "load_perspective": "resetlab.model",
+    "Scenario": "resetlab.model",
+    "SimulationResult": "resetlab.model",
+    "MECHANISMS": "resetlab.model",
+    "STRATEGIES": "resetlab.model",
+    "VARIABLES": "resetlab.model",
+    "run_ensemble": "resetlab.model",
+    # the reader
+    "read_articles": "resetlab.reader",
+    "read_texts": "resetlab.reader",
+    "ReaderOptions": "resetlab.reader",
+}
+
 __all__ = [
     "ImportFormatError",
     "IndexEstimationError",
@@ -29,4 +97,18 @@ __all__ = [
     "ScenarioError",
     "StoreError",
     "__version__",
+    *sorted(_LAZY),
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'resetlab' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -112,7 +112,7 @@ def build_report(a: Analysis, sections: list[Section] | None = None) -> str:
         "<h2 id='scorecard'>Reset scorecard</h2>",
         "<p>Each regime shift found in the index, with the events near its start and its end.</p>",
         table_html(sc[score_cols]) if len(sc) else "<p>No regime shifts found.</p>",
-        "<h3>Resets the record announces</h3>",
+        "<h3>Events in the record that speak of a reset, and the nearest reset found</h3>",
         table_html(a.announced) if len(a.announced) else "<p>None in the record.</p>",
         "<h2 id='indicators'>Other indicators</h2>",
         _fig(indicators_figure(a)),
