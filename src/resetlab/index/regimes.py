@@ -147,7 +147,7 @@ def find_regimes(
     starts = sorted({pos[seq["month"].iloc[b]] for b in bks if seq["month"].iloc[b] in pos} - {0})
     edges = [0, *starts, len(months)]
     seg_rows = []
-    for k, (a, b) in enumerate(zip(edges[:-1], edges[1:], strict=True)):
+    for a, b in zip(edges[:-1], edges[1:], strict=True):
         in_seg = (seq["month"] >= months[a]) & (seq["month"] <= months[b - 1])
         seg_rows.append(
             {
