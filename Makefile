@@ -13,11 +13,11 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m pip install -q -e '.[web]'
 	touch $@
 
 $(TESTSTAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[test,web]'
+	$(BIN)/python -m pip install -q -e '.[test,web,reader]'
 	touch $(STAMP) $@
 
 ## make run: install into .venv, build the store from the repository's files, write the report
@@ -26,6 +26,7 @@ run: $(STAMP)
 
 ## make test: install test extras, then ruff, mypy and pytest
 test: $(TESTSTAMP) lint typecheck
+	sh scripts/install_browser.sh
 	$(BIN)/python -m pytest
 
 lint: $(TESTSTAMP)

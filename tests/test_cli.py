@@ -95,6 +95,17 @@ def test_broken_import_is_rejected_whole_and_store_unchanged(store: Path, tmp_pa
     after.close()
 
 
+def test_report_takes_extra_scenarios_and_survives_a_broken_one(store: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("name: broken\nhorizon: 12\n")
+    out = tmp_path / "r.html"
+    res = runner.invoke(app, ["report", "-o", str(out), "--store", str(store),
+                              "--scenario", str(broken)])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    html = out.read_text()
+    assert "broken.yaml (not run)" in html and "broken.yaml:" in html
+
+
 def test_unknown_format_lists_valid_ones(tmp_path: Path) -> None:
     f = tmp_path / "x.csv"
     f.write_text("a\n1\n")
@@ -111,4 +122,7 @@ def test_report_is_self_contained(store: Path, tmp_path: Path) -> None:
     assert "<script src=" not in html.replace("<script src=\"data:", "")  # nothing from a CDN
     assert "Plotly.newPlot" in html and len(html) > 1_000_000  # plotly.js inlined
     assert "Reset scorecard" in html and "UN General Assembly" in html
+    for name in ("replay-1992-2025", "reset-2025", "carpenter-package"):  # shipped scenarios
+        assert f"Scenario: {name}" in html
+    assert "measured index" in html  # the replay is drawn against the index
     assert "reset" in res.output and str(out.resolve()) in res.output.replace("\n", "")

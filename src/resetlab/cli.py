@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "resetlab.report.cli",
     "resetlab.model.cli",
     "resetlab.reader.cli",
+    "resetlab.web.cli",
 )
 
 for _name in COMMAND_MODULES:

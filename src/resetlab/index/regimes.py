@@ -7,7 +7,7 @@ change-point model with a penalty assumes; the smoothed index would not do, sinc
 are strongly autocorrelated and every penalty rule would find breaks in its wiggles. The
 regimes are drawn over the index, and each regime's level is the index's mean over its months.
 
-How: ruptures' PELT with an L2 (mean-shift) cost, regimes of at least ``min_events`` events.
+How: ruptures' PELT with an L2 (mean-shift) cost (``KernelCPD`` with the linear kernel), regimes of at least ``min_events`` events.
 The penalty is chosen automatically by **two-fold cross-validation** (Arlot & Celisse 2011,
 "Segmentation of the mean of heteroscedastic data via cross-validation"): the events are split
 into alternate halves; for each penalty on a log grid, the segmentation fitted to one half
@@ -59,7 +59,9 @@ class Regimes:
 def _segment(y: np.ndarray, pen: float, min_size: int) -> list[int]:
     if len(y) < 2 * min_size:
         return []
-    algo = rpt.Pelt(model="l2", min_size=min_size, jump=1).fit(y.reshape(-1, 1))
+    # KernelCPD with the linear kernel is exactly PELT with the L2 cost, in ruptures' C code
+    # (same breaks, about 1000 times faster than rpt.Pelt(model="l2")).
+    algo = rpt.KernelCPD(kernel="linear", min_size=min_size, jump=1).fit(y.reshape(-1, 1))
     return [int(b) for b in algo.predict(pen=pen)[:-1]]
 
 

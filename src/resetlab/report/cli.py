@@ -28,35 +28,49 @@ def summary_table(a: Analysis) -> Table:
     return t
 
 
-def make_report(output: Path, store: Path | None) -> Path:
+ScenarioOption = Annotated[
+    list[Path] | None,
+    typer.Option("--scenario", help="Another scenario file to add a fan chart for (repeatable)."),
+]
+
+
+def make_report(output: Path, store: Path | None, scenarios: list[Path] | None = None) -> Path:
     from resetlab.index.api import analyse
     from resetlab.report.html import write_report
     from resetlab.report.sections import extra_sections
 
     with console.status("estimating the index and regimes"), open_store(store) as s:
         a = analyse(s)
-    sections = extra_sections(console)
+    sections = extra_sections(console, scenarios, a.index.frame)
     path = write_report(a, output, sections)
     console.print(summary_table(a))
     return path
 
 
-def report(output: OutOption = Path("report.html"), store: StoreOption = None) -> None:
-    """Write the self-contained HTML report (index, regimes, scorecard, indicators)."""
+def report(
+    output: OutOption = Path("report.html"),
+    store: StoreOption = None,
+    scenario: ScenarioOption = None,
+) -> None:
+    """Write the self-contained HTML report (index, regimes, scorecard, scenario fan charts)."""
     try:
-        path = make_report(output, store)
+        path = make_report(output, store, scenario)
     except ResetlabError as exc:
         raise fail(exc) from exc
     console.print(f"report written to [bold]{path.resolve()}[/bold]")
 
 
-def run(output: OutOption = Path("report.html"), store: StoreOption = None) -> None:
+def run(
+    output: OutOption = Path("report.html"),
+    store: StoreOption = None,
+    scenario: ScenarioOption = None,
+) -> None:
     """The main job: build the store from the built-in files, then write the report."""
     try:
         with console.status("building the record store"), open_store(store) as s:
             counts = s.counts()
         console.print(f"store ready: {counts.get('events', 0)} events")
-        path = make_report(output, store)
+        path = make_report(output, store, scenario)
     except ResetlabError as exc:
         raise fail(exc) from exc
     console.print(f"report written to [bold]{path.resolve()}[/bold]")

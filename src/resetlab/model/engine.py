@@ -1,0 +1,242 @@
+"""The vectorised ensemble engine: all members of a chunk advance together, month by month.
+
+One month, for a chunk of members (state ``x``: members x variables):
+
+1. the forcing sets this month's clocks, tenure, treaty share and scheduled concessions, and
+   resets misperception ``noise`` and ``volatility`` to their base values;
+2. stage-0 mechanisms (before the moves) adjust them;
+3. each side reads the other's last move with normal noise of s.d. ``noise``;
+4. each side's strategy chooses its move; stage-1 mechanisms modify the moves;
+5. stage-2 mechanisms update the slow state;
+6. the observation gives the relations score in Goldstein units, with noise ``volatility``.
+
+Chunks are independent (each gets its own child of ``SeedSequence(seed)``), so they can run
+in any order or on other machines and give the same numbers: same seed, members and
+``chunk_size``, same result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from resetlab.exceptions import ModelError
+from resetlab.model.base import (
+    STAGE_DYNAMICS,
+    STAGE_MOVES,
+    STAGE_PRE,
+    Mechanism,
+    Strategy,
+)
+from resetlab.model.forcing import Forcing
+from resetlab.model.state import (
+    CLOCK_RU,
+    CLOCK_US,
+    CONC_RU,
+    CONC_US,
+    COOP_RU,
+    COOP_US,
+    DISPUTE,
+    INDEX,
+    NOISE,
+    RELATIONS,
+    RESET_AGE,
+    SEEN_RU,
+    SEEN_US,
+    TENURE_RU,
+    TENURE_US,
+    THREAT_RU,
+    THREAT_US,
+    TREATIES,
+    TRUST,
+    VARIABLES,
+    VOLATILITY,
+    Array,
+    new_state,
+)
+
+DEFAULT_CHUNK_SIZE = 32768
+
+
+@dataclass(frozen=True)
+class Observation:
+    """How the state maps to the observable relations score (Goldstein units).
+
+    ``relations = offset + w_coop * mean move + w_trust * trust - w_dispute * dispute
+    - w_threat * mean threat - w_shock * (hostile shocks) + volatility * N(0, 1)``, clipped to
+    [-10, 10].
+    """
+
+    offset: float = -3.0
+    w_coop: float = 6.0
+    w_trust: float = 3.0
+    w_dispute: float = 3.0
+    w_threat: float = 2.0
+    w_shock: float = 2.0
+
+
+@dataclass(frozen=True, eq=False)
+class ModelSpec:
+    """A runnable model: mechanisms, the two sides' strategies, observation, start, forcing."""
+
+    mechanisms: tuple[Mechanism, ...]
+    strategy_us: Strategy
+    strategy_ru: Strategy
+    observation: Observation
+    initial: Mapping[str, float]
+    forcing: Forcing
+    base_noise: float
+    base_volatility: float
+    name: str = "model"
+
+    def __post_init__(self) -> None:
+        keys = [m.meta.key for m in self.mechanisms]
+        if len(set(keys)) != len(keys):
+            raise ModelError(f"a mechanism is listed twice: {keys}")
+        if self.base_noise < 0 or self.base_volatility < 0:
+            raise ModelError("base_noise and base_volatility must be >= 0")
+
+    @property
+    def months(self) -> pd.PeriodIndex:
+        """The simulated months."""
+        return self.forcing.months
+
+    def ordered(self, stage: int) -> tuple[Mechanism, ...]:
+        """The mechanisms of ``stage`` in key order (m1, m2, ... m21)."""
+        ms = [m for m in self.mechanisms if m.meta.stage == stage]
+        return tuple(sorted(ms, key=lambda m: int(m.meta.key[1:])))
+
+
+def run_chunk(
+    spec: ModelSpec,
+    members: int,
+    seed: np.random.SeedSequence | int,
+    record: tuple[int, ...] | None = None,
+    out: Array | None = None,
+    tick: Callable[[int], None] | None = None,
+) -> Array:
+    """Run ``members`` members; return ``(months, len(record), members)`` float32 paths.
+
+    ``record`` lists the state columns to keep (all when None); ``out``, if given, is the
+    array to fill (a slice of a bigger one); ``tick(members)`` is called after each month
+    (progress bars). A plain module-level function of picklable
+    arguments, so a cluster can run chunks in parallel.
+    """
+    rng = np.random.default_rng(seed)
+    cols = tuple(range(len(VARIABLES))) if record is None else tuple(record)
+    f = spec.forcing
+    T = f.horizon
+    x = new_state(members, dict(spec.initial))
+    if "reset_age" not in spec.initial:
+        x[:, RESET_AGE] = 1000.0  # no reset announced before the start
+    if out is None:
+        out = np.empty((T, len(cols), members), dtype=np.float32)
+    elif out.shape != (T, len(cols), members):
+        raise ModelError(f"out has shape {out.shape}, expected {(T, len(cols), members)}")
+    pre, moves, dyn = (spec.ordered(s) for s in (STAGE_PRE, STAGE_MOVES, STAGE_DYNAMICS))
+    s_us, s_ru = spec.strategy_us, spec.strategy_ru
+    mem_us, mem_ru = s_us.init_memory(members), s_ru.init_memory(members)
+    obs = spec.observation
+    series = f.series
+    all_cols = len(cols) == len(VARIABLES) and cols == tuple(range(len(VARIABLES)))
+    tmp = np.empty(members, dtype=x.dtype)
+
+    def apply(mechs: tuple[Mechanism, ...], ctx: object) -> None:
+        for m in mechs:
+            for col, values in m.step(x, ctx, rng).items():  # type: ignore[arg-type]
+                x[:, col] = values
+
+    for t in range(T):
+        ctx = f.context(t, members, rng, spec.base_noise, spec.base_volatility)
+        x[:, TREATIES] = series["treaties"][t]
+        x[:, CLOCK_US] = series["clock_us"][t]
+        x[:, CLOCK_RU] = series["clock_ru"][t]
+        x[:, TENURE_US] = series["tenure_us"][t]
+        x[:, TENURE_RU] = series["tenure_ru"][t]
+        x[:, CONC_US] = ctx.concession_us
+        x[:, CONC_RU] = ctx.concession_ru
+        x[:, NOISE] = spec.base_noise
+        x[:, VOLATILITY] = spec.base_volatility
+        apply(pre, ctx)
+        z = rng.standard_normal((3, members), dtype=np.float32)  # misreading x2, relations
+        np.multiply(x[:, NOISE], z[0], out=tmp)
+        tmp += x[:, COOP_RU]
+        np.clip(tmp, 0.0, 1.0, out=x[:, SEEN_US])
+        np.multiply(x[:, NOISE], z[1], out=tmp)
+        tmp += x[:, COOP_US]
+        np.clip(tmp, 0.0, 1.0, out=x[:, SEEN_RU])
+        cu, mem_us = s_us.move(t, x[:, COOP_US], x[:, SEEN_US], mem_us, x[:, CONC_US])
+        cr, mem_ru = s_ru.move(t, x[:, COOP_RU], x[:, SEEN_RU], mem_ru, x[:, CONC_RU])
+        x[:, COOP_US] = cu
+        x[:, COOP_RU] = cr
+        apply(moves, ctx)
+        apply(dyn, ctx)
+        # Observation, in place (one buffer, no temporaries): see :class:`Observation`.
+        rel = x[:, RELATIONS]
+        np.add(x[:, COOP_US], x[:, COOP_RU], out=rel)
+        rel *= 0.5 * obs.w_coop
+        for weight, col in ((obs.w_trust, TRUST), (-obs.w_dispute, DISPUTE)):
+            np.multiply(x[:, col], weight, out=tmp)
+            rel += tmp
+        np.add(x[:, THREAT_US], x[:, THREAT_RU], out=tmp)
+        tmp *= -0.5 * obs.w_threat
+        rel += tmp
+        rel += obs.offset - obs.w_shock * ctx.hostile_us - obs.w_shock * ctx.hostile_ru
+        np.multiply(x[:, VOLATILITY], z[2], out=tmp)
+        rel += tmp
+        np.clip(rel, -10.0, 10.0, out=rel)
+        if all_cols:
+            out[t] = x.T
+        else:
+            out[t] = x[:, cols].T
+        if tick is not None:
+            tick(members)
+    return out
+
+
+def chunk_sizes(members: int, chunk_size: int) -> list[int]:
+    """Split ``members`` into chunks of ``chunk_size`` (the last one smaller)."""
+    if members < 1:
+        raise ModelError(f"members must be at least 1, got {members}")
+    if chunk_size < 1:
+        raise ModelError(f"chunk_size must be at least 1, got {chunk_size}")
+    full, rest = divmod(members, chunk_size)
+    return [chunk_size] * full + ([rest] if rest else [])
+
+
+def run_ensemble(
+    spec: ModelSpec,
+    members: int,
+    seed: int,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    record: tuple[str, ...] | None = None,
+    progress: bool = False,
+    on_chunk: Callable[[int], None] | None = None,
+) -> Array:
+    """All members, chunk by chunk: ``(months, variables, members)`` float32 paths."""
+    sizes = chunk_sizes(members, chunk_size)
+    seeds = np.random.SeedSequence(seed).spawn(len(sizes))
+    cols = None if record is None else tuple(INDEX[v] for v in record)
+    n_cols = len(VARIABLES) if cols is None else len(cols)
+    out = np.empty((spec.forcing.horizon, n_cols, members), dtype=np.float32)
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+
+    def run_all(tick: Callable[[int], None] | None) -> None:
+        for i, (n, ss) in enumerate(zip(sizes, seeds, strict=True)):
+            run_chunk(spec, n, ss, cols, out[:, :, starts[i] : starts[i + 1]], tick)
+            if on_chunk is not None:
+                on_chunk(n)
+
+    if progress:
+        from rich.progress import Progress
+
+        with Progress(transient=True) as bar:
+            total = members * spec.forcing.horizon
+            task = bar.add_task(f"simulating {spec.name} (member-months)", total=total)
+            run_all(lambda n: bar.advance(task, n))
+    else:
+        run_all(None)
+    return out

@@ -1,0 +1,294 @@
+"""Exogenous inputs month by month: levers, the domestic clocks, treaties and shocks.
+
+Two modes. *Replay* takes shocks, elections, leader changes and treaty status from the record
+(:mod:`resetlab.record`). *Forecast* takes the clocks and treaties the same way (extended past
+the last election on file by repeating the last interval) and samples shocks at monthly rates
+estimated on the record (:func:`estimate_rates`). Scenario levers and scheduled shocks are
+added on top in both modes.
+
+Shock rule (documented, applied to the record's events, Goldstein ``g``):
+``hostile_us`` / ``hostile_ru``: sum of ``-g / 10`` over hostile (``g < 0``) events by the U.S.
+or NATO / by Russia outside the ``regional`` domain, capped at 1; ``regional``: the same over
+hostile ``regional``-domain events by anyone; ``common``: sum of ``g / 10`` over cooperative
+(``g >= 3``) ``multilateral``-domain events; ``ratchet_us`` / ``ratchet_ru``: 1 in a month
+with an act of the actor at ``g <= -9`` (the most extreme acts, e.g. use of force).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from resetlab.exceptions import ModelError
+from resetlab.model.base import Context
+from resetlab.model.state import DTYPE, Array
+
+#: Per-month deterministic inputs (levers and forcing from the record).
+SERIES: tuple[str, ...] = (
+    "concession_us",
+    "concession_ru",
+    "exercises",
+    "track_bureaucratic",
+    "track_arms",
+    "track_regional",
+    "reset_us",
+    "reset_ru",
+    "treaties",
+    "clock_us",
+    "clock_ru",
+    "tenure_us",
+    "tenure_ru",
+    "leader_change_us",
+    "leader_change_ru",
+)
+
+#: Shock types; each is in [0, 1] per member and month.
+SHOCKS: tuple[str, ...] = (
+    "hostile_us",
+    "hostile_ru",
+    "regional",
+    "common",
+    "ratchet_us",
+    "ratchet_ru",
+)
+
+US_SIDE = ("USA", "NATO")
+RU_SIDE = ("RUS",)
+
+
+@dataclass(frozen=True, eq=False)
+class Forcing:
+    """Everything exogenous over ``months``: series (T,), fixed shocks (T,), shock rates.
+
+    ``rates[k]`` is the monthly probability that a member gets a ``k`` shock of size
+    ``sizes[k]`` on top of the fixed ``shocks[k]`` (forecast mode); empty in replay mode.
+    """
+
+    months: pd.PeriodIndex
+    series: Mapping[str, Array]
+    shocks: Mapping[str, Array]
+    rates: Mapping[str, float] = field(default_factory=dict)
+    sizes: Mapping[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        n = len(self.months)
+        if n < 1:
+            raise ModelError("forcing covers no months")
+        for name, group in (("series", self.series), ("shocks", self.shocks)):
+            expected = SERIES if name == "series" else SHOCKS
+            missing = [k for k in expected if k not in group]
+            unknown = [k for k in group if k not in expected]
+            if missing or unknown:
+                raise ModelError(f"forcing {name}: missing {missing}, unknown {unknown}")
+            for k, v in group.items():
+                if np.shape(v) != (n,):
+                    raise ModelError(f"forcing {name}[{k}] has shape {np.shape(v)}, not ({n},)")
+                if not np.all(np.isfinite(v)):
+                    raise ModelError(f"forcing {name}[{k}] has missing values")
+        for k in self.rates:
+            if k not in SHOCKS or k not in self.sizes:
+                raise ModelError(f"forcing rates: {k!r} is not a shock type with a size")
+            if not 0.0 <= self.rates[k] <= 1.0:
+                raise ModelError(f"forcing rates[{k}] must be a probability")
+
+    @property
+    def horizon(self) -> int:
+        """Number of months."""
+        return len(self.months)
+
+    @classmethod
+    def flat(cls, months: pd.PeriodIndex, values: Mapping[str, float]) -> Forcing:
+        """Constant series/shocks: ``values`` for the names given, 0 for the others (tests)."""
+        unknown = [k for k in values if k not in SERIES and k not in SHOCKS]
+        if unknown:
+            raise ModelError(f"unknown forcing names: {unknown}")
+        n = len(months)
+        series = {k: np.full(n, float(values.get(k, 0.0))) for k in SERIES}
+        shocks = {k: np.full(n, float(values.get(k, 0.0))) for k in SHOCKS}
+        return cls(months=months, series=series, shocks=shocks)
+
+    def with_series(self, name: str, values: Array) -> Forcing:
+        """A copy with series (or shock) ``name`` replaced."""
+        series = dict(self.series)
+        shocks = dict(self.shocks)
+        target = series if name in SERIES else shocks
+        if name not in target:
+            raise ModelError(f"unknown forcing name {name!r}")
+        target[name] = np.asarray(values, dtype=np.float64)
+        return Forcing(self.months, series, shocks, dict(self.rates), dict(self.sizes))
+
+    def context(
+        self, t: int, members: int, rng: np.random.Generator, base_noise: float, base_vol: float
+    ) -> Context:
+        """Month ``t``'s context, sampling stochastic shocks for ``members`` from ``rng``."""
+        s = self.series
+        shocks: dict[str, float | Array] = {}
+        for k in SHOCKS:
+            fixed = float(self.shocks[k][t])
+            rate = self.rates.get(k, 0.0)
+            if rate > 0.0:
+                hits = bernoulli_hits(rng, members, rate)
+                if len(hits):
+                    arr = np.full(members, fixed, dtype=DTYPE)
+                    arr[hits] += self.sizes[k]
+                    shocks[k] = np.minimum(arr, 1.0)
+                    continue
+            shocks[k] = fixed
+        return Context(
+            t=t,
+            concession_us=float(s["concession_us"][t]),
+            concession_ru=float(s["concession_ru"][t]),
+            exercises=float(s["exercises"][t]),
+            track_bureaucratic=float(s["track_bureaucratic"][t]),
+            track_arms=float(s["track_arms"][t]),
+            track_regional=float(s["track_regional"][t]),
+            reset_us=float(s["reset_us"][t]),
+            reset_ru=float(s["reset_ru"][t]),
+            treaties=float(s["treaties"][t]),
+            treaties_prev=float(s["treaties"][t - 1] if t > 0 else s["treaties"][0]),
+            leader_change_us=float(s["leader_change_us"][t]),
+            leader_change_ru=float(s["leader_change_ru"][t]),
+            hostile_us=shocks["hostile_us"],
+            hostile_ru=shocks["hostile_ru"],
+            regional=shocks["regional"],
+            common=shocks["common"],
+            ratchet_us=shocks["ratchet_us"],
+            ratchet_ru=shocks["ratchet_ru"],
+            base_noise=base_noise,
+            base_volatility=base_vol,
+        )
+
+
+def bernoulli_hits(rng: np.random.Generator, n: int, p: float) -> npt.NDArray[np.int64]:
+    """Indices of the members hit when each of ``n`` is hit independently with probability ``p``.
+
+    Exact (a Bernoulli process sampled through its geometric gaps) and O(hits), not O(n).
+    """
+    if p <= 0.0 or n <= 0:
+        return np.empty(0, dtype=np.int64)
+    if p >= 1.0:
+        return np.arange(n, dtype=np.int64)
+    expected = n * p
+    size = int(expected + 6.0 * np.sqrt(expected) + 16)
+    pos = np.cumsum(rng.geometric(p, size=size)) - 1
+    while pos[-1] < n:
+        more = np.cumsum(rng.geometric(p, size=size)) + pos[-1]
+        pos = np.concatenate([pos, more])
+    return pos[pos < n]
+
+
+def month_range(start: str, horizon: int) -> pd.PeriodIndex:
+    """``horizon`` months from ``start`` (``YYYY-MM``)."""
+    return pd.period_range(pd.Period(start, freq="M"), periods=horizon, freq="M")
+
+
+def shocks_from_events(events: pd.DataFrame, months: pd.PeriodIndex) -> dict[str, Array]:
+    """Monthly shocks from record events by the rule in the module docstring."""
+    need = {"date", "actor", "goldstein", "domain"}
+    if not need <= set(events.columns):
+        raise ModelError(f"events lack columns {sorted(need - set(events.columns))}")
+    df = events.loc[:, ["date", "actor", "goldstein", "domain"]].copy()
+    df["g"] = pd.to_numeric(df["goldstein"], errors="coerce")
+    df["month"] = pd.PeriodIndex(
+        [str(d)[:7] if len(str(d)) >= 7 else f"{d}-07" for d in df["date"]], freq="M"
+    )
+    df = df.dropna(subset=["g"])
+    pos = {m: i for i, m in enumerate(months)}
+    out = {k: np.zeros(len(months)) for k in SHOCKS}
+    for month, actor, g, domain in zip(
+        df["month"], df["actor"], df["g"], df["domain"], strict=True
+    ):
+        i = pos.get(month)
+        if i is None:
+            continue
+        if g < 0 and domain == "regional":
+            out["regional"][i] += -g / 10.0
+        elif g < 0 and actor in US_SIDE:
+            out["hostile_us"][i] += -g / 10.0
+        elif g < 0 and actor in RU_SIDE:
+            out["hostile_ru"][i] += -g / 10.0
+        elif g >= 3 and domain == "multilateral":
+            out["common"][i] += g / 10.0
+        if g <= -9 and actor in US_SIDE:
+            out["ratchet_us"][i] = 1.0
+        if g <= -9 and actor in RU_SIDE:
+            out["ratchet_ru"][i] = 1.0
+    return {k: np.minimum(v, 1.0) for k, v in out.items()}
+
+
+def estimate_rates(shocks: Mapping[str, Array]) -> tuple[dict[str, float], dict[str, float]]:
+    """Monthly rate of each shock type (share of months with one) and its mean size."""
+    rates: dict[str, float] = {}
+    sizes: dict[str, float] = {}
+    for k in SHOCKS:
+        v = np.asarray(shocks[k])
+        hit = v > 0
+        rates[k] = float(hit.mean()) if len(v) else 0.0
+        sizes[k] = float(v[hit].mean()) if hit.any() else 0.0
+    return rates, sizes
+
+
+def _extend_clock(values: Array) -> Array:
+    """Fill NaN after the last election on file by repeating the last election interval."""
+    out = values.copy()
+    zeros = np.flatnonzero(out == 0)
+    missing = np.flatnonzero(np.isnan(out))
+    if len(missing) == 0:
+        return out
+    if len(zeros) < 2:
+        raise ModelError("the record has fewer than two elections in range; cannot extend clock")
+    interval = int(zeros[-1] - zeros[-2])
+    for i in missing:
+        since = i - zeros[-1]
+        out[i] = (interval - since % interval) % interval
+    return out
+
+
+def _extend_tenure(values: Array) -> tuple[Array, Array]:
+    """Tenure with NaN after the record filled by counting on; and 1 where a leader starts."""
+    out = values.copy()
+    for i in range(len(out)):
+        if np.isnan(out[i]):
+            out[i] = out[i - 1] + 1.0 if i > 0 and not np.isnan(out[i - 1]) else 0.0
+    change = np.zeros(len(out))
+    change[1:] = (np.diff(out) < 0) | (out[1:] == 0)
+    return out, change
+
+
+def record_series(months: pd.PeriodIndex, record_start: str = "1991-12") -> dict[str, Array]:
+    """Clocks, tenure, leader changes and treaty share for ``months`` from the record."""
+    try:
+        from resetlab.record import calendars, treaties
+    except ImportError as exc:  # pragma: no cover - depends on other areas
+        raise ModelError(f"the record's calendars/treaties are not available: {exc}") from exc
+    # Compute over the whole record span so that clocks past the last election can be extended.
+    span = pd.period_range(
+        min(pd.Period(record_start, freq="M"), months[0]), max(months[-1], months[0]), freq="M"
+    )
+    out: dict[str, Array] = {}
+    for side, country in (("us", "USA"), ("ru", "RUS")):
+        clock = calendars.months_to_next_election(span, country).to_numpy(dtype=np.float64)
+        tenure = calendars.leader_tenure_months(span, country).to_numpy(dtype=np.float64)
+        ten, change = _extend_tenure(tenure)
+        out[f"clock_{side}"] = _extend_clock(clock)
+        out[f"tenure_{side}"] = ten
+        out[f"leader_change_{side}"] = change
+    record_months = pd.period_range(record_start, pd.Period("2025-12", freq="M"), freq="M")
+    full = treaties.treaties_in_force(span).to_numpy(dtype=np.float64)
+    peak = float(treaties.treaties_in_force(record_months).max())
+    out["treaties"] = full / peak if peak > 0 else full
+    sel = np.searchsorted(np.array([m.ordinal for m in span]), [m.ordinal for m in months])
+    return {k: v[sel] for k, v in out.items()}
+
+
+def record_shocks(months: pd.PeriodIndex) -> dict[str, Array]:
+    """Monthly shocks over ``months`` from the built-in record's events."""
+    try:
+        from resetlab.record.builtin import load_event_files
+    except ImportError as exc:  # pragma: no cover - depends on other areas
+        raise ModelError(f"the record's events are not available: {exc}") from exc
+    return shocks_from_events(load_event_files(), months)

@@ -1,0 +1,50 @@
+"""M2: better bilateral relations enable cooperation in multilateral bodies (file 000).
+
+Agreement in multilateral bodies (observable as U.N. voting agreement) relaxes toward a
+logistic function of the bilateral relations score.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from resetlab.model.base import STAGE_DYNAMICS, Context, Mechanism, MechanismMeta
+from resetlab.model.state import MULTILATERAL, RELATIONS, Array
+
+
+@dataclass(frozen=True)
+class Params:
+    """Relaxation rate; relations score (Goldstein) at half agreement; logistic scale."""
+
+    rate: float = 0.1
+    midpoint: float = -2.0
+    scale: float = 2.0
+
+
+class Multilateral(Mechanism):
+    """Multilateral agreement follows the bilateral relations score."""
+
+    Params = Params
+    meta = MechanismMeta(
+        key="m2",
+        name="Bilateral relations enable multilateral cooperation",
+        reads=("relations", "multilateral"),
+        writes=("multilateral",),
+        stochastic=False,
+        sources=("000",),
+        quotes=(
+            "An improved U.S.-Russian relationship offers the prospect not only of improved "
+            "cooperation on areas of mutual bilateral interest, but also enhanced cooperation "
+            "within multilateral institutions such as the Organization for Security and "
+            "Cooperation in Europe (OSCE)",
+        ),
+        stage=STAGE_DYNAMICS,
+    )
+
+    def step(self, x: Array, ctx: Context, rng: np.random.Generator) -> dict[int, Array]:
+        p = self.params
+        target = 1.0 / (1.0 + np.exp(-(x[:, RELATIONS] - p.midpoint) / p.scale))
+        m = x[:, MULTILATERAL]
+        return {MULTILATERAL: m + p.rate * (target - m)}

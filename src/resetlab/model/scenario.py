@@ -1,0 +1,555 @@
+"""Scenario and perspective files: YAML validated with pydantic, errors with file:line: field.
+
+A scenario file gives every field; nothing has a silent default (a missing field is an
+error). Its mechanisms come either from the file itself (``mechanisms:``, all 21 keys) or
+from a perspective (``perspective: NAME`` reads ``perspectives/NAME.yaml``); exactly one of
+the two is non-null. See ``docs/model.md`` for the schema with an example.
+
+Perspective file (issue 6 owns their content; the schema is minimal)::
+
+    name: NAME                  # must equal the file's stem
+    description: what account it encodes
+    mechanisms: {m1: {enabled: true, params: {...}, passage: "quoted text"}, ..., m21: {...}}
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from resetlab.exceptions import ModelError, Problem, ScenarioError
+from resetlab.model.base import Mechanism, Strategy
+from resetlab.model.engine import ModelSpec, Observation
+from resetlab.model.forcing import SHOCKS, Forcing, month_range
+from resetlab.model.mechanisms import MECHANISMS
+from resetlab.model.state import INITIAL_VARIABLES
+from resetlab.model.strategies import STRATEGIES
+
+_MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+Side = Literal["us", "ru"]
+Loc = tuple[str | int, ...]
+
+
+def _month(value: str) -> str:
+    if not _MONTH_RE.match(value):
+        raise ValueError(f"{value!r} is not a month YYYY-MM")
+    return value
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+class MechanismEntry(_Strict):
+    """One mechanism: on or off, and its parameters (all of them when on)."""
+
+    enabled: bool
+    params: dict[str, float]
+    passage: str | None = Field(default=None, description="quoted passage (perspectives)")
+
+
+class StrategyEntry(_Strict):
+    """A side's strategy key and all its parameters."""
+
+    key: str
+    params: dict[str, float]
+
+
+class Strategies(_Strict):
+    us: StrategyEntry
+    ru: StrategyEntry
+
+
+class ObservationModel(_Strict):
+    """Weights of the observation equation (see :class:`resetlab.model.engine.Observation`)."""
+
+    offset: float
+    w_coop: float
+    w_trust: float
+    w_dispute: float
+    w_threat: float
+    w_shock: float
+
+
+class Span(_Strict):
+    start: str
+    end: str
+
+    _m = field_validator("start", "end")(_month)
+
+
+class TrackSpan(Span):
+    """The three tracks of M5 from ``start`` to ``end`` (inclusive), each in [0, 1]."""
+
+    bureaucratic: float = Field(ge=0, le=1)
+    arms: float = Field(ge=0, le=1)
+    regional: float = Field(ge=0, le=1)
+    note: str
+
+
+class ExerciseSpan(Span):
+    """Level of NATO exercises near Russia from ``start`` to ``end``, in [0, 1]."""
+
+    level: float = Field(ge=0, le=1)
+    note: str
+
+
+class Concession(_Strict):
+    """One item of a package: a side concedes ``size`` in ``month``."""
+
+    month: str
+    side: Side
+    size: float = Field(ge=0, le=1)
+    item: str
+
+    _m = field_validator("month")(_month)
+
+
+class TreatyMove(_Strict):
+    """From ``month`` on, the share of treaties in force is ``value``."""
+
+    month: str
+    value: float = Field(ge=0, le=1)
+    note: str
+
+    _m = field_validator("month")(_month)
+
+
+class ResetMove(_Strict):
+    """An announced reset by ``side`` in ``month`` (M19)."""
+
+    month: str
+    side: Side
+    size: float = Field(ge=0, le=1)
+    note: str
+
+    _m = field_validator("month")(_month)
+
+
+class ScheduledShock(_Strict):
+    """A shock of ``type`` and ``size`` to every member in ``month``."""
+
+    month: str
+    type: str
+    size: float = Field(ge=0, le=1)
+    note: str
+
+    _m = field_validator("month")(_month)
+
+    @field_validator("type")
+    @classmethod
+    def _type(cls, v: str) -> str:
+        if v not in SHOCKS:
+            raise ValueError(f"{v!r} is not one of {', '.join(SHOCKS)}")
+        return v
+
+
+class Rate(_Strict):
+    rate: float = Field(ge=0, le=1)
+    size: float = Field(ge=0, le=1)
+
+
+class Shocks(_Strict):
+    """``from_record``: replay the record's monthly shocks (replay mode only). ``rates``:
+    ``record`` (estimated on the record), ``none``, or a rate and size per shock type."""
+
+    from_record: bool
+    rates: Literal["record", "none"] | dict[str, Rate]
+    scheduled: list[ScheduledShock]
+
+
+class Levers(_Strict):
+    tracks: list[TrackSpan]
+    exercises: list[ExerciseSpan]
+    concessions: list[Concession]
+    treaty_moves: list[TreatyMove]
+    resets: list[ResetMove]
+
+
+class ScenarioModel(_Strict):
+    """The whole scenario file."""
+
+    name: str
+    description: str
+    start: str
+    horizon: int = Field(ge=1, le=1200)
+    mode: Literal["replay", "forecast"]
+    noise: float = Field(ge=0)
+    volatility: float = Field(ge=0)
+    strategies: Strategies
+    perspective: str | None
+    mechanisms: dict[str, MechanismEntry] | None
+    observation: ObservationModel
+    initial: dict[str, float]
+    levers: Levers
+    shocks: Shocks
+
+    _m = field_validator("start")(_month)
+
+
+class PerspectiveModel(_Strict):
+    """A perspective file: which mechanisms are on, with what parameters, and why."""
+
+    name: str
+    description: str
+    mechanisms: dict[str, MechanismEntry]
+
+
+# --------------------------------------------------------------------------- YAML with lines
+
+
+def _walk(node: yaml.Node, loc: Loc, out: dict[Loc, int]) -> None:
+    out[loc] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            out[(*loc, key)] = key_node.start_mark.line + 1
+            _walk(value_node, (*loc, key), out)
+            out[(*loc, key)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(item, (*loc, i), out)
+
+
+def _read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
+    """The data of ``path`` and the line of every key (path tuple -> 1-based line)."""
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError(f"cannot read {name}", [Problem(name, None, "file", str(exc))]) from exc
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise ScenarioError(
+            f"{name} is not valid YAML", [Problem(name, line, "yaml", str(exc).splitlines()[0])]
+        ) from exc
+    lines: dict[Loc, int] = {}
+    if node is not None:
+        _walk(node, (), lines)
+    return data, lines
+
+
+def _line(lines: dict[Loc, int], loc: Loc) -> int | None:
+    for k in range(len(loc), -1, -1):
+        if loc[:k] in lines:
+            return lines[loc[:k]]
+    return None
+
+
+def _field(loc: Loc) -> str:
+    return ".".join(str(p) for p in loc) or "(file)"
+
+
+def _pydantic_problems(exc: ValidationError, name: str, lines: dict[Loc, int]) -> list[Problem]:
+    out = []
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in _UNION_TAGS))
+        msg = err["msg"]
+        if err["type"] == "missing":
+            msg = "missing (required; no default)"
+        out.append(Problem(name, _line(lines, loc), _field(loc), msg))
+    return out
+
+
+_UNION_TAGS = {"literal['record','none']", "dict[str,Rate]", "str", "dict[str,MechanismEntry]"}
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _check_params(
+    cls: type, params: dict[str, float], name: str, lines: dict[Loc, int], loc: Loc
+) -> list[Problem]:
+    fields = {f.name for f in dataclasses.fields(cls)}
+    out = []
+    for k in sorted(fields - set(params)):
+        out.append(Problem(name, _line(lines, loc), _field((*loc, k)), "missing (required)"))
+    for k in sorted(set(params) - fields):
+        known = ", ".join(sorted(fields)) or "none"
+        out.append(
+            Problem(name, _line(lines, (*loc, k)), _field((*loc, k)), f"unknown (known: {known})")
+        )
+    return out
+
+
+def _check_mechanisms(
+    mechs: dict[str, MechanismEntry], name: str, lines: dict[Loc, int], loc: Loc
+) -> list[Problem]:
+    out = []
+    for key in MECHANISMS:
+        if key not in mechs:
+            out.append(Problem(name, _line(lines, loc), _field((*loc, key)), "missing (required)"))
+    for key, entry in mechs.items():
+        if key not in MECHANISMS:
+            msg = f"unknown mechanism (known: {', '.join(MECHANISMS)})"
+            out.append(Problem(name, _line(lines, (*loc, key)), _field((*loc, key)), msg))
+            continue
+        if entry.enabled:
+            out += _check_params(
+                MECHANISMS[key].Params, entry.params, name, lines, (*loc, key, "params")
+            )
+    return out
+
+
+def _parse(model: type[BaseModel], data: Any, name: str, lines: dict[Loc, int]) -> Any:
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            f"{name} does not validate", [Problem(name, 1, "(file)", "must be a YAML mapping")]
+        )
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(
+            f"{name} does not validate", _pydantic_problems(exc, name, lines)
+        ) from None
+
+
+def load_perspective(path: Path) -> PerspectiveModel:
+    """Read and check a perspective file; :class:`ScenarioError` with file:line: field."""
+    name = str(path)
+    data, lines = _read_yaml(path)
+    p: PerspectiveModel = _parse(PerspectiveModel, data, name, lines)
+    problems = _check_mechanisms(p.mechanisms, name, lines, ("mechanisms",))
+    if p.name != path.stem:
+        problems.append(Problem(name, _line(lines, ("name",)), "name", "must equal the file name"))
+    if problems:
+        raise ScenarioError(f"{name} does not validate", problems)
+    return p
+
+
+@dataclasses.dataclass(frozen=True)
+class Scenario:
+    """A checked scenario: the validated file, its mechanisms resolved, where it came from."""
+
+    model: ScenarioModel
+    mechanisms: dict[str, MechanismEntry]
+    path: Path | None
+
+    @property
+    def name(self) -> str:
+        """The scenario's name."""
+        return self.model.name
+
+    @property
+    def months(self) -> pd.PeriodIndex:
+        """The simulated months."""
+        return month_range(self.model.start, self.model.horizon)
+
+
+def _perspective_path(name: str, scenario_path: Path, perspectives_dir: Path | None) -> Path:
+    candidates = (
+        [perspectives_dir / f"{name}.yaml"]
+        if perspectives_dir is not None
+        else [
+            scenario_path.parent / "perspectives" / f"{name}.yaml",
+            scenario_path.parent.parent / "perspectives" / f"{name}.yaml",
+        ]
+    )
+    for c in candidates:
+        if c.is_file():
+            return c
+    return candidates[-1]
+
+
+def load_scenario(path: str | Path, perspectives_dir: Path | None = None) -> Scenario:
+    """Read and check a scenario file (and its perspective); raise :class:`ScenarioError`.
+
+    Every problem found is listed as ``file:line: field: message``.
+    """
+    path = Path(path)
+    name = str(path)
+    data, lines = _read_yaml(path)
+    sc: ScenarioModel = _parse(ScenarioModel, data, name, lines)
+    problems: list[Problem] = []
+
+    def bad(loc: Loc, msg: str) -> None:
+        problems.append(Problem(name, _line(lines, loc), _field(loc), msg))
+
+    for side in ("us", "ru"):
+        entry: StrategyEntry = getattr(sc.strategies, side)
+        loc: Loc = ("strategies", side)
+        if entry.key not in STRATEGIES:
+            bad((*loc, "key"), f"unknown strategy {entry.key!r} (known: {', '.join(STRATEGIES)})")
+        else:
+            problems += _check_params(
+                STRATEGIES[entry.key].Params, entry.params, name, lines, (*loc, "params")
+            )
+    mechanisms: dict[str, MechanismEntry] = {}
+    if (sc.perspective is None) == (sc.mechanisms is None):
+        bad(("perspective",), "give exactly one of perspective and mechanisms (the other null)")
+    elif sc.mechanisms is not None:
+        problems += _check_mechanisms(sc.mechanisms, name, lines, ("mechanisms",))
+        mechanisms = dict(sc.mechanisms)
+    else:
+        assert sc.perspective is not None
+        ppath = _perspective_path(sc.perspective, path, perspectives_dir)
+        if not ppath.is_file():
+            bad(("perspective",), f"no perspective file {ppath}")
+        else:
+            mechanisms = dict(load_perspective(ppath).mechanisms)
+    for var in INITIAL_VARIABLES:
+        if var not in sc.initial:
+            bad(("initial", var), "missing (required)")
+    for var in sc.initial:
+        if var not in INITIAL_VARIABLES:
+            bad(
+                ("initial", var),
+                f"not a starting variable (those are: {', '.join(INITIAL_VARIABLES)})",
+            )
+    start = pd.Period(sc.start, freq="M")
+    end = start + (sc.horizon - 1)
+
+    def in_range(loc: Loc, month: str) -> None:
+        m = pd.Period(month, freq="M")
+        if not start <= m <= end:
+            bad(loc, f"{month} is outside the scenario ({start} to {end})")
+
+    lv = sc.levers
+    for kind in ("tracks", "exercises"):
+        for i, span in enumerate(getattr(lv, kind)):
+            if span.end < span.start:
+                bad(("levers", kind, i, "end"), "ends before it starts")
+    for kind in ("concessions", "treaty_moves", "resets"):
+        for i, item in enumerate(getattr(lv, kind)):
+            in_range(("levers", kind, i, "month"), item.month)
+    for i, shock in enumerate(sc.shocks.scheduled):
+        in_range(("shocks", "scheduled", i, "month"), shock.month)
+    if sc.shocks.from_record and sc.mode != "replay":
+        bad(("shocks", "from_record"), "only a replay takes its shocks from the record")
+    if sc.mode == "replay" and sc.shocks.rates != "none":
+        bad(("shocks", "rates"), "a replay samples no shocks: set rates: none")
+    if isinstance(sc.shocks.rates, dict):
+        for k in sc.shocks.rates:
+            if k not in SHOCKS:
+                bad(("shocks", "rates", k), f"not a shock type ({', '.join(SHOCKS)})")
+    if problems:
+        raise ScenarioError(f"{name} does not validate", problems)
+    return Scenario(model=sc, mechanisms=mechanisms, path=path)
+
+
+# --------------------------------------------------------------------------- to a model
+
+
+def _fill(months: pd.PeriodIndex, start: str, end: str) -> Iterator[int]:
+    a, b = pd.Period(start, freq="M"), pd.Period(end, freq="M")
+    for i, m in enumerate(months):
+        if a <= m <= b:
+            yield i
+
+
+def scenario_forcing(
+    scenario: Scenario,
+    series: dict[str, np.ndarray] | None = None,
+    record_shocks: dict[str, np.ndarray] | None = None,
+) -> Forcing:
+    """The scenario's forcing: the record's clocks/treaties (or ``series``), plus its levers.
+
+    Pass ``series`` (clock, tenure, leader changes, treaties) and ``record_shocks`` to run
+    without the record (tests, other pairs of states).
+    """
+    from resetlab.model import forcing as fz
+
+    sc = scenario.model
+    months = scenario.months
+    n = len(months)
+    base = fz.record_series(months) if series is None else series
+    s: dict[str, np.ndarray] = {k: np.zeros(n) for k in fz.SERIES}
+    for k, v in base.items():
+        s[k] = np.asarray(v, dtype=np.float64).copy()
+    pos = {m: i for i, m in enumerate(months)}
+    lv = sc.levers
+    for tr in lv.tracks:
+        for i in _fill(months, tr.start, tr.end):
+            s["track_bureaucratic"][i] = tr.bureaucratic
+            s["track_arms"][i] = tr.arms
+            s["track_regional"][i] = tr.regional
+    for ex in lv.exercises:
+        for i in _fill(months, ex.start, ex.end):
+            s["exercises"][i] = ex.level
+    for c in lv.concessions:
+        s[f"concession_{c.side}"][pos[pd.Period(c.month, freq="M")]] += c.size
+    for mv in sorted(lv.treaty_moves, key=lambda m: m.month):
+        s["treaties"][pos[pd.Period(mv.month, freq="M")] :] = mv.value
+    for r in lv.resets:
+        s[f"reset_{r.side}"][pos[pd.Period(r.month, freq="M")]] += r.size
+    shocks = {k: np.zeros(n) for k in SHOCKS}
+    if sc.shocks.from_record:
+        rec = fz.record_shocks(months) if record_shocks is None else record_shocks
+        for k in SHOCKS:
+            shocks[k] = np.asarray(rec[k], dtype=np.float64).copy()
+    for sh in sc.shocks.scheduled:
+        i = pos[pd.Period(sh.month, freq="M")]
+        shocks[sh.type][i] = min(1.0, shocks[sh.type][i] + sh.size)
+    rates: dict[str, float] = {}
+    sizes: dict[str, float] = {}
+    if sc.shocks.rates == "record":
+        history = fz.month_range("1992-01", 408)  # 1992-01 .. 2025-12
+        hist = fz.record_shocks(history) if record_shocks is None else record_shocks
+        rates, sizes = fz.estimate_rates(hist)
+    elif isinstance(sc.shocks.rates, dict):
+        rates = {k: v.rate for k, v in sc.shocks.rates.items()}
+        sizes = {k: v.size for k, v in sc.shocks.rates.items()}
+    return Forcing(months, s, shocks, rates, sizes)
+
+
+def build_mechanisms(entries: dict[str, MechanismEntry]) -> tuple[Mechanism, ...]:
+    """Instances of the mechanisms switched on, with their parameters."""
+    out = []
+    for key, entry in entries.items():
+        if not entry.enabled:
+            continue
+        cls = MECHANISMS.get(key)
+        if cls is None:
+            raise ModelError(f"unknown mechanism {key!r}")
+        out.append(cls(cls.Params(**entry.params)))
+    return tuple(out)
+
+
+def build_strategy(entry: StrategyEntry) -> Strategy:
+    """An instance of the strategy ``entry`` names."""
+    cls = STRATEGIES.get(entry.key)
+    if cls is None:
+        raise ModelError(f"unknown strategy {entry.key!r}")
+    return cls(cls.Params(**entry.params))
+
+
+def build_spec(scenario: Scenario, forcing: Forcing | None = None) -> ModelSpec:
+    """The runnable :class:`ModelSpec` of a checked scenario."""
+    sc = scenario.model
+    return ModelSpec(
+        mechanisms=build_mechanisms(scenario.mechanisms),
+        strategy_us=build_strategy(sc.strategies.us),
+        strategy_ru=build_strategy(sc.strategies.ru),
+        observation=Observation(**sc.observation.model_dump()),
+        initial=dict(sc.initial),
+        forcing=scenario_forcing(scenario) if forcing is None else forcing,
+        base_noise=sc.noise,
+        base_volatility=sc.volatility,
+        name=sc.name,
+    )
+
+
+def mechanisms_template(off: tuple[str, ...] = ()) -> str:
+    """YAML for a ``mechanisms:`` block with every mechanism and its default parameters.
+
+    A starting point for writing scenario and perspective files (``off`` lists keys to switch
+    off); the file then states every value, so nothing is left to a silent default.
+    """
+    lines = ["mechanisms:"]
+    for key, cls in MECHANISMS.items():
+        params = ", ".join(f"{f.name}: {f.default}" for f in dataclasses.fields(cls.Params))
+        on = "false" if key in off else "true"
+        lines.append(f"  {key}: {{enabled: {on}, params: {{{params}}}}}  # {cls.meta.name}")
+    return "\n".join(lines) + "\n"

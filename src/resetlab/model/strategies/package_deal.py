@@ -1,0 +1,45 @@
+"""Package deal: deliver the scenario's schedule of concessions, partly reciprocating.
+
+The side's scheduled concessions (the ``concessions`` lever of the scenario, after M20 has
+scaled them) accumulate in memory; the move is ``(1 - reciprocity) * min(base + delivered, 1)
++ reciprocity * seen``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from resetlab.model.base import Strategy, StrategyMeta
+from resetlab.model.state import Array
+
+
+@dataclass(frozen=True)
+class Params:
+    """Move before any concession; weight on the other's last move."""
+
+    base: float = 0.3
+    reciprocity: float = 0.3
+
+
+class PackageDeal(Strategy):
+    """A schedule of concessions read from the scenario."""
+
+    Params = Params
+    meta = StrategyMeta(
+        key="package-deal",
+        name="Package deal",
+        description="Deliver scheduled concessions (cumulative), partly reciprocating.",
+        memory=1,
+    )
+
+    def move(
+        self, t: int, own_last: Array, seen_last: Array, memory: Array, lever: float | Array
+    ) -> tuple[Array, Array]:
+        p = self.params
+        delivered = memory[:, 0] + lever
+        own = np.minimum(p.base + delivered, 1.0)
+        seen = own if t == 0 else np.clip(seen_last, 0.0, 1.0)
+        move = (1.0 - p.reciprocity) * own + p.reciprocity * seen
+        return np.clip(move, 0.0, 1.0), delivered[:, None].copy()

@@ -1,0 +1,265 @@
+"""Causal claims (mechanisms M1-M21) and the article's stance on a reset.
+
+Rules first: each mechanism has phrase patterns that assert it and, for some, patterns that
+deny it. With the embedding model present, each sentence is also compared with a short
+description and paraphrased examples of every mechanism (written for this module, not
+copied from the articles), and with pro- and anti-reset examples for stance.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from resetlab.reader.embed import Embedder
+from resetlab.reader.text import Sentence
+
+Stance = Literal["pro", "anti", "mixed"]
+
+
+@dataclass(frozen=True)
+class Mechanism:
+    """One mechanism: id, what it says, rule patterns and paraphrased examples."""
+
+    id: str
+    description: str
+    asserts: tuple[str, ...]
+    denies: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+
+
+MECHANISMS: tuple[Mechanism, ...] = (
+    Mechanism("M1", "Historical baggage, missing shared values and distrust hold relations "
+              "back, and each side's duty to provide national security outweighs them all.",
+              (r"historical baggage", r"lack of shared values", r"trumped by .{0,40}(fourth|security)"),
+              examples=("Old grievances and a values gap weigh on the relationship.",
+                        "National security concerns override every other consideration.")),
+    Mechanism("M2", "Better bilateral relations make cooperation possible in multilateral "
+              "bodies such as the OSCE and the UN Security Council.",
+              (r"cooperation within multilateral", r"multilateral (institutions|bodies|fora)"),
+              examples=("Warmer ties between the two let them work together at the UN.",)),
+    Mechanism("M3", "A vicious circle: regional disputes lead to nuclear planning against each "
+              "other, which deepens distrust, which feeds regional disputes.",
+              (r"vicious circle", r"feedback loop", r"compel you to plan for using nukes"),
+              examples=("Regional quarrels and nuclear deterrence reinforce each other's distrust.",)),
+    Mechanism("M4", "Trust results from working through practical differences; it is not a "
+              "precondition for cooperation.",
+              (r"trust is the product", r"restoring trust is a gradual", r"build trust .{0,60}through"),
+              examples=("Cooperation on concrete problems is what builds trust over time.",)),
+    Mechanism("M5", "Three tracks: routine bureaucratic cooperation, arms control that reduces "
+              "deterrence, and dialogue on the regions around Russia.",
+              (r"three tracks", r"day-to-day cooperation", r"intensify dialogue"),
+              examples=("Progress needs everyday cooperation, arms control and regional dialogue.",)),
+    Mechanism("M6", "Acute common challenges bring the two together only briefly.",
+              (r"short-lived",),
+              examples=("Shared crises produce cooperation that does not last.",)),
+    Mechanism("M7", "Election seasons can halt a reset; expected failure can fulfil itself.",
+              (r"election seasons?", r"elections in both countries", r"self-fulfilling prophecy",
+               r"re-election"),
+              examples=("Campaign politics in both capitals can stall rapprochement.",)),
+    Mechanism("M8", "Accumulated experience of mutual restraint erodes the case for deterrence.",
+              (r"reserve of experience", r"rationale for (nuclear )?deterrence will wither"),
+              examples=("If both refrain from provocations long enough, deterrence loses its point.",)),
+    Mechanism("M9", "Action and reaction: Western moves such as NATO enlargement provoke Russian "
+              "pushback, and Russian meddling provokes Washington.",
+              (r"provocations?\b", r"pushback", r"antagonistic initiatives", r"helped trigger"),
+              examples=("Each side's hostile steps provoke a hostile answer from the other.",)),
+    Mechanism("M10", "Some moves, like alliance membership or annexation, cannot be walked back.",
+              (r"walk-?back", r"will not relinquish", r"not going to withdraw from NATO"),
+              examples=("Certain decisions are irreversible once made.",)),
+    Mechanism("M11", "A workable settlement needs concessions from both sides as one package.",
+              (r"concessions from both", r"modus vivendi", r"in return, "),
+              examples=("A deal only holds if both sides give something up together.",)),
+    Mechanism("M12", "Arms control treaties give information and stability; abandoning them "
+              "breeds suspicion.",
+              (r"breed further suspicions", r"abandoning (open skies|new start)",
+               r"increasing confidence"),
+              examples=("Leaving a treaty reduces transparency and raises mistrust.",)),
+    Mechanism("M13", "A third power, China, changes the bilateral game.",
+              (r"\bChina\b", r"\bBeijing\b"),
+              examples=("China's rise reshapes what Washington and Moscow want from each other.",)),
+    Mechanism("M14", "Institutions for routine interaction take the drama out of relations.",
+              (r"take the drama out", r"routine interaction", r"Presidential Commission"),
+              examples=("Standing commissions make contacts routine and relations calmer.",)),
+    Mechanism("M15", "Cooperation needs shared or at least compatible interests.",
+              (r"compatible interests", r"shared interests", r"no longer serves the \w+ interests"),
+              examples=("Without interests in common there is nothing to cooperate on.",)),
+    Mechanism("M16", "Detente requires a minimum level of trust before it can start.",
+              (r"minimum level of trust", r"requires? .{0,30}trust"),
+              (r"not a precondition for cooperation",),
+              examples=("Without some trust to begin with, no thaw is possible.",)),
+    Mechanism("M17", "Alignment with the other side's enemies lowers compatibility.",
+              (r"third parties that the other regards as enemies",
+               r"common cause with .{0,30}enemies", r"ties with anti-U\.S\. regimes"),
+              examples=("Each side arms or befriends the other's adversaries.",)),
+    Mechanism("M18", "Engagement is read as weakness to exploit; a reset needs change inside "
+              "Russia first.",
+              (r"weakness and credulity", r"reset inside Russia", r"type of regime"),
+              examples=("Moscow treats conciliatory gestures as weakness to be exploited.",)),
+    Mechanism("M19", "Resets recur after each breakdown since the Cold War; the 2009 button "
+              "read 'overload'.",
+              (r"successive .{0,40}resets?", r"attempts to reset", r"overload", r"peregruzka",
+               r"push the .?reset.? button"),
+              examples=("One administration after another has tried to reset relations.",)),
+    Mechanism("M20", "Asymmetric time horizons: U.S. presidents have about two sure years while "
+              "Russian leaders stay for decades.",
+              (r"two (surefire|sure) years", r"against the clock", r"for decades",
+               r"(until|till) (death|demise)"),
+              examples=("American leaders face short windows; Kremlin leaders can wait.",)),
+    Mechanism("M21", "Russia policy is politically toxic in U.S. domestic politics.",
+              (r"politically (toxic|poisonous)", r"politically (impossible|inconceivable)",
+               r"political fallout"),
+              examples=("Any opening to Moscow carries a heavy domestic political cost.",)),
+)  # fmt: skip
+
+MECHANISM_IDS: tuple[str, ...] = tuple(m.id for m in MECHANISMS)
+
+_PRO = (
+    r"should (push|restore|work|collaborate|cooperate|seek)", r"abundant reasons",
+    r"improved (u\.s\.-russian )?(relationship|cooperation)", r"premature", r"harmful to",
+    r"way forward", r"opportunities to cooperate", r"benefit from greater cooperation",
+    r"triumph", r"time for a dramatic shift", r"renewed cooperation", r"need to proceed",
+    r"restore a cooperative",
+)  # fmt: skip
+_ANTI = (
+    r"\bmistake\b", r"\bimpossible\b", r"wishful thinking", r"weakness and credulity",
+    r"cannot reset", r"\bfailed\b", r"easier said than done", r"deteriorated",
+    r"unreliable (partner|accomplice)", r"not pragmatism", r"\bdamage\b", r"\bspoiler\b",
+    r"trending towards confrontation",
+)  # fmt: skip
+
+_STANCE_EXAMPLES = {
+    "pro": (
+        "Washington and Moscow should restore cooperation; a reset is worth pursuing.",
+        "Improving relations with Russia would bring real benefits to both countries.",
+    ),
+    "anti": (
+        "A reset with Russia would be a mistake and is bound to fail.",
+        "Engaging Moscow again is wishful thinking that will be exploited.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A causal claim: mechanism id, whether the sentence asserts it, the sentence, confidence."""
+
+    mechanism: str
+    asserts: bool
+    sentence: str
+    confidence: float
+    sentence_index: int
+    method: str
+
+
+_PROTO_CACHE: dict[int, tuple[np.ndarray, list[int]]] = {}
+
+
+def _prototypes(embedder: Embedder) -> tuple[np.ndarray, list[int]]:
+    """Embeddings of every mechanism's description and examples (computed once per model)."""
+    key = id(embedder)
+    if key not in _PROTO_CACHE:
+        protos: list[str] = []
+        owner: list[int] = []
+        for i, mech in enumerate(MECHANISMS):
+            for text in (mech.description, *mech.examples):
+                protos.append(text)
+                owner.append(i)
+        _PROTO_CACHE[key] = (embedder.encode(protos), owner)
+    return _PROTO_CACHE[key]
+
+
+def _rule_claims(sentences: tuple[Sentence, ...]) -> dict[tuple[int, str], Claim]:
+    out: dict[tuple[int, str], Claim] = {}
+    for s in sentences:
+        for mech in MECHANISMS:
+            deny = any(re.search(p, s.text, re.I) for p in mech.denies)
+            hits = sum(bool(re.search(p, s.text, re.I)) for p in mech.asserts)
+            if deny or hits:
+                conf = 0.7 if deny else min(0.6 + 0.1 * hits, 0.9)
+                out[(s.index, mech.id)] = Claim(mech.id, not deny, s.text, conf, s.index, "rules")
+    return out
+
+
+def extract_claims(
+    sentences: tuple[Sentence, ...],
+    embedder: Embedder | None = None,
+    threshold: float = 0.66,
+) -> list[Claim]:
+    """Claims from rules, plus embedding matches at cosine >= ``threshold`` when available."""
+    found = _rule_claims(sentences)
+    if embedder is not None and sentences:
+        pv, owner = _prototypes(embedder)
+        sv = embedder.encode([s.text for s in sentences])
+        sims = sv @ pv.T
+        owners = np.asarray(owner)
+        for si, s in enumerate(sentences):
+            per = np.array([sims[si, owners == i].max() for i in range(len(MECHANISMS))])
+            best = int(per.argmax())
+            score = float(per[best])
+            if score < threshold:
+                continue
+            key = (s.index, MECHANISMS[best].id)
+            if key in found:
+                old = found[key]
+                found[key] = Claim(old.mechanism, old.asserts, old.sentence,
+                                   round(max(old.confidence, score), 2), old.sentence_index,
+                                   "rules+embedding")  # fmt: skip
+            else:
+                found[key] = Claim(MECHANISMS[best].id, True, s.text, round(score, 2), s.index,
+                                   "embedding")  # fmt: skip
+    return sorted(found.values(), key=lambda c: (c.sentence_index, c.mechanism))
+
+
+@dataclass(frozen=True)
+class StanceResult:
+    """The stance label, the share of pro evidence and the deciding sentences."""
+
+    stance: Stance
+    pro_share: float
+    sentences: tuple[str, ...]
+
+
+def extract_stance(
+    sentences: tuple[Sentence, ...],
+    embedder: Embedder | None = None,
+    margin: float = 0.2,
+    mixed_band: tuple[float, float] = (0.35, 0.65),
+) -> StanceResult:
+    """Pro, anti or mixed, from cue phrases (and embeddings when present), with sentences."""
+    scores: dict[int, float] = {}
+    for s in sentences:
+        pro = sum(bool(re.search(p, s.text, re.I)) for p in _PRO)
+        anti = sum(bool(re.search(p, s.text, re.I)) for p in _ANTI)
+        if pro != anti:
+            scores[s.index] = float(pro - anti)
+    if embedder is not None and sentences:
+        relevant = [
+            s for s in sentences if re.search(r"\b(reset|relations|cooperat|engag)", s.text, re.I)
+        ]
+        if relevant:
+            sv = embedder.encode([s.text for s in relevant])
+            pro_v = embedder.encode(list(_STANCE_EXAMPLES["pro"]))
+            anti_v = embedder.encode(list(_STANCE_EXAMPLES["anti"]))
+            diff = (sv @ pro_v.T).max(axis=1) - (sv @ anti_v.T).max(axis=1)
+            for s, d in zip(relevant, diff, strict=True):
+                if abs(float(d)) >= margin:
+                    scores[s.index] = scores.get(s.index, 0.0) + float(np.sign(d)) * 0.5
+    pro_w = sum(v for v in scores.values() if v > 0)
+    anti_w = -sum(v for v in scores.values() if v < 0)
+    share = pro_w / (pro_w + anti_w) if pro_w + anti_w > 0 else 0.5
+    stance: Stance = (
+        "pro" if share >= mixed_band[1] else "anti" if share <= mixed_band[0] else "mixed"
+    )
+    text = {s.index: s.text for s in sentences}
+    if stance == "pro":
+        keys = [i for i, v in scores.items() if v > 0]
+    elif stance == "anti":
+        keys = [i for i, v in scores.items() if v < 0]
+    else:
+        keys = list(scores)
+    keys = sorted(keys, key=lambda i: (-abs(scores[i]), i))[:6]
+    return StanceResult(stance, round(share, 3), tuple(text[i] for i in sorted(keys)))

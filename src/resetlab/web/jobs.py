@@ -1,0 +1,242 @@
+"""Scenario runs as background jobs: validation, a bounded thread pool, progress, results.
+
+A run records only the ``relations`` variable (Goldstein units), so memory stays at
+``months x members`` floats. The ensemble is split into about 20 chunks so that progress can
+be reported chunk by chunk; the chunk size is part of the result (same seed, members and chunk
+size give the same numbers, see :func:`resetlab.model.engine.run_ensemble`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from resetlab.exceptions import Problem, ResetlabError, ScenarioError
+from resetlab.model.engine import run_ensemble
+from resetlab.model.output import SimulationResult
+from resetlab.model.scenario import Scenario, build_spec, load_scenario
+from resetlab.model.state import Array
+from resetlab.web.settings import WebSettings
+
+BODY = "request body"
+#: Months after the start at which the hold probability is reported.
+HOLD_MONTHS: tuple[int, ...] = (12, 24)
+#: Months averaged when judging whether relations are above their starting level.
+HOLD_WINDOW = 3
+
+
+class Busy(ResetlabError):
+    """Too many jobs queued or running (the API answers 429)."""
+
+
+def scenario_from_fields(fields: dict[str, Any], perspectives_dir: Path | None) -> Scenario:
+    """Check a scenario given as the JSON of its file's fields, exactly as a file would be.
+
+    The fields go through :func:`resetlab.model.scenario.load_scenario`; problems name the
+    field (``strategies.us.key``) and the file as ``request body``.
+    """
+    with tempfile.TemporaryDirectory(prefix="resetlab-web-") as tmp:
+        path = Path(tmp) / "scenario.yaml"
+        path.write_text(yaml.safe_dump(fields, sort_keys=False), encoding="utf-8")
+        try:
+            scenario = load_scenario(path, perspectives_dir=perspectives_dir)
+        except ScenarioError as exc:
+            problems = [Problem(BODY, None, p.field, p.message) for p in exc.problems]
+            raise ScenarioError("the scenario does not validate", problems) from None
+    return dataclasses.replace(scenario, path=None)
+
+
+def hold_probabilities(
+    relations: Array, start_level: float, months: tuple[int, ...] = HOLD_MONTHS
+) -> dict[str, dict[str, float | None]]:
+    """P(the reset holds h months) for each h, from ``(months, members)`` relations paths.
+
+    ``level``: share of members whose mean relations over months h-2..h (a 3-month window
+    ending h months after the start) is above ``start_level``. ``strict``: share whose 3-month
+    trailing mean never falls to or below ``start_level`` from month 3 to month h. None when
+    the run is shorter than h months.
+    """
+    data = np.asarray(relations, dtype=np.float64)
+    rolled = pd.DataFrame(data).rolling(HOLD_WINDOW).mean().to_numpy()
+    out: dict[str, dict[str, float | None]] = {}
+    for h in months:
+        if data.shape[0] < h:
+            out[str(h)] = {"level": None, "strict": None}
+            continue
+        level = float((rolled[h - 1] > start_level).mean())
+        strict = float((rolled[HOLD_WINDOW - 1 : h] > start_level).all(axis=0).mean())
+        out[str(h)] = {"level": level, "strict": strict}
+    return out
+
+
+@dataclasses.dataclass
+class Job:
+    """One scenario run; mutable state guarded by :class:`JobManager`'s lock."""
+
+    id: str
+    name: str
+    members: int
+    seed: int
+    chunk_size: int
+    created: float
+    status: str = "queued"
+    progress: float = 0.0
+    done_members: int = 0
+    error: str | None = None
+    result: dict[str, Any] | None = None
+
+    def view(self) -> dict[str, Any]:
+        """The job as the API returns it."""
+        out: dict[str, Any] = {
+            "job_id": self.id,
+            "name": self.name,
+            "status": self.status,
+            "progress": round(self.progress, 4),
+            "members": self.members,
+            "seed": self.seed,
+        }
+        if self.error is not None:
+            out["error"] = self.error
+        if self.result is not None:
+            out.update(self.result)
+        return out
+
+
+def _number(value: Any) -> float | None:
+    """A rounded float, or None for NaN and infinities (which JSON cannot carry)."""
+    x = float(value)
+    return round(x, 4) if np.isfinite(x) else None
+
+
+def _chunk_size(members: int) -> int:
+    return max(1, -(-members // 20))
+
+
+def summarise(result: SimulationResult, start_level: float, chunk_size: int) -> dict[str, Any]:
+    """Quantiles per month of ``relations`` and the hold probabilities, as JSON-ready data."""
+    q = result.quantiles()
+    q = q[q["variable"] == "relations"].drop(columns="variable")
+    rel = result.variable("relations")
+    return {
+        "variable": "relations",
+        "unit": "Goldstein units",
+        "start_level": start_level,
+        "chunk_size": chunk_size,
+        "quantiles": [
+            {k: (v if k == "month" else _number(v)) for k, v in row.items()}
+            for row in q.to_dict("records")
+        ],
+        "hold": hold_probabilities(rel, start_level),
+        "hold_definition": (
+            f"level: share of members whose {HOLD_WINDOW}-month mean relations ending h months "
+            "after the start is above the starting level (initial.relations); strict: share "
+            f"whose {HOLD_WINDOW}-month trailing mean stays above it in every month up to h"
+        ),
+    }
+
+
+class JobManager:
+    """Runs scenarios on a bounded thread pool and keeps the last finished jobs."""
+
+    def __init__(self, settings: WebSettings) -> None:
+        self.settings = settings
+        self._pool = ThreadPoolExecutor(
+            max_workers=settings.workers, thread_name_prefix="resetlab-job"
+        )
+        self._lock = threading.Lock()
+        self._jobs: OrderedDict[str, Job] = OrderedDict()
+
+    def shutdown(self) -> None:
+        """Stop taking jobs; running ones finish."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def active(self) -> int:
+        """Jobs queued or running."""
+        with self._lock:
+            return sum(j.status in ("queued", "running") for j in self._jobs.values())
+
+    def submit(self, scenario: Scenario, members: int, seed: int) -> Job:
+        """Queue a run; :class:`Busy` when ``max_jobs`` are already queued or running."""
+        job = Job(
+            id=uuid.uuid4().hex,
+            name=scenario.name,
+            members=members,
+            seed=seed,
+            chunk_size=_chunk_size(members),
+            created=time.time(),
+        )
+        with self._lock:
+            busy = sum(j.status in ("queued", "running") for j in self._jobs.values())
+            if busy >= self.settings.max_jobs:
+                raise Busy(
+                    f"{busy} scenario runs are queued or running (limit {self.settings.max_jobs});"
+                    " try again when one has finished"
+                )
+            self._jobs[job.id] = job
+            self._trim()
+        self._pool.submit(self._run, job, scenario)
+        return job
+
+    def get(self, job_id: str) -> dict[str, Any] | None:
+        """The job's view, or None if unknown (or long forgotten)."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+            return None if job is None else job.view()
+
+    def _trim(self) -> None:
+        done = [k for k, j in self._jobs.items() if j.status in ("done", "failed")]
+        for k in done[: max(0, len(self._jobs) - self.settings.keep_jobs)]:
+            del self._jobs[k]
+
+    def _run(self, job: Job, scenario: Scenario) -> None:
+        with self._lock:
+            job.status = "running"
+
+        def advance(n: int) -> None:
+            with self._lock:
+                job.done_members += n
+                job.progress = min(0.99, job.done_members / job.members)
+
+        try:
+            spec = build_spec(scenario)
+            paths = run_ensemble(
+                spec,
+                job.members,
+                job.seed,
+                chunk_size=job.chunk_size,
+                record=("relations",),
+                on_chunk=advance,
+            )
+            result = SimulationResult(
+                name=spec.name,
+                months=spec.months,
+                variables=("relations",),
+                paths=paths,
+                seed=job.seed,
+                members=job.members,
+            )
+            start_level = float(scenario.model.initial.get("relations", 0.0))
+            summary = summarise(result, start_level, job.chunk_size)
+        except ResetlabError as exc:
+            with self._lock:
+                job.status, job.error = "failed", str(exc)
+            return
+        except Exception as exc:  # a bug in a model: report it on the job, keep serving
+            with self._lock:
+                job.status, job.error = "failed", f"{type(exc).__name__}: {exc}"
+            return
+        with self._lock:
+            job.result = summary
+            job.progress = 1.0
+            job.status = "done"
