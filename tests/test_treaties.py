@@ -148,3 +148,17 @@ def test_duplicate_treaty_id_and_bad_kind(tmp_path: Path) -> None:
         load_treaties(path)
     found = {(p.line, p.field) for p in info.value.problems}
     assert found == {(3, "id"), (3, "kind")}
+
+
+def test_row_with_an_unquoted_comma_is_named(tmp_path: Path) -> None:
+    from resetlab.record.treaties import load_treaties
+
+    src = Path(__file__).resolve().parents[1] / "src/resetlab/data/treaties.csv"
+    lines = src.read_text(encoding="utf-8").splitlines()
+    body = [i for i, ln in enumerate(lines) if not ln.startswith("#")]
+    bad_line = body[1]  # the first data row
+    lines[bad_line] = lines[bad_line] + ",extra"
+    path = tmp_path / "treaties.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(RecordError, match=rf"treaties.csv:{bad_line + 1}: \(row\): 1 field"):
+        load_treaties(path)

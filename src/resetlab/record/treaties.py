@@ -24,7 +24,7 @@ import pandas as pd
 
 from resetlab.config import data_dir
 from resetlab.exceptions import Problem, RecordError
-from resetlab.record.builtin import read_csv_rows
+from resetlab.record.builtin import EXTRA_FIELDS_KEY, read_csv_rows
 from resetlab.record.schema import PRECISIONS, parse_bool, parse_date
 
 TREATY_COLUMNS: tuple[str, ...] = ("id", "name", "short_name", "kind", "parties", "description")
@@ -80,6 +80,9 @@ def read_checked(
         def bad(field: str, message: str, _line: int = line) -> None:
             problems.append(Problem(name, _line, field, message))
 
+        if EXTRA_FIELDS_KEY in raw:
+            bad("(row)", f"{raw[EXTRA_FIELDS_KEY]} field(s) more than the header; "
+                "quote values that contain commas")  # fmt: skip
         check(row, bad)
         rows.append({**row, "line": str(line)})
     if problems:
