@@ -80,20 +80,16 @@ class NoParams:
     """A mechanism or strategy without parameters."""
 
 
-class Mechanism:
-    """Base class: subclasses set ``meta`` and ``Params`` and implement :meth:`step`."""
+class _Parametrised:
+    """What mechanisms and strategies share: checked frozen params, equality by params."""
 
-    meta: ClassVar[MechanismMeta]
+    meta: ClassVar[MechanismMeta | StrategyMeta]
     Params: ClassVar[type] = NoParams
 
     def __init__(self, params: Any = None) -> None:
         self.params = self.Params() if params is None else params
         if not isinstance(self.params, self.Params):
             raise ModelError(f"{self.meta.key}: params must be {self.Params.__name__}")
-
-    def step(self, x: Array, ctx: Context, rng: np.random.Generator) -> dict[int, Array]:
-        """Return new values of the written columns; never modify ``x``."""
-        raise NotImplementedError
 
     def __eq__(self, other: object) -> bool:
         return type(self) is type(other) and self.params == other.params  # type: ignore[attr-defined]
@@ -103,6 +99,16 @@ class Mechanism:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.params!r})"
+
+
+class Mechanism(_Parametrised):
+    """Base class: subclasses set ``meta`` and ``Params`` and implement :meth:`step`."""
+
+    meta: ClassVar[MechanismMeta]
+
+    def step(self, x: Array, ctx: Context, rng: np.random.Generator) -> dict[int, Array]:
+        """Return new values of the written columns; never modify ``x``."""
+        raise NotImplementedError
 
 
 @dataclass(frozen=True)
@@ -115,7 +121,7 @@ class StrategyMeta:
     memory: int
 
 
-class Strategy:
+class Strategy(_Parametrised):
     """One side's rule for how much to cooperate this month (a continuous move in [0, 1]).
 
     ``move(t, own_last, seen_last, memory, lever)`` gets this month's number ``t`` (from the
@@ -126,12 +132,6 @@ class Strategy:
     """
 
     meta: ClassVar[StrategyMeta]
-    Params: ClassVar[type] = NoParams
-
-    def __init__(self, params: Any = None) -> None:
-        self.params = self.Params() if params is None else params
-        if not isinstance(self.params, self.Params):
-            raise ModelError(f"{self.meta.key}: params must be {self.Params.__name__}")
 
     def init_memory(self, members: int) -> Array:
         """The memory at the start: ``members x meta.memory`` zeros unless overridden."""
@@ -142,15 +142,6 @@ class Strategy:
     ) -> tuple[Array, Array]:
         """This month's move in [0, 1] and the new memory."""
         raise NotImplementedError
-
-    def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self.params == other.params  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        return hash((type(self).__name__, self.params))
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.params!r})"
 
 
 def clipped_sum(*values: Value) -> Value:
