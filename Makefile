@@ -22,7 +22,7 @@ $(TESTSTAMP): pyproject.toml | $(BIN)/python
 
 ## make run: install into .venv, build the store from the repository's files, write the report
 run: $(STAMP)
-	$(BIN)/resetlab run -o $(REPORT)
+	$(BIN)/resetlab run -o $(REPORT) --budget quick --results results
 
 ## make test: install test extras, then ruff, mypy and pytest
 test: $(TESTSTAMP) lint typecheck

@@ -28,7 +28,7 @@ def test_all_is_sorted_unique_and_complete_for_exceptions() -> None:
 def test_subpackage_all_names_are_public() -> None:
     """What a subpackage declares public in its own ``__all__`` is reachable from ``resetlab``."""
     missing = []
-    for sub in ("resetlab.model", "resetlab.reader"):
+    for sub in ("resetlab.model", "resetlab.reader", "resetlab.fit"):
         mod = importlib.import_module(sub)
         for name in getattr(mod, "__all__", []):
             if name not in resetlab.__all__ and name not in {

@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "resetlab.model.cli",
     "resetlab.reader.cli",
     "resetlab.web.cli",
+    "resetlab.fit.cli",
 )
 
 for _name in COMMAND_MODULES:

@@ -91,12 +91,16 @@ class ModelSpec:
     base_noise: float
     base_volatility: float
     name: str = "model"
+    # Any parameter (mechanism, observation, base noise/volatility) may be an array with one
+    # value per member instead of a number: calibration runs a population of parameter sets
+    # as one ensemble (resetlab.fit). Then run the members as one chunk.
 
     def __post_init__(self) -> None:
         keys = [m.meta.key for m in self.mechanisms]
         if len(set(keys)) != len(keys):
             raise ModelError(f"a mechanism is listed twice: {keys}")
-        if self.base_noise < 0 or self.base_volatility < 0:
+        # Per-member arrays are allowed (calibration runs one parameter set per member).
+        if np.any(np.asarray(self.base_noise) < 0) or np.any(np.asarray(self.base_volatility) < 0):
             raise ModelError("base_noise and base_volatility must be >= 0")
 
     @property

@@ -73,6 +73,9 @@ class Forcing:
     shocks: Mapping[str, Array]
     rates: Mapping[str, float] = field(default_factory=dict)
     sizes: Mapping[str, float] = field(default_factory=dict)
+    #: First month (position) at which ``rates`` apply: a replayed history followed by a
+    #: forecast samples shocks only after the history (resetlab.fit backtests).
+    rates_from: int = 0
 
     def __post_init__(self) -> None:
         n = len(self.months)
@@ -119,7 +122,9 @@ class Forcing:
         if name not in target:
             raise ModelError(f"unknown forcing name {name!r}")
         target[name] = np.asarray(values, dtype=np.float64)
-        return Forcing(self.months, series, shocks, dict(self.rates), dict(self.sizes))
+        return Forcing(
+            self.months, series, shocks, dict(self.rates), dict(self.sizes), self.rates_from
+        )
 
     def context(
         self, t: int, members: int, rng: np.random.Generator, base_noise: float, base_vol: float
@@ -129,7 +134,7 @@ class Forcing:
         shocks: dict[str, float | Array] = {}
         for k in SHOCKS:
             fixed = float(self.shocks[k][t])
-            rate = self.rates.get(k, 0.0)
+            rate = self.rates.get(k, 0.0) if t >= self.rates_from else 0.0
             if rate > 0.0:
                 hits = bernoulli_hits(rng, members, rate)
                 if len(hits):

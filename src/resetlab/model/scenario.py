@@ -5,11 +5,10 @@ error). Its mechanisms come either from the file itself (``mechanisms:``, all 21
 from a perspective (``perspective: NAME`` reads ``perspectives/NAME.yaml``); exactly one of
 the two is non-null. See ``docs/model.md`` for the schema with an example.
 
-Perspective file (issue 6 owns their content; the schema is minimal)::
-
-    name: NAME                  # must equal the file's stem
-    description: what account it encodes
-    mechanisms: {m1: {enabled: true, params: {...}, passage: "quoted text"}, ..., m21: {...}}
+A perspective file (``perspectives/NAME.yaml``) is one article's account of the relationship:
+which mechanisms are on, their parameters, the priors calibration fits, and the claims the
+record can test, every choice with the sentence it rests on. See :class:`PerspectiveModel`
+and ``docs/fit.md``.
 """
 
 from __future__ import annotations
@@ -195,22 +194,116 @@ class ScenarioModel(_Strict):
     _m = field_validator("start")(_month)
 
 
+class Source(_Strict):
+    """Where a choice comes from: a source article (``000``..``004``) and its exact sentence."""
+
+    file: str
+    quote: str = Field(min_length=12)
+
+    @field_validator("file")
+    @classmethod
+    def _file(cls, v: str) -> str:
+        if not re.fullmatch(r"\d{3}", v):
+            raise ValueError(f"{v!r} is not a source file id like '002'")
+        return v
+
+
+class PerspectiveMechanism(_Strict):
+    """A mechanism in a perspective: on (with every parameter and a quote) or off (and why)."""
+
+    enabled: bool
+    params: dict[str, float]
+    source: Source | None
+    why: str | None
+
+
+#: Parameters a prior may name besides ``mK.param``.
+GLOBAL_PARAMS: tuple[str, ...] = (
+    "noise",
+    "volatility",
+    "observation.offset",
+    "observation.w_coop",
+    "observation.w_trust",
+    "observation.w_dispute",
+    "observation.w_threat",
+    "observation.w_shock",
+)
+#: Priors every perspective must give (the observation's level and noise scale).
+REQUIRED_PRIORS: tuple[str, ...] = ("observation.offset", "volatility")
+
+
+class Prior(_Strict):
+    """A prior over one parameter: ``uniform`` on [low, high] or ``normal`` truncated to it."""
+
+    param: str
+    dist: Literal["uniform", "normal"]
+    low: float
+    high: float
+    mean: float | None
+    sd: float | None = Field(gt=0)
+    source: Source | None
+    why: str | None
+
+
+class Claim(_Strict):
+    """An empirical claim of the article, tested on the record by the named test."""
+
+    id: str
+    claim: str
+    mechanism: str
+    test: str
+    direction: Literal["+", "-"]
+    source: Source
+
+
+class Article(_Strict):
+    file: str
+    title: str
+    author: str
+    year: int
+
+    _f = field_validator("file")(Source._file.__func__)  # type: ignore[attr-defined]
+
+
 class PerspectiveModel(_Strict):
-    """A perspective file: which mechanisms are on, with what parameters, and why."""
+    """A perspective file: which mechanisms are on, with what parameters and priors, and why."""
 
     name: str
+    article: Article | None
     description: str
-    mechanisms: dict[str, MechanismEntry]
+    mechanisms: dict[str, PerspectiveMechanism]
+    priors: list[Prior]
+    claims: list[Claim]
+
+    def mechanism_entries(self) -> dict[str, MechanismEntry]:
+        """The mechanisms as a scenario's ``mechanisms`` block (quotes kept as passages)."""
+        return {
+            k: MechanismEntry(
+                enabled=m.enabled,
+                params=dict(m.params),
+                passage=m.source.quote if m.source is not None else None,
+            )
+            for k, m in self.mechanisms.items()
+        }
 
 
 # --------------------------------------------------------------------------- YAML with lines
 
 
+class _DuplicateKey(Exception):
+    def __init__(self, loc: Loc, line: int) -> None:
+        self.loc, self.line = loc, line
+
+
 def _walk(node: yaml.Node, loc: Loc, out: dict[Loc, int]) -> None:
     out[loc] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
         for key_node, value_node in node.value:
             key = key_node.value
+            if key in seen:
+                raise _DuplicateKey((*loc, key), key_node.start_mark.line + 1)
+            seen.add(key)
             out[(*loc, key)] = key_node.start_mark.line + 1
             _walk(value_node, (*loc, key), out)
             out[(*loc, key)] = key_node.start_mark.line + 1
@@ -237,7 +330,13 @@ def _read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
         ) from exc
     lines: dict[Loc, int] = {}
     if node is not None:
-        _walk(node, (), lines)
+        try:
+            _walk(node, (), lines)
+        except _DuplicateKey as dup:
+            raise ScenarioError(
+                f"{name} does not validate",
+                [Problem(name, dup.line, _field(dup.loc), "given twice (YAML keys must be unique)")],
+            ) from None
     return data, lines
 
 
@@ -263,7 +362,15 @@ def _pydantic_problems(exc: ValidationError, name: str, lines: dict[Loc, int]) -
     return out
 
 
-_UNION_TAGS = {"literal['record','none']", "dict[str,Rate]", "str", "dict[str,MechanismEntry]"}
+_UNION_TAGS = {
+    "literal['record','none']",
+    "dict[str,Rate]",
+    "str",
+    "dict[str,MechanismEntry]",
+    "Source",
+    "Article",
+    "float",
+}
 
 
 # --------------------------------------------------------------------------- checks
@@ -300,6 +407,12 @@ def _check_mechanisms(
             out += _check_params(
                 MECHANISMS[key].Params, entry.params, name, lines, (*loc, key, "params")
             )
+        else:  # a switched-off mechanism may leave params out, but not misname them
+            ploc = (*loc, key, "params")
+            known = {f.name for f in dataclasses.fields(MECHANISMS[key].Params)}
+            for k in sorted(set(entry.params) - known):
+                msg = f"unknown (known: {', '.join(sorted(known)) or 'none'})"
+                out.append(Problem(name, _line(lines, (*ploc, k)), _field((*ploc, k)), msg))
     return out
 
 
@@ -316,12 +429,91 @@ def _parse(model: type[BaseModel], data: Any, name: str, lines: dict[Loc, int]) 
         ) from None
 
 
-def load_perspective(path: Path) -> PerspectiveModel:
+def _check_perspective(p: PerspectiveModel, name: str, lines: dict[Loc, int]) -> list[Problem]:
+    from resetlab.fit.claims import CLAIM_TESTS
+
+    out: list[Problem] = []
+
+    def bad(loc: Loc, msg: str) -> None:
+        out.append(Problem(name, _line(lines, loc), _field(loc), msg))
+
+    for key, m in p.mechanisms.items():
+        loc: Loc = ("mechanisms", key)
+        if m.enabled and m.source is None:
+            bad((*loc, "source"), "a mechanism switched on needs the sentence it rests on")
+        if not m.enabled and m.source is None and not m.why:
+            bad((*loc, "why"), "a mechanism switched off needs a source or a reason (why)")
+    seen: set[str] = set()
+    for i, pr in enumerate(p.priors):
+        loc = ("priors", i)
+        if pr.param in seen:
+            bad((*loc, "param"), f"{pr.param} has two priors")
+        seen.add(pr.param)
+        if pr.param not in GLOBAL_PARAMS:
+            key, _, field = pr.param.partition(".")
+            mech = p.mechanisms.get(key)
+            if key not in MECHANISMS or mech is None:
+                known = ", ".join(GLOBAL_PARAMS)
+                bad((*loc, "param"), f"{pr.param!r} is not mK.param or one of {known}")
+            elif not mech.enabled:
+                bad((*loc, "param"), f"{pr.param}: {key} is switched off")
+            elif field not in mech.params:
+                names = ", ".join(mech.params)
+                bad((*loc, "param"), f"{pr.param}: {key} has no parameter {field!r} ({names})")
+            elif not pr.low <= mech.params[field] <= pr.high:
+                bad((*loc, "low"), f"the stated value {mech.params[field]} is outside [low, high]")
+        if not pr.low < pr.high:
+            bad((*loc, "high"), "high must be above low")
+        if pr.dist == "normal" and (pr.mean is None or pr.sd is None):
+            bad((*loc, "mean" if pr.mean is None else "sd"), "a normal prior needs mean and sd")
+        if pr.dist == "uniform" and (pr.mean is not None or pr.sd is not None):
+            bad((*loc, "mean"), "a uniform prior takes no mean or sd (set them null)")
+        if pr.source is None and not pr.why:
+            bad((*loc, "why"), "a prior needs a source or a reason (why)")
+    for req in REQUIRED_PRIORS:
+        if req not in seen:
+            bad(("priors",), f"missing a prior for {req} (required)")
+    ids: set[str] = set()
+    for i, c in enumerate(p.claims):
+        loc = ("claims", i)
+        if c.id in ids:
+            bad((*loc, "id"), f"claim id {c.id!r} is used twice")
+        ids.add(c.id)
+        if c.test not in CLAIM_TESTS:
+            bad((*loc, "test"), f"unknown test {c.test!r} (known: {', '.join(CLAIM_TESTS)})")
+        if c.mechanism not in MECHANISMS:
+            bad((*loc, "mechanism"), f"unknown mechanism (known: {', '.join(MECHANISMS)})")
+    if p.article is not None:
+        for loc, src in _sources(p):
+            if src.file != p.article.file:
+                bad((*loc, "source", "file"), f"quotes file {src.file}, not the article's {p.article.file}")
+    return out
+
+
+def _sources(p: PerspectiveModel) -> Iterator[tuple[Loc, Source]]:
+    for key, m in p.mechanisms.items():
+        if m.source is not None:
+            yield ("mechanisms", key), m.source
+    for i, pr in enumerate(p.priors):
+        if pr.source is not None:
+            yield ("priors", i), pr.source
+    for i, c in enumerate(p.claims):
+        yield ("claims", i), c.source
+
+
+def perspective_quotes(p: PerspectiveModel) -> list[tuple[str, Source]]:
+    """Every quoted source of a perspective, with the field it backs (to check against texts)."""
+    return [(_field(loc), src) for loc, src in _sources(p)]
+
+
+def load_perspective(path: str | Path) -> PerspectiveModel:
     """Read and check a perspective file; :class:`ScenarioError` with file:line: field."""
+    path = Path(path)
     name = str(path)
     data, lines = _read_yaml(path)
     p: PerspectiveModel = _parse(PerspectiveModel, data, name, lines)
-    problems = _check_mechanisms(p.mechanisms, name, lines, ("mechanisms",))
+    problems = _check_mechanisms(p.mechanism_entries(), name, lines, ("mechanisms",))
+    problems += _check_perspective(p, name, lines)
     if p.name != path.stem:
         problems.append(Problem(name, _line(lines, ("name",)), "name", "must equal the file name"))
     if problems:
@@ -398,7 +590,7 @@ def load_scenario(path: str | Path, perspectives_dir: Path | None = None) -> Sce
         if not ppath.is_file():
             bad(("perspective",), f"no perspective file {ppath}")
         else:
-            mechanisms = dict(load_perspective(ppath).mechanisms)
+            mechanisms = load_perspective(ppath).mechanism_entries()
     for var in INITIAL_VARIABLES:
         if var not in sc.initial:
             bad(("initial", var), "missing (required)")
@@ -478,20 +670,25 @@ def scenario_forcing(
     for ex in lv.exercises:
         for i in _fill(months, ex.start, ex.end):
             s["exercises"][i] = ex.level
+    # Items outside the months are skipped (a checked scenario has none; a backtest
+    # truncates the replay scenario before its later levers).
     for c in lv.concessions:
-        s[f"concession_{c.side}"][pos[pd.Period(c.month, freq="M")]] += c.size
+        if (j := pos.get(pd.Period(c.month, freq="M"))) is not None:
+            s[f"concession_{c.side}"][j] += c.size
     for mv in sorted(lv.treaty_moves, key=lambda m: m.month):
-        s["treaties"][pos[pd.Period(mv.month, freq="M")] :] = mv.value
+        if (j := pos.get(pd.Period(mv.month, freq="M"))) is not None:
+            s["treaties"][j:] = mv.value
     for r in lv.resets:
-        s[f"reset_{r.side}"][pos[pd.Period(r.month, freq="M")]] += r.size
+        if (j := pos.get(pd.Period(r.month, freq="M"))) is not None:
+            s[f"reset_{r.side}"][j] += r.size
     shocks = {k: np.zeros(n) for k in SHOCKS}
     if sc.shocks.from_record:
         rec = fz.record_shocks(months) if record_shocks is None else record_shocks
         for k in SHOCKS:
             shocks[k] = np.asarray(rec[k], dtype=np.float64).copy()
     for sh in sc.shocks.scheduled:
-        i = pos[pd.Period(sh.month, freq="M")]
-        shocks[sh.type][i] = min(1.0, shocks[sh.type][i] + sh.size)
+        if (j := pos.get(pd.Period(sh.month, freq="M"))) is not None:
+            shocks[sh.type][j] = min(1.0, shocks[sh.type][j] + sh.size)
     rates: dict[str, float] = {}
     sizes: dict[str, float] = {}
     if sc.shocks.rates == "record":

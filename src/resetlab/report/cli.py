@@ -34,7 +34,28 @@ ScenarioOption = Annotated[
 ]
 
 
-def make_report(output: Path, store: Path | None, scenarios: list[Path] | None = None) -> Path:
+BudgetOption = Annotated[
+    str, typer.Option("--budget", help="Budget of the fit sections: quick or full.")
+]
+FitOption = Annotated[
+    bool,
+    typer.Option("--fit/--no-fit", help="Include claims, calibration, backtest, outlook, levers."),
+]
+ResultsOption = Annotated[
+    Path | None,
+    typer.Option("--results", help="Also write the fit tables (CSV) into this folder."),
+]
+
+
+def make_report(
+    output: Path,
+    store: Path | None,
+    scenarios: list[Path] | None = None,
+    *,
+    fit: bool = True,
+    budget: str = "quick",
+    results: Path | None = None,
+) -> Path:
     from resetlab.index.api import analyse
     from resetlab.report.html import write_report
     from resetlab.report.sections import extra_sections
@@ -42,19 +63,44 @@ def make_report(output: Path, store: Path | None, scenarios: list[Path] | None =
     with console.status("estimating the index and regimes"), open_store(store) as s:
         a = analyse(s)
     sections = extra_sections(console, scenarios, a.index.frame)
+    if fit:
+        sections += fit_report_sections(store, budget, results)
     path = write_report(a, output, sections)
     console.print(summary_table(a))
     return path
+
+
+def fit_report_sections(store: Path | None, budget: str, results: Path | None) -> list:  # type: ignore[type-arg]
+    """The issue-6 sections (and, with ``results``, their CSV tables)."""
+    from resetlab.fit.pipeline import Pipeline, table_for
+    from resetlab.report.fit_sections import fit_sections
+    from resetlab.tables import write_table
+
+    with open_store(store) as s:
+        p = Pipeline.create(
+            s, budget, log=lambda m: console.print(f"[dim]{m}[/dim]", highlight=False)
+        )
+        sections = fit_sections(p)
+        if results is not None:
+            results.mkdir(parents=True, exist_ok=True)
+            for kind in ("claims", "backtest", "compare", "outlook", "levers"):
+                write_table(table_for(kind, p), results / f"{kind}.csv", "csv")
+            console.print(f"fit tables written to {results}/")
+    return sections
 
 
 def report(
     output: OutOption = Path("report.html"),
     store: StoreOption = None,
     scenario: ScenarioOption = None,
+    fit: FitOption = True,
+    budget: BudgetOption = "quick",
+    results: ResultsOption = None,
 ) -> None:
-    """Write the self-contained HTML report (index, regimes, scorecard, scenario fan charts)."""
+    """Write the self-contained HTML report (index, regimes, scorecard, scenario fan charts,
+    claims, calibration, backtest, comparison, outlook and levers)."""
     try:
-        path = make_report(output, store, scenario)
+        path = make_report(output, store, scenario, fit=fit, budget=budget, results=results)
     except ResetlabError as exc:
         raise fail(exc) from exc
     console.print(f"report written to [bold]{path.resolve()}[/bold]")
@@ -64,13 +110,17 @@ def run(
     output: OutOption = Path("report.html"),
     store: StoreOption = None,
     scenario: ScenarioOption = None,
+    fit: FitOption = True,
+    budget: BudgetOption = "quick",
+    results: ResultsOption = Path("results"),
 ) -> None:
-    """The main job: build the store from the built-in files, then write the report."""
+    """The main job: build the store from the built-in files, then write the report and the
+    fit tables (results/*.csv)."""
     try:
         with console.status("building the record store"), open_store(store) as s:
             counts = s.counts()
         console.print(f"store ready: {counts.get('events', 0)} events")
-        path = make_report(output, store, scenario)
+        path = make_report(output, store, scenario, fit=fit, budget=budget, results=results)
     except ResetlabError as exc:
         raise fail(exc) from exc
     console.print(f"report written to [bold]{path.resolve()}[/bold]")

@@ -58,7 +58,9 @@ def _cell(v: object) -> str:
 def table_html(df: pd.DataFrame) -> str:
     """A plain HTML table (values escaped; floats to two decimals)."""
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
-    body = "".join("<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in df.itertuples(index=False))
+    body = "".join(
+        "<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in df.itertuples(index=False)
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -69,11 +71,11 @@ def method_note(a: Analysis) -> str:
     return f"""<div class="note">
 <p><b>What the index is.</b> A monthly latent score on the Goldstein scale (-10 hostile .. +10
 cooperative), estimated with a Kalman smoother from all indicators at once: the mean Goldstein
-weight of each month's U.S.-Russia events (noise variance {p.get('sigma2_event', float('nan')):.2f}
+weight of each month's U.S.-Russia events (noise variance {p.get("sigma2_event", float("nan")):.2f}
 per event, fixed from the spread of events within the same month), the UN General Assembly voting
 agreement, and arms-control treaties in force (both standardised, each with an intercept and loading
 estimated by maximum likelihood). The level follows a random walk (monthly variance
-{p.get('sigma2_level', float('nan')):.3f}). Months without events carry no event reading; the band
+{p.get("sigma2_level", float("nan")):.3f}). Months without events carry no event reading; the band
 widens there. Readings used: {html.escape(aux)}.</p>
 <p><b>Regimes.</b> Change points in the mean of the time-ordered sequence of event weights
 (PELT from ruptures, L2 cost, regimes of at least 5 events), drawn over the index. The penalty
@@ -97,8 +99,8 @@ def build_report(a: Analysis, sections: list[Section] | None = None) -> str:
     latest = f.iloc[-1]
     cards = f"""<div class="cards">
 <div class="card"><b>{len(a.events)}</b>events in the record</div>
-<div class="card"><b>{f['month'].iloc[0]} .. {f['month'].iloc[-1]}</b>months covered</div>
-<div class="card"><b>{latest['score']:.2f}</b>index in {latest['month']} (80%: {latest['lo80']:.2f} to {latest['hi80']:.2f})</div>
+<div class="card"><b>{f["month"].iloc[0]} .. {f["month"].iloc[-1]}</b>months covered</div>
+<div class="card"><b>{latest["score"]:.2f}</b>index in {latest["month"]} (80%: {latest["lo80"]:.2f} to {latest["hi80"]:.2f})</div>
 <div class="card"><b>{n_res} / {n_brk}</b>resets / breakdowns found</div></div>"""
     score_cols = ["kind", "start", "end", "peak_month", "duration_months", "size", "stability",
                   "began_with", "ended_with"]  # fmt: skip

@@ -1,0 +1,54 @@
+"""How much computing a fit, backtest, outlook or lever analysis gets: ``quick`` or ``full``.
+
+``quick`` keeps ``make run`` (everything, on 2 cores) under 10 minutes; ``full`` makes the
+figures in ``docs/fit.md``. Every output says which budget made it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from resetlab.exceptions import ModelError
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Sizes of every sampling step (see ``docs/fit.md`` for what each one does)."""
+
+    name: str
+    walkers: int  # emcee walkers
+    steps: int  # emcee steps per walker
+    burn: int  # steps discarded as burn-in
+    reps: int  # simulated members per parameter set in the synthetic likelihood
+    draws: int  # posterior draws behind a forecast
+    draw_reps: int  # members per posterior draw in a forecast
+    refit_every: int  # refit the posterior at every n-th backtest origin
+    seeds: tuple[int, ...]  # repeats of the whole backtest (seed noise)
+    n_boot: int  # bootstrap resamples for skill intervals and rank certainty
+    claim_resamples: int  # permutation / bootstrap resamples of each claim test
+    morris_trajectories: int
+    sobol_n: int  # Saltelli base sample size (a power of 2)
+    lever_members: int  # members per lever setting
+
+
+BUDGETS: dict[str, Budget] = {
+    "quick": Budget(
+        name="quick", walkers=16, steps=40, burn=20, reps=8, draws=32, draw_reps=4,
+        refit_every=8, seeds=(0, 1), n_boot=500, claim_resamples=1000,
+        morris_trajectories=6, sobol_n=32, lever_members=64,
+    ),
+    "full": Budget(
+        name="full", walkers=24, steps=150, burn=75, reps=12, draws=64, draw_reps=4,
+        refit_every=8, seeds=(0, 1, 2), n_boot=2000, claim_resamples=5000,
+        morris_trajectories=20, sobol_n=128, lever_members=128,
+    ),
+}  # fmt: skip
+
+
+def get_budget(name: str | Budget) -> Budget:
+    """The budget called ``name``; :class:`ModelError` listing the valid names otherwise."""
+    if isinstance(name, Budget):
+        return name
+    if name not in BUDGETS:
+        raise ModelError(f"unknown budget {name!r} (known: {', '.join(BUDGETS)})")
+    return BUDGETS[name]

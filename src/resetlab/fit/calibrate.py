@@ -1,0 +1,347 @@
+"""Calibrate a perspective's parameters to the monthly index under history replay (emcee).
+
+Why emcee (affine-invariant ensemble MCMC) and not ABC-SMC with pyabc: the model is cheap per
+member but costs ~0.1 s of Python per simulated history, whatever the number of members. emcee
+evaluates a whole half-ensemble of walkers in one call (``vectorize=True``), so every walker
+becomes a block of members of *one* vectorised simulation; pyabc calls the model once per
+particle. The likelihood is synthetic (Wood 2010): each parameter set runs ``reps`` members,
+and each month the index is scored under a normal with the members' mean and variance plus
+the index's own standard error. The members' random numbers are the same at every call
+(common random numbers), so the likelihood is a smooth, repeatable function of the
+parameters. ``docs/fit.md`` has the details and the full-budget figures.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import emcee
+import numpy as np
+import pandas as pd
+
+from resetlab.exceptions import ModelError
+from resetlab.fit.budget import Budget, get_budget
+from resetlab.fit.history import REPLAY_START, FitData, Vintage, history_forcing
+from resetlab.fit.perspectives import ParameterSpace
+from resetlab.model.engine import ModelSpec, Observation, run_chunk
+from resetlab.model.forcing import Forcing
+from resetlab.model.mechanisms import MECHANISMS
+from resetlab.model.scenario import PerspectiveModel, Scenario, build_strategy
+from resetlab.model.state import INDEX
+
+_RELATIONS = (INDEX["relations"],)
+_VAR_FLOOR = 1e-3
+
+
+def spec_for(
+    perspective: PerspectiveModel,
+    base: Scenario,
+    forcing: Forcing,
+    theta: np.ndarray,
+    names: tuple[str, ...],
+) -> ModelSpec:
+    """A model with the perspective's mechanisms and one parameter set per member.
+
+    ``theta`` has a row per member and a column per name in ``names`` (``mK.param``,
+    ``noise``, ``volatility``, ``observation.w``); every other value is the perspective's or
+    the base scenario's.
+    """
+    theta = np.atleast_2d(np.asarray(theta, dtype=np.float32))
+    if theta.shape[1] != len(names):
+        raise ModelError(f"theta has {theta.shape[1]} columns for {len(names)} names")
+    col = {n: theta[:, j] for j, n in enumerate(names)}
+    mechanisms = []
+    for key, entry in perspective.mechanisms.items():
+        if not entry.enabled:
+            continue
+        cls = MECHANISMS[key]
+        values: dict[str, Any] = dict(entry.params)
+        for p in values:
+            if f"{key}.{p}" in col:
+                values[p] = col[f"{key}.{p}"]
+        mechanisms.append(cls(cls.Params(**values)))
+    sc = base.model
+    obs: dict[str, Any] = sc.observation.model_dump()
+    for k in obs:
+        if f"observation.{k}" in col:
+            obs[k] = col[f"observation.{k}"]
+    unknown = [
+        n
+        for n in names
+        if n not in ("noise", "volatility")
+        and not n.startswith("observation.")
+        and not any(n == f"{k}.{p}" for k, e in perspective.mechanisms.items() for p in e.params)
+    ]
+    if unknown:
+        raise ModelError(f"parameters not in the perspective: {unknown}")
+    return ModelSpec(
+        mechanisms=tuple(mechanisms),
+        strategy_us=build_strategy(sc.strategies.us),
+        strategy_ru=build_strategy(sc.strategies.ru),
+        observation=Observation(**obs),
+        initial=dict(sc.initial),
+        forcing=forcing,
+        base_noise=col.get("noise", sc.noise),  # type: ignore[arg-type]
+        base_volatility=col.get("volatility", sc.volatility),  # type: ignore[arg-type]
+        name=perspective.name,
+    )
+
+
+def simulate_relations(
+    perspective: PerspectiveModel,
+    base: Scenario,
+    forcing: Forcing,
+    theta: np.ndarray,
+    names: tuple[str, ...],
+    seed: int,
+) -> np.ndarray:
+    """The relations score (months x members) with one parameter row per member."""
+    spec = spec_for(perspective, base, forcing, theta, names)
+    out = run_chunk(spec, len(theta), np.random.SeedSequence(seed), record=_RELATIONS)
+    return out[:, 0, :]
+
+
+def synthetic_loglik(sim: np.ndarray, y: np.ndarray, s: np.ndarray, reps: int) -> np.ndarray:
+    """Log-likelihood of the index ``y`` (sd ``s``) per parameter set.
+
+    ``sim`` is months x (sets * reps), members of a set adjacent; months where ``y`` is NaN
+    are skipped.
+    """
+    T, M = sim.shape
+    if M % reps:
+        raise ModelError(f"{M} members are not a whole number of sets of {reps}")
+    x = sim.reshape(T, M // reps, reps).astype(np.float64)
+    mu = x.mean(axis=2)
+    var = x.var(axis=2, ddof=1) if reps > 1 else np.zeros_like(mu)
+    ok = np.isfinite(y)
+    tot = var[ok] + (s[ok] ** 2)[:, None] + _VAR_FLOOR
+    resid = y[ok][:, None] - mu[ok]
+    ll = -0.5 * (resid**2 / tot + np.log(2 * np.pi * tot))
+    return np.asarray(ll.sum(axis=0))
+
+
+@dataclass(frozen=True)
+class Posterior:
+    """Posterior samples of a perspective's fitted parameters, and how they were made."""
+
+    perspective: str
+    names: tuple[str, ...]
+    samples: np.ndarray  # draws x parameters
+    log_prob: np.ndarray  # log posterior of each draw
+    origin: str  # the first month the fit did not see
+    budget: str
+    seed: int
+    acceptance: float
+    n_months: int  # index months the fit used
+
+    def draws(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` draws (rows), without replacement while the sample lasts."""
+        k = len(self.samples)
+        idx = rng.choice(k, size=n, replace=n > k)
+        return self.samples[idx]
+
+    def summary(self) -> pd.DataFrame:
+        """Mean, sd and 5/50/95 % quantiles of each parameter."""
+        q = np.quantile(self.samples, [0.05, 0.5, 0.95], axis=0)
+        return pd.DataFrame(
+            {
+                "param": self.names,
+                "mean": self.samples.mean(axis=0),
+                "sd": self.samples.std(axis=0),
+                "q05": q[0],
+                "q50": q[1],
+                "q95": q[2],
+            }
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "perspective": self.perspective,
+            "names": list(self.names),
+            "samples": self.samples.tolist(),
+            "log_prob": self.log_prob.tolist(),
+            "origin": self.origin,
+            "budget": self.budget,
+            "seed": self.seed,
+            "acceptance": self.acceptance,
+            "n_months": self.n_months,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Posterior:
+        return cls(
+            perspective=d["perspective"],
+            names=tuple(d["names"]),
+            samples=np.asarray(d["samples"], dtype=float).reshape(-1, len(d["names"])),
+            log_prob=np.asarray(d["log_prob"], dtype=float),
+            origin=d["origin"],
+            budget=d["budget"],
+            seed=int(d["seed"]),
+            acceptance=float(d["acceptance"]),
+            n_months=int(d["n_months"]),
+        )
+
+    def save(self, path: str | Path) -> None:
+        """Write JSON (``.json``) or the samples as a table (``.csv``/``.parquet``)."""
+        path = Path(path)
+        if path.suffix in (".csv", ".parquet"):
+            from resetlab.tables import write_table
+
+            frame = pd.DataFrame(self.samples, columns=list(self.names))
+            frame.insert(0, "log_prob", self.log_prob)
+            write_table(frame, path, path.suffix[1:])
+            return
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_text(json.dumps(self.to_dict()), encoding="utf-8")
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Posterior:
+        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def _target(vintage: Vintage, n_hist: int) -> tuple[np.ndarray, np.ndarray]:
+    months = [str(REPLAY_START + t) for t in range(n_hist)]
+    s = vintage.index.set_index(vintage.index["month"].astype(str))
+    y = s["score"].reindex(months).to_numpy(dtype=float)
+    sd = s["sd"].reindex(months).to_numpy(dtype=float)
+    return y, np.nan_to_num(sd, nan=0.0)
+
+
+def fit(
+    perspective: PerspectiveModel,
+    data: FitData | Vintage,
+    base: Scenario,
+    *,
+    budget: str | Budget = "quick",
+    seed: int = 0,
+    progress: Callable[[int], None] | None = None,
+) -> Posterior:
+    """Posterior of the perspective's priors given the index before the vintage's origin.
+
+    ``progress(k)`` is called after each emcee step.
+    """
+    b = get_budget(budget)
+    vintage = data.vintage() if isinstance(data, FitData) else data
+    space = ParameterSpace.of(perspective)
+    forcing, n_hist = history_forcing(base, vintage, 1)
+    forcing = _truncate(forcing, n_hist)
+    y, s = _target(vintage, n_hist)
+    names = space.names
+
+    def log_prob(theta: np.ndarray) -> np.ndarray:
+        lp = space.log_prior(theta)
+        ok = np.isfinite(lp)
+        out = np.full(len(theta), -np.inf)
+        if ok.any():
+            members = np.repeat(theta[ok], b.reps, axis=0)
+            sim = simulate_relations(perspective, base, forcing, members, names, seed)
+            out[ok] = lp[ok] + synthetic_loglik(sim, y, s, b.reps)
+        return out
+
+    rng = np.random.default_rng(seed)
+    walkers = max(b.walkers, 2 * space.dim + 2)
+    walkers += walkers % 2
+    p0 = space.sample(rng, walkers)
+    sampler = emcee.EnsembleSampler(walkers, space.dim, log_prob, vectorize=True)
+    sampler.random_state = np.random.RandomState(seed).get_state()
+    for k, _ in enumerate(sampler.sample(p0, iterations=b.steps), start=1):
+        if progress is not None:
+            progress(k)
+    chain = sampler.get_chain(discard=b.burn, flat=True)
+    lp = sampler.get_log_prob(discard=b.burn, flat=True)
+    keep = np.isfinite(lp)
+    return Posterior(
+        perspective=perspective.name,
+        names=names,
+        samples=chain[keep],
+        log_prob=lp[keep],
+        origin=str(vintage.origin),
+        budget=b.name,
+        seed=seed,
+        acceptance=float(np.mean(sampler.acceptance_fraction)),
+        n_months=int(np.isfinite(y).sum()),
+    )
+
+
+def _truncate(f: Forcing, n: int) -> Forcing:
+    return Forcing(
+        f.months[:n],
+        {k: np.asarray(v)[:n] for k, v in f.series.items()},
+        {k: np.asarray(v)[:n] for k, v in f.shocks.items()},
+        {},
+        {},
+    )
+
+
+def forecast(
+    perspective: PerspectiveModel,
+    posterior: Posterior,
+    vintage: Vintage,
+    base: Scenario,
+    horizon: int,
+    *,
+    draws: int,
+    draw_reps: int,
+    seed: int,
+    forcing: Forcing | None = None,
+) -> np.ndarray:
+    """Index forecast for the ``horizon`` months from the vintage's origin (months x members).
+
+    Posterior draws (``draw_reps`` members each) replay the history before the origin and
+    run on with sampled shocks. The ensemble is anchored on the known index: shifted so that
+    its mean over the last 3 months before the origin equals the vintage index there (the
+    model forecasts the change; the level comes from the data known at the origin).
+    """
+    rng = np.random.default_rng(seed)
+    if forcing is None:
+        forcing, n_hist = history_forcing(base, vintage, horizon)
+    else:
+        n_hist = forcing.horizon - horizon
+    theta = np.repeat(posterior.draws(rng, draws), draw_reps, axis=0)
+    sim = simulate_relations(perspective, base, forcing, theta, posterior.names, seed)
+    y, _ = _target(vintage, n_hist)
+    last = y[n_hist - 3 : n_hist]
+    shift = float(np.nanmean(last) - sim[n_hist - 3 : n_hist].mean())
+    return np.asarray(sim[n_hist:], dtype=np.float64) + shift
+
+
+def replay_band(
+    perspective: PerspectiveModel,
+    posterior: Posterior,
+    data: FitData,
+    base: Scenario,
+    *,
+    draws: int,
+    draw_reps: int,
+    seed: int,
+) -> pd.DataFrame:
+    """The posterior replay (no anchoring) against the index: month, index, q05..q95."""
+    vintage = data.vintage()
+    forcing, n_hist = history_forcing(base, vintage, 1)
+    forcing = _truncate(forcing, n_hist)
+    rng = np.random.default_rng(seed)
+    theta = np.repeat(posterior.draws(rng, draws), draw_reps, axis=0)
+    sim = simulate_relations(perspective, base, forcing, theta, posterior.names, seed)
+    q = np.quantile(sim, [0.05, 0.25, 0.5, 0.75, 0.95], axis=1)
+    y, _ = _target(vintage, n_hist)
+    return pd.DataFrame(
+        {
+            "month": [str(m) for m in forcing.months],
+            "index": y,
+            "q05": q[0],
+            "q25": q[1],
+            "q50": q[2],
+            "q75": q[3],
+            "q95": q[4],
+        }
+    )
+
+
+def with_horizon(base: Scenario, months: int) -> Scenario:
+    """``base`` with its horizon changed (internal helper for building forcings)."""
+    return replace(base, model=base.model.model_copy(update={"horizon": months}))

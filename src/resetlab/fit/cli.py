@@ -1,0 +1,206 @@
+"""``resetlab fit|backtest|compare|outlook|levers|claims``: calibration and its verdicts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.table import Table
+
+from resetlab.exceptions import ResetlabError
+from resetlab.record.cli import StoreOption, console, fail, open_store
+from resetlab.tables import write_table
+
+FmtOption = Annotated[
+    str | None,
+    typer.Option("--format", help="csv (the named columns), json or parquet (every column)."),
+]
+OutOption = Annotated[Path, typer.Option("-o", "--output", help="File to write.")]
+BudgetOption = Annotated[
+    str, typer.Option("--budget", help="quick (minutes) or full (docs/fit.md figures).")
+]
+SeedOption = Annotated[int, typer.Option("--seed", help="Seed of every random step.")]
+PerspOption = Annotated[
+    Path | None, typer.Option("--perspectives", help="Folder of perspective files.")
+]
+BaseOption = Annotated[
+    Path | None, typer.Option("--base", help="Replay scenario the fits start from.")
+]
+JobsOption = Annotated[
+    int | None, typer.Option("--jobs", help="Worker processes (default: all cores).")
+]
+CacheOption = Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse cached results.")]
+
+
+@contextmanager
+def pipeline(
+    store: Path | None, budget: str, seed: int, perspectives: Path | None, base: Path | None,
+    jobs: int | None = None, cache: bool = True,
+) -> Iterator[object]:  # fmt: skip
+    from resetlab.fit.pipeline import Pipeline
+
+    with open_store(store) as s:
+        yield Pipeline.create(
+            s, budget, perspectives_path=perspectives, base_path=base, seed=seed, jobs=jobs,
+            cache=cache, log=lambda m: console.print(f"[dim]{m}[/dim]", highlight=False),
+        )  # fmt: skip
+
+
+def _print(df: pd.DataFrame, title: str, limit: int = 40) -> None:
+    t = Table(title=title)
+    for c in df.columns:
+        t.add_column(str(c), justify="right" if pd.api.types.is_numeric_dtype(df[c]) else "left")
+    for row in df.head(limit).itertuples(index=False):
+        t.add_row(*(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row))
+    console.print(t)
+
+
+def _table_command(kind: str, help_text: str):  # type: ignore[no-untyped-def]
+    def command(
+        output: OutOption,
+        fmt: FmtOption = None,
+        budget: BudgetOption = "quick",
+        seed: SeedOption = 0,
+        store: StoreOption = None,
+        perspectives: PerspOption = None,
+        base: BaseOption = None,
+        jobs: JobsOption = None,
+        cache: CacheOption = True,
+    ) -> None:
+        from resetlab.fit.pipeline import table_for
+
+        try:
+            with pipeline(store, budget, seed, perspectives, base, jobs, cache) as p:
+                full = (fmt or output.suffix.lstrip(".")) != "csv"
+                df = table_for(kind, p, full=full)  # type: ignore[arg-type]
+                write_table(df, output, fmt)
+        except ResetlabError as exc:
+            raise fail(exc) from exc
+        _print(df, f"resetlab {kind} ({budget} budget)")
+        console.print(f"wrote {len(df)} rows to {output}")
+
+    command.__doc__ = help_text
+    return command
+
+
+def fit(
+    perspective: Annotated[str, typer.Argument(help="Perspective name, e.g. carpenter-2019.")],
+    output: OutOption,
+    budget: BudgetOption = "quick",
+    seed: SeedOption = 0,
+    store: StoreOption = None,
+    perspectives: PerspOption = None,
+    base: BaseOption = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Fit only the index before this month (YYYY-MM).")
+    ] = None,
+    chart: Annotated[
+        Path | None, typer.Option("--chart", help="Also write the replay band vs the index (HTML).")
+    ] = None,
+) -> None:
+    """Calibrate a perspective to the index under history replay; write the posterior.
+
+    ``-o x.json`` keeps everything (samples, log posterior, budget, seed); ``.csv`` or
+    ``.parquet`` writes the samples as a table.
+    """
+    from rich.progress import Progress
+
+    from resetlab.fit.calibrate import fit as run_fit
+    from resetlab.fit.calibrate import replay_band
+    from resetlab.fit.perspectives import load_perspectives
+
+    try:
+        with pipeline(store, budget, seed, perspectives, base) as p:
+            persp = load_perspectives(perspectives, (perspective,))[perspective]
+            data = p.data  # type: ignore[attr-defined]
+            target = data if until is None else data.vintage(until)
+            b = p.budget  # type: ignore[attr-defined]
+            with Progress(console=console, transient=True) as bar:
+                task = bar.add_task(f"emcee: {perspective}", total=b.steps)
+                post = run_fit(
+                    persp, target, p.base, budget=b, seed=seed,  # type: ignore[attr-defined]
+                    progress=lambda k: bar.update(task, completed=k),
+                )  # fmt: skip
+            post.save(output)
+            if chart is not None:
+                from resetlab.report.fit_sections import replay_figure
+
+                band = replay_band(
+                    persp, post, data, p.base,  # type: ignore[attr-defined]
+                    draws=b.draws, draw_reps=b.draw_reps, seed=seed,
+                )  # fmt: skip
+                replay_figure(band, perspective, b.name).write_html(chart, include_plotlyjs=True)
+    except ResetlabError as exc:
+        raise fail(exc) from exc
+    _print(post.summary(), f"posterior of {perspective} (fitted before {post.origin}, {budget})")
+    console.print(
+        f"acceptance {post.acceptance:.2f}, {len(post.samples)} draws, {post.n_months} months; "
+        f"wrote {output}"
+    )
+
+
+def levers(
+    output: OutOption,
+    fmt: FmtOption = None,
+    budget: BudgetOption = "quick",
+    seed: SeedOption = 0,
+    store: StoreOption = None,
+    perspectives: PerspOption = None,
+    base: BaseOption = None,
+    jobs: JobsOption = None,
+    cache: CacheOption = True,
+    perspective: Annotated[
+        str | None,
+        typer.Option(
+            "--perspective", help="Whose posterior (default: ranked first out of sample)."
+        ),
+    ] = None,
+) -> None:
+    """Sobol indices of the levers on P(the reset holds 24 months), after Morris screening
+    (lever,s1,s1_conf,st,st_conf). Levers Morris screens out have empty indices."""
+    try:
+        with pipeline(store, budget, seed, perspectives, base, jobs, cache) as p:
+            la = p.levers(perspective)  # type: ignore[attr-defined]
+            full = (fmt or output.suffix.lstrip(".")) != "csv"
+            df = la.table if full else la.table[["lever", "s1", "s1_conf", "st", "st_conf"]]
+            write_table(df, output, fmt)
+    except ResetlabError as exc:
+        raise fail(exc) from exc
+    _print(la.table.drop(columns="description"), f"levers under {la.perspective} ({budget})")
+    console.print(f"{la.runs} model runs; wrote {len(df)} rows to {output}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the calibration and backtest commands to the main app."""
+    app.command("fit")(fit)
+    app.command("backtest")(
+        _table_command(
+            "backtest",
+            "Rolling-origin backtest: CRPS per model and horizon, skill vs persistence with a "
+            "bootstrap interval (model,horizon,crps,crps_persistence,skill,skill_lo,skill_hi).",
+        )
+    )
+    app.command("compare")(
+        _table_command(
+            "compare", "Rank the perspectives by out-of-sample CRPS (perspective,score,rank)."
+        )
+    )
+    app.command("outlook")(
+        _table_command(
+            "outlook",
+            "P(the latest reset holds 12 and 24 months) per perspective "
+            "(perspective,p_hold_12,p_hold_24).",
+        )
+    )
+    app.command("levers")(levers)
+    app.command("claims")(
+        _table_command(
+            "claims",
+            "The articles' claims tested on the record (perspective,claim,mechanism,test,"
+            "effect,ci_lo,ci_hi,p_value,verdict,n_events).",
+        )
+    )

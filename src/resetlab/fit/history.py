@@ -1,0 +1,166 @@
+"""The record as calibration and backtests see it: what was known before a month (vintages).
+
+A backtest origin ``o`` is the first month a forecast does not know. Everything a fit or a
+forecast at ``o`` uses comes from :meth:`FitData.vintage`: the index re-estimated on the
+indicators of the months before ``o`` only (not the full-sample smoothed index), the record's
+shocks before ``o``, shock rates estimated before ``o``, and the treaty share normalised by its
+peak before ``o``. After ``o`` the forcing knows only what was scheduled: the election
+calendar; treaties stay as they were, no leader changes, no levers of the replay scenario,
+and shocks are sampled at the pre-``o`` rates. ``tests/fit/test_leakage.py`` changes every
+record entry after ``o`` and checks that nothing at ``o`` moves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from resetlab.exceptions import ModelError
+from resetlab.index.kalman import estimate_index
+from resetlab.index.observations import Observations
+from resetlab.index.regimes import Regimes
+from resetlab.model import forcing as fz
+from resetlab.model.scenario import Scenario, scenario_forcing
+
+#: First simulated month of every replay (the shipped replay scenario starts here).
+REPLAY_START = pd.Period("1992-01", freq="M")
+
+
+def reset_level(regimes: Regimes, index: pd.DataFrame) -> float:
+    """The index level that separates resets from breakdowns, from the data.
+
+    The month-weighted mean index over segments that begin with a reset, and the same over
+    segments that begin with a breakdown (regimes found by :func:`resetlab.index.find_regimes`);
+    the level is the midpoint of the two. "Above the reset level" is the event the Brier
+    scores and the outlook's "holds" use.
+    """
+    seg = regimes.segments
+    kinds = dict(zip(regimes.shifts["start"].astype(str), regimes.shifts["kind"], strict=True))
+    means: dict[str, list[tuple[float, int]]] = {"reset": [], "breakdown": []}
+    for start, mean, n in zip(seg["start"].astype(str), seg["mean"], seg["n_months"], strict=True):
+        kind = kinds.get(start)
+        if kind in means:
+            means[kind].append((float(mean), int(n)))
+    if not means["reset"] or not means["breakdown"]:
+        raise ModelError("the regimes include no reset or no breakdown: no reset level")
+    avg = {k: sum(m * n for m, n in v) / sum(n for _, n in v) for k, v in means.items()}
+    return 0.5 * (avg["reset"] + avg["breakdown"])
+
+
+def event_months(events: pd.DataFrame) -> pd.PeriodIndex:
+    """The month of each event as the shock rule reads it (year-precision dates: July)."""
+    return pd.PeriodIndex(
+        [str(d)[:7] if len(str(d)) >= 7 else f"{d}-07" for d in events["date"]], freq="M"
+    )
+
+
+@dataclass(frozen=True)
+class Vintage:
+    """What was known before ``origin``: the index then, and the record's events before it."""
+
+    origin: pd.Period
+    index: pd.DataFrame  # month (str), score, sd: months before origin
+    events: pd.DataFrame  # record events (all actors) before origin
+
+
+@dataclass(frozen=True)
+class FitData:
+    """The record for fitting: indicators, all events (for shocks), the final index."""
+
+    observations: Observations
+    events: pd.DataFrame
+    index: pd.DataFrame  # the full-sample index: month (str), score, sd
+    level: float  # reset level (see :func:`reset_level`)
+
+    @classmethod
+    def from_store(cls, store: object) -> FitData:
+        """From a :class:`resetlab.record.Store` (index and regimes estimated here)."""
+        from resetlab.index.api import analyse
+
+        a = analyse(store)  # type: ignore[arg-type]
+        return cls.from_analysis(a, store.events())  # type: ignore[attr-defined]
+
+    @classmethod
+    def from_analysis(cls, analysis: object, events: pd.DataFrame) -> FitData:
+        a = analysis
+        frame = a.index.frame[["month", "score", "sd"]].copy()  # type: ignore[attr-defined]
+        level = reset_level(a.regimes, frame)  # type: ignore[attr-defined]
+        return cls(a.observations, events, frame, level)  # type: ignore[attr-defined]
+
+    @property
+    def last_month(self) -> pd.Period:
+        return pd.Period(self.index["month"].iloc[-1], freq="M")
+
+    def vintage(self, origin: pd.Period | str | None = None) -> Vintage:
+        """The index and events known before ``origin`` (default: after the last month)."""
+        o = self.last_month + 1 if origin is None else pd.Period(origin, freq="M")
+        ev = self.events.loc[np.asarray(event_months(self.events) < o)]
+        if o > self.last_month:
+            return Vintage(o, self.index.copy(), ev)
+        f = self.observations.frame
+        keep = f.index < o
+        raw = self.observations.raw_events
+        if raw is not None:
+            raw = raw.loc[pd.PeriodIndex(raw["month"], freq="M") < o]
+        obs = Observations(f.loc[keep].copy(), raw)
+        idx = estimate_index(obs).frame[["month", "score", "sd"]]
+        return Vintage(o, idx.reset_index(drop=True), ev)
+
+    def truth(self, months: pd.PeriodIndex) -> np.ndarray:
+        """The full-sample index at ``months`` (NaN where it has none)."""
+        s = pd.Series(self.index["score"].to_numpy(), index=self.index["month"].astype(str))
+        return s.reindex([str(m) for m in months]).to_numpy(dtype=float)
+
+
+def history_forcing(base: Scenario, vintage: Vintage, horizon: int) -> tuple[Forcing, int]:
+    """Forcing from :data:`REPLAY_START` to ``origin + horizon - 1``; and the origin's position.
+
+    Before the origin: the record (shocks, leader changes, treaty share) and the base
+    scenario's levers. From the origin on: only the election calendar is known; shocks are
+    sampled at the rates of the months before the origin.
+    """
+    o = vintage.origin
+    if o <= REPLAY_START + 12:
+        raise ModelError(f"origin {o} leaves less than a year of history after {REPLAY_START}")
+    months = pd.period_range(REPLAY_START, o + (horizon - 1), freq="M")
+    n_hist = int(o.ordinal - REPLAY_START.ordinal)
+    series = fz.record_series(months)
+    # Treaty share normalised by its peak before the origin (record_series uses the record's).
+    from resetlab.record.treaties import treaties_in_force
+
+    raw = treaties_in_force(months).to_numpy(dtype=np.float64)
+    peak = float(raw[:n_hist].max())
+    treaties = raw / peak if peak > 0 else raw
+    treaties[n_hist:] = treaties[n_hist - 1]
+    series["treaties"] = treaties
+    for side in ("us", "ru"):
+        tenure = series[f"tenure_{side}"].copy()
+        tenure[n_hist:] = tenure[n_hist - 1] + np.arange(1, len(months) - n_hist + 1)
+        series[f"tenure_{side}"] = tenure
+        change = series[f"leader_change_{side}"].copy()
+        change[n_hist:] = 0.0
+        series[f"leader_change_{side}"] = change
+    shocks = fz.shocks_from_events(vintage.events, months)
+    sc = replace(
+        base,
+        model=base.model.model_copy(update={"horizon": len(months), "start": str(REPLAY_START)}),
+    )
+    f = scenario_forcing(sc, series=series, record_shocks=shocks)
+    lever_names = (
+        "concession_us", "concession_ru", "exercises", "track_bureaucratic", "track_arms",
+        "track_regional", "reset_us", "reset_ru",
+    )  # fmt: skip
+    s = {k: np.asarray(v, dtype=np.float64).copy() for k, v in f.series.items()}
+    for k in lever_names:
+        s[k][n_hist:] = 0.0
+    sh = {k: np.asarray(v, dtype=np.float64).copy() for k, v in f.shocks.items()}
+    for k in sh:
+        sh[k][n_hist:] = 0.0
+    rates, sizes = fz.estimate_rates({k: v[:n_hist] for k, v in sh.items()})
+    forcing = fz.Forcing(months, s, sh, rates, sizes, rates_from=n_hist)
+    return forcing, n_hist
+
+
+Forcing = fz.Forcing

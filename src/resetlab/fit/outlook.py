@@ -1,0 +1,264 @@
+"""Outlook for the reset begun in 2025-02, and which levers move it (Morris, then Sobol).
+
+"Holds ``h`` months": the index ``h`` months after the reset's first month is above the reset
+level (:func:`resetlab.fit.history.reset_level`): the same event the backtest's Brier scores
+grade. The probability is the share of forecast members (posterior draws x members) for
+which it is. Forecasts start after the last month of the index and know only what the
+backtest's forecasts know (:mod:`resetlab.fit.history`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from SALib.analyze import morris as morris_analyze
+from SALib.analyze import sobol as sobol_analyze
+from SALib.sample import morris as morris_sample
+from SALib.sample import sobol as sobol_sample
+
+from resetlab.exceptions import ModelError
+from resetlab.fit.budget import Budget, get_budget
+from resetlab.fit.calibrate import Posterior, forecast
+from resetlab.fit.history import FitData, history_forcing
+from resetlab.model.forcing import Forcing
+from resetlab.model.scenario import PerspectiveModel, Scenario
+
+HOLD_MONTHS: tuple[int, ...] = (12, 24)
+
+
+def latest_reset(regimes_shifts: pd.DataFrame) -> pd.Period:
+    """The first month of the latest reset the regimes found (2025-02 on the built-in record)."""
+    resets = regimes_shifts[regimes_shifts["kind"] == "reset"]
+    if resets.empty:
+        raise ModelError("the regimes include no reset")
+    return pd.Period(str(resets["start"].iloc[-1]), freq="M")
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """Per perspective: P(holds 12 / 24 months) and the forecast fan."""
+
+    table: pd.DataFrame  # perspective, p_hold_12, p_hold_24, members
+    fans: pd.DataFrame  # perspective, month, q05, q25, q50, q75, q95
+    reset_start: str
+    level: float
+    budget: str
+
+
+def _horizon(origin: pd.Period, reset_start: pd.Period) -> int:
+    end = reset_start + max(HOLD_MONTHS)
+    if end < origin:
+        raise ModelError(f"the reset of {reset_start} is over {max(HOLD_MONTHS)} months old")
+    return int(end.ordinal - origin.ordinal) + 1
+
+
+def hold_probability(ens: np.ndarray, origin: pd.Period, at: pd.Period, level: float) -> float:
+    """Share of members above ``level`` at month ``at`` (``ens``: months from ``origin``)."""
+    i = int(at.ordinal - origin.ordinal)
+    return float((ens[i] > level).mean())
+
+
+def outlook(
+    perspectives: dict[str, PerspectiveModel],
+    posteriors: dict[str, Posterior],
+    data: FitData,
+    base: Scenario,
+    reset_start: pd.Period | str,
+    *,
+    budget: str | Budget = "quick",
+    seed: int = 0,
+) -> Outlook:
+    """P(the reset holds 12 and 24 months) under each perspective's posterior."""
+    b = get_budget(budget)
+    start = pd.Period(reset_start, freq="M")
+    vintage = data.vintage()
+    horizon = _horizon(vintage.origin, start)
+    forcing, _ = history_forcing(base, vintage, horizon)
+    rows, fans = [], []
+    months = pd.period_range(vintage.origin, periods=horizon, freq="M")
+    for name, p in perspectives.items():
+        ens = forecast(
+            p, posteriors[name], vintage, base, horizon,
+            draws=b.draws, draw_reps=b.draw_reps, seed=seed, forcing=forcing,
+        )  # fmt: skip
+        row: dict[str, object] = {"perspective": name}
+        for h in HOLD_MONTHS:
+            row[f"p_hold_{h}"] = hold_probability(ens, vintage.origin, start + h, data.level)
+        row["members"] = ens.shape[1]
+        rows.append(row)
+        q = np.quantile(ens, [0.05, 0.25, 0.5, 0.75, 0.95], axis=1)
+        fans.append(
+            pd.DataFrame(
+                {
+                    "perspective": name,
+                    "month": [str(m) for m in months],
+                    "q05": q[0],
+                    "q25": q[1],
+                    "q50": q[2],
+                    "q75": q[3],
+                    "q95": q[4],
+                }
+            )
+        )
+    return Outlook(
+        pd.DataFrame(rows), pd.concat(fans, ignore_index=True), str(start), data.level, b.name
+    )
+
+
+# --------------------------------------------------------------------------- levers
+
+
+@dataclass(frozen=True)
+class Lever:
+    """A lever of the outlook: its range and what it sets from the forecast origin on."""
+
+    name: str
+    low: float
+    high: float
+    description: str
+
+
+LEVERS: tuple[Lever, ...] = (
+    Lever("track_bureaucratic", 0.0, 1.0, "M5 day-to-day bureaucratic cooperation, every month"),
+    Lever("track_arms", 0.0, 1.0, "M5 arms control reducing deterrence, every month"),
+    Lever("track_regional", 0.0, 1.0, "M5 dialogue on the regions around Russia, every month"),
+    Lever("concession_us", 0.0, 1.0, "M11 U.S. concession (package item), third month"),
+    Lever("concession_ru", 0.0, 1.0, "M11 Russian concession (package item), third month"),
+    Lever("treaties", 0.0, 1.0, "M12 share of treaties in force from the fourth month"),
+    Lever("exercises", 0.0, 1.0, "M9 level of NATO exercises near Russia, every month"),
+    Lever("reset_timing", 0.0, 12.0, "M7/M20 month (from the origin) of a U.S. reset move"),
+)
+_LEVER_INDEX = {lv.name: i for i, lv in enumerate(LEVERS)}
+
+
+def lever_forcing(forcing: Forcing, n_hist: int, values: np.ndarray) -> Forcing:
+    """``forcing`` with the levers set to ``values`` (order of :data:`LEVERS`) after history."""
+    s = {k: np.asarray(v, dtype=np.float64).copy() for k, v in forcing.series.items()}
+    v = dict(zip((lv.name for lv in LEVERS), map(float, values), strict=True))
+    for k in ("track_bureaucratic", "track_arms", "track_regional", "exercises"):
+        s[k][n_hist:] = v[k]
+    for side in ("us", "ru"):
+        s[f"concession_{side}"][n_hist + 2] += v[f"concession_{side}"]
+    s["treaties"][n_hist + 3 :] = v["treaties"]
+    s["reset_us"][n_hist + int(round(v["reset_timing"]))] += 0.5
+    return Forcing(
+        forcing.months, s, dict(forcing.shocks), dict(forcing.rates), dict(forcing.sizes),
+        forcing.rates_from,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class LeverAnalysis:
+    """Morris screening of every lever, then Sobol indices of those kept, for P(hold 24)."""
+
+    perspective: str
+    table: pd.DataFrame  # lever, s1, s1_conf, st, st_conf, mu_star, screened_out
+    runs: int
+    budget: str
+    base_p: float  # P(hold 24) with every lever at its low end and the move in month 0
+
+
+def levers(
+    perspective: PerspectiveModel,
+    posterior: Posterior,
+    data: FitData,
+    base: Scenario,
+    reset_start: pd.Period | str,
+    *,
+    budget: str | Budget = "quick",
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> LeverAnalysis:
+    """Which levers move P(the reset holds 24 months) most, under one perspective.
+
+    Every lever setting runs the same posterior draws with the same random numbers, so the
+    differences come from the levers. Morris (``mu_star``) screens; levers with
+    ``mu_star`` under 5 % of the largest are left out of the Sobol step (at least three kept).
+    """
+    b = get_budget(budget)
+    start = pd.Period(reset_start, freq="M")
+    vintage = data.vintage()
+    horizon = _horizon(vintage.origin, start)
+    forcing, n_hist = history_forcing(base, vintage, horizon)
+    draws = max(1, b.lever_members // 4)
+    rng = np.random.default_rng(seed)
+    fixed = Posterior(
+        posterior.perspective, posterior.names, posterior.draws(rng, draws),
+        np.zeros(draws), posterior.origin, posterior.budget, posterior.seed,
+        posterior.acceptance, posterior.n_months,
+    )  # fmt: skip
+    at = start + max(HOLD_MONTHS)
+    done = [0]
+
+    def evaluate(X: np.ndarray, total: int) -> np.ndarray:
+        out = np.empty(len(X))
+        for i, row in enumerate(X):
+            f = lever_forcing(forcing, n_hist, row)
+            ens = forecast(
+                perspective, fixed, vintage, base, horizon,
+                draws=draws, draw_reps=4, seed=seed, forcing=f,
+            )  # fmt: skip
+            out[i] = hold_probability(ens, vintage.origin, at, data.level)
+            done[0] += 1
+            if progress is not None:
+                progress(done[0], total)
+        return out
+
+    def problem(names: list[str]) -> dict[str, object]:
+        sel = [LEVERS[_LEVER_INDEX[n]] for n in names]
+        return {
+            "num_vars": len(sel),
+            "names": names,
+            "bounds": [[lv.low, lv.high] for lv in sel],
+        }
+
+    names = [lv.name for lv in LEVERS]
+    pm = problem(names)
+    Xm = morris_sample.sample(pm, N=b.morris_trajectories, num_levels=4, seed=seed)
+    kept_guess = len(names)
+    total = len(Xm) + b.sobol_n * (kept_guess + 2)
+    Ym = evaluate(Xm, total)
+    mo = morris_analyze.analyze(pm, Xm, Ym, num_levels=4, seed=seed)
+    mu_star = np.asarray(mo["mu_star"], dtype=float)
+    order = np.argsort(-mu_star)
+    cut = 0.05 * float(mu_star.max()) if mu_star.max() > 0 else np.inf
+    kept = [names[i] for i in order if mu_star[i] >= cut]
+    for i in order:
+        if len(kept) >= 3:
+            break
+        if names[i] not in kept:
+            kept.append(names[i])
+    kept = [n for n in names if n in kept]
+    ps = problem(kept)
+    Xs_kept = sobol_sample.sample(ps, b.sobol_n, calc_second_order=False, seed=seed)
+    Xs = np.tile([lv.low for lv in LEVERS], (len(Xs_kept), 1)).astype(float)
+    for j, n in enumerate(kept):
+        Xs[:, _LEVER_INDEX[n]] = Xs_kept[:, j]
+    total = len(Xm) + len(Xs)
+    Ys = evaluate(Xs, total)
+    si = sobol_analyze.analyze(ps, Ys, calc_second_order=False, num_resamples=200, seed=seed)
+    rows = []
+    for i, n in enumerate(names):
+        if n in kept:
+            j = kept.index(n)
+            s1, s1c, st, stc = (float(si[k][j]) for k in ("S1", "S1_conf", "ST", "ST_conf"))
+        else:
+            s1 = s1c = st = stc = float("nan")
+        rows.append(
+            {
+                "lever": n,
+                "s1": s1,
+                "s1_conf": s1c,
+                "st": st,
+                "st_conf": stc,
+                "mu_star": float(mu_star[i]),
+                "screened_out": n not in kept,
+                "description": LEVERS[i].description,
+            }
+        )
+    base_p = float(evaluate(np.array([[lv.low for lv in LEVERS]]), total + 1)[0])
+    table = pd.DataFrame(rows).sort_values("st", ascending=False, na_position="last")
+    return LeverAnalysis(perspective.name, table.reset_index(drop=True), done[0], b.name, base_p)

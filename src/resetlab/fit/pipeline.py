@@ -1,0 +1,297 @@
+"""Everything issue 6 computes, from one store and one budget, with an on-disk cache.
+
+``Pipeline`` ties the pieces together for the CLI and the report: the record (``FitData``),
+the perspectives, their posteriors on all the data, the backtest, the comparison, the
+outlook, the levers and the claims. Results are cached under ``$RESETLAB_HOME/cache/fit``
+keyed by everything they depend on (budget, seeds, the record, the perspective and base
+scenario files, resetlab's model and fit code), so ``resetlab backtest`` followed by
+``resetlab compare`` fits once. ``--no-cache`` recomputes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pandas as pd
+
+from resetlab.config import home as resetlab_home
+from resetlab.exceptions import ModelError
+from resetlab.fit.backtest import Backtest, run_backtest
+from resetlab.fit.budget import Budget, get_budget
+from resetlab.fit.calibrate import Posterior, fit, replay_band
+from resetlab.fit.history import FitData
+from resetlab.fit.outlook import LeverAnalysis, Outlook, latest_reset, levers, outlook
+from resetlab.fit.perspectives import load_perspectives, perspectives_dir, repo_dir
+from resetlab.model.scenario import PerspectiveModel, Scenario, load_scenario
+
+BASE_SCENARIO = "replay-1992-2025.yaml"
+T = TypeVar("T")
+
+CLAIM_COLUMNS = (
+    "perspective", "claim", "mechanism", "test", "effect", "ci_lo", "ci_hi", "p_value",
+    "verdict", "n_events",
+)  # fmt: skip
+
+
+def base_scenario_path(path: str | Path | None = None) -> Path:
+    """The replay scenario every fit starts from (``scenarios/replay-1992-2025.yaml``)."""
+    p = repo_dir("scenarios") / BASE_SCENARIO if path is None else Path(path)
+    if not p.is_file():
+        raise ModelError(f"no base replay scenario at {p}")
+    return p
+
+
+def _code_hash() -> str:
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for sub in ("fit", "model", "index"):
+        for f in sorted((root / sub).rglob("*.py")):
+            h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+@dataclass
+class Pipeline:
+    """Lazy, cached access to every result of calibration, backtest, outlook and claims."""
+
+    store: Any
+    budget: Budget
+    perspectives_path: Path | None = None
+    base_path: Path | None = None
+    seed: int = 0
+    jobs: int | None = None
+    cache: bool = True
+    log: Callable[[str], None] = print
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def create(cls, store: Any, budget: str | Budget = "quick", **kw: Any) -> Pipeline:
+        return cls(store=store, budget=get_budget(budget), **kw)
+
+    # ------------------------------------------------------------------ inputs
+
+    @property
+    def data(self) -> FitData:
+        if "data" not in self._memo:
+            self._memo["data"] = FitData.from_store(self.store)
+        return self._memo["data"]  # type: ignore[no-any-return]
+
+    @property
+    def perspectives(self) -> dict[str, PerspectiveModel]:
+        if "persp" not in self._memo:
+            self._memo["persp"] = load_perspectives(self.perspectives_path)
+        return self._memo["persp"]  # type: ignore[no-any-return]
+
+    @property
+    def base(self) -> Scenario:
+        if "base" not in self._memo:
+            self._memo["base"] = load_scenario(base_scenario_path(self.base_path))
+        return self._memo["base"]  # type: ignore[no-any-return]
+
+    def key(self, what: str) -> str:
+        """Cache key of ``what``: a hash of everything the result depends on."""
+        h = hashlib.sha256()
+        d = self.data
+        h.update(pd.util.hash_pandas_object(d.index, index=False).to_numpy().tobytes())
+        h.update(
+            pd.util.hash_pandas_object(d.events[["id", "date", "goldstein"]], index=False)
+            .to_numpy()
+            .tobytes()
+        )
+        pdir = perspectives_dir(self.perspectives_path)
+        for f in sorted(pdir.glob("*.yaml")):
+            h.update(f.name.encode() + f.read_bytes())
+        h.update(base_scenario_path(self.base_path).read_bytes())
+        h.update(json.dumps([what, self.budget.__dict__, self.seed], default=str).encode())
+        h.update(_code_hash().encode())
+        return f"{what}-{self.budget.name}-{h.hexdigest()[:20]}"
+
+    def _cached(self, what: str, make: Callable[[], T]) -> T:
+        if what in self._memo:
+            return self._memo[what]  # type: ignore[no-any-return]
+        path = resetlab_home() / "cache" / "fit" / f"{self.key(what)}.pkl"
+        if self.cache and path.is_file():
+            try:
+                value: T = pickle.loads(path.read_bytes())
+                self._memo[what] = value
+                self.log(f"{what}: from cache {path}")
+                return value
+            except Exception:  # a stale or broken cache entry is recomputed, not fatal
+                path.unlink(missing_ok=True)
+        value = make()
+        self._memo[what] = value
+        if self.cache:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_bytes(pickle.dumps(value))
+            tmp.replace(path)
+        return value
+
+    # ------------------------------------------------------------------ results
+
+    def posterior(self, name: str) -> Posterior:
+        """The perspective's posterior on all the data."""
+        if name not in self.perspectives:
+            raise ModelError(f"no perspective {name!r} (known: {', '.join(self.perspectives)})")
+
+        def make() -> Posterior:
+            with self._timed(f"fitting {name} ({self.budget.name} budget)"):
+                return fit(
+                    self.perspectives[name], self.data, self.base,
+                    budget=self.budget, seed=self.seed,
+                )  # fmt: skip
+
+        return self._cached(f"posterior-{name}", make)
+
+    def posteriors(self) -> dict[str, Posterior]:
+        return {n: self.posterior(n) for n in self.perspectives}
+
+    def replay(self, name: str) -> pd.DataFrame:
+        """The posterior replay band of a perspective against the index."""
+        b = self.budget
+        return self._cached(
+            f"replay-{name}",
+            lambda: replay_band(
+                self.perspectives[name], self.posterior(name), self.data, self.base,
+                draws=b.draws, draw_reps=b.draw_reps, seed=self.seed,
+            ),
+        )  # fmt: skip
+
+    def backtest(self) -> Backtest:
+        def make() -> Backtest:
+            with self._timed(
+                f"backtest: {len(self.perspectives)} perspectives x {len(self.budget.seeds)} seeds"
+            ):
+                return run_backtest(
+                    self.perspectives, self.data, self.base, budget=self.budget,
+                    jobs=self.jobs, progress=lambda s: self.log(f"  backtest done: {s}"),
+                )  # fmt: skip
+
+        return self._cached("backtest", make)
+
+    def skill(self) -> pd.DataFrame:
+        return self.backtest().skill(n_boot=self.budget.n_boot, seed=self.seed)
+
+    def compare(self) -> pd.DataFrame:
+        return self.backtest().compare(n_boot=self.budget.n_boot, seed=self.seed)
+
+    def best(self) -> str:
+        """The perspective ranked first out of sample (``null`` excluded)."""
+        c = self.compare()
+        c = c[c["perspective"] != "null"]
+        return str(c["perspective"].iloc[0])
+
+    def reset_start(self) -> pd.Period:
+        from resetlab.index.api import analyse
+
+        if "reset" not in self._memo:
+            self._memo["reset"] = latest_reset(analyse(self.store).regimes.shifts)
+        return self._memo["reset"]  # type: ignore[no-any-return]
+
+    def outlook(self) -> Outlook:
+        def make() -> Outlook:
+            return outlook(
+                self.perspectives, self.posteriors(), self.data, self.base, self.reset_start(),
+                budget=self.budget, seed=self.seed,
+            )  # fmt: skip
+
+        return self._cached("outlook", make)
+
+    def levers(self, perspective: str | None = None) -> LeverAnalysis:
+        name = self.best() if perspective is None else perspective
+        post = self.posterior(name)
+
+        def make() -> LeverAnalysis:
+            with self._timed(f"levers under {name}: Morris, then Sobol"):
+                return levers(
+                    self.perspectives[name], post, self.data, self.base, self.reset_start(),
+                    budget=self.budget, seed=self.seed,
+                )  # fmt: skip
+
+        return self._cached(f"levers-{name}", make)
+
+    def claims(self) -> pd.DataFrame:
+        """Every perspective's claims tested on the record (columns: :data:`CLAIM_COLUMNS` +)."""
+        from resetlab.fit import claims as cl
+
+        def make() -> pd.DataFrame:
+            data = cl.claim_data_from_store(self.store)
+            results: dict[str, Any] = {}
+            rows = []
+            for pname, p in self.perspectives.items():
+                for c in p.claims:
+                    if c.test not in results:
+                        results[c.test] = cl.run_claim_test(
+                            c.test, data, seed=self.seed, n_resamples=self.budget.claim_resamples
+                        )
+                    r = results[c.test]
+                    rows.append(
+                        {
+                            "perspective": pname,
+                            "claim": c.id,
+                            "mechanism": c.mechanism,
+                            "test": c.test,
+                            "effect": r.effect,
+                            "ci_lo": r.ci_lo,
+                            "ci_hi": r.ci_hi,
+                            "p_value": r.p_value,
+                            "verdict": cl.verdict(r, c.direction),
+                            "n_events": r.n_events,
+                            "direction": c.direction,
+                            "statement": c.claim,
+                            "file": c.source.file,
+                            "quote": c.source.quote,
+                            "detail": r.detail,
+                            "events": " ".join(r.events),
+                        }
+                    )
+            return pd.DataFrame(rows)
+
+        return self._cached("claims", make)
+
+    @contextmanager
+    def _timed(self, what: str) -> Iterator[None]:
+        import time
+
+        t0 = time.perf_counter()
+        self.log(f"{what} ...")
+        yield
+        self.log(f"{what}: {time.perf_counter() - t0:.1f} s")
+
+
+def table_for(kind: str, p: Pipeline, *, full: bool = False) -> pd.DataFrame:
+    """The table of ``resetlab KIND``: the columns the issue names, or with ``full`` every
+    column (seed spread, verdicts, Brier, quotes, the events a claim rests on)."""
+    frames: dict[str, Callable[[], pd.DataFrame]] = {
+        "backtest": p.skill,
+        "compare": p.compare,
+        "outlook": lambda: p.outlook().table,
+        "levers": lambda: p.levers().table,
+        "claims": p.claims,
+    }
+    cols = {
+        "backtest": [
+            "model",
+            "horizon",
+            "crps",
+            "crps_persistence",
+            "skill",
+            "skill_lo",
+            "skill_hi",
+        ],
+        "compare": ["perspective", "score", "rank"],
+        "outlook": ["perspective", "p_hold_12", "p_hold_24"],
+        "levers": ["lever", "s1", "s1_conf", "st", "st_conf"],
+        "claims": list(CLAIM_COLUMNS),
+    }
+    if kind not in frames:
+        raise ModelError(f"unknown table {kind!r} (known: {', '.join(frames)})")
+    df = frames[kind]()
+    return df if full else df[cols[kind]]

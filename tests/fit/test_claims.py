@@ -1,0 +1,275 @@
+"""Claim tests on the record: registry, planted effects on synthetic data, verdicts, the record."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from resetlab.exceptions import ModelError
+from resetlab.fit.claims import (
+    CLAIM_TEST_KEYS,
+    CLAIM_TESTS,
+    INSTITUTIONS,
+    ClaimData,
+    ClaimResult,
+    claim_data_from_store,
+    run_claim_test,
+    verdict,
+)
+from resetlab.record.calendars import load_elections
+from resetlab.record.store import Store
+
+N = 300  # resamples in these tests
+START = pd.Period("1991-01", freq="M")
+
+
+def make_data(
+    score: np.ndarray,
+    events: list[tuple[int, str, str, float]] | None = None,
+    *,
+    regimes: pd.DataFrame | None = None,
+    un: pd.DataFrame | None = None,
+) -> ClaimData:
+    """Synthetic claim data: ``events`` as (month position, actor, target, goldstein)."""
+    months = pd.period_range(START, periods=len(score), freq="M")
+    rows = [
+        {"id": f"e{k}", "month": months[t], "precision": "day", "actor": a, "target": b,
+         "goldstein": g, "domain": "diplomatic", "summary": "synthetic"}
+        for k, (t, a, b, g) in enumerate(events or [])
+    ]  # fmt: skip
+    ev = pd.DataFrame(
+        rows, columns=["id", "month", "precision", "actor", "target", "goldstein", "domain",
+                       "summary"],
+    )  # fmt: skip
+    ev["month"] = pd.PeriodIndex(ev["month"], freq="M")
+    no_regimes = pd.DataFrame(columns=["start", "end", "kind"])
+    return ClaimData(
+        events=ev,
+        index=pd.DataFrame({"month": months, "score": score, "sd": np.ones(len(score))}),
+        regimes=no_regimes if regimes is None else regimes,
+        observations=pd.DataFrame(
+            {"treaty_share": np.ones(len(score)), "events_score": score}, index=months
+        ),
+        un_agreement=pd.DataFrame(columns=["year", "agreement"]) if un is None else un,
+        milestones=pd.DataFrame(
+            {"treaty": [], "status": [], "month": pd.PeriodIndex([], freq="M")}
+        ),
+        elections=load_elections()[["country", "kind", "day"]],
+        inaugurations=pd.DataFrame({"name": [], "month": pd.PeriodIndex([], freq="M")}),
+    )
+
+
+def supported(key: str, data: ClaimData, seed: int = 0) -> str:
+    return verdict(run_claim_test(key, data, seed=seed, n_resamples=N), "+")
+
+
+# -- registry --------------------------------------------------------------------------------
+
+
+def test_registry_has_exactly_the_keys_in_order() -> None:
+    assert tuple(CLAIM_TESTS) == CLAIM_TEST_KEYS
+    for key, test in CLAIM_TESTS.items():
+        assert test.key == key
+        assert test.mechanisms and all(m.startswith("m") for m in test.mechanisms)
+        assert test.title and test.claimed and test.method
+
+
+def test_unknown_key_lists_the_valid_keys() -> None:
+    data = make_data(np.zeros(48))
+    with pytest.raises(ModelError) as err:
+        run_claim_test("no-such-claim", data)
+    for key in CLAIM_TEST_KEYS:
+        assert key in str(err.value)
+
+
+def test_institutions_carry_sources() -> None:
+    for inst in INSTITUTIONS:
+        assert pd.Period(inst.first, "M") < pd.Period(inst.last, "M")
+        assert inst.sources and all(s.startswith("http") for s in inst.sources)
+
+
+# -- planted effects -------------------------------------------------------------------------
+
+
+def provoke_data(planted: bool, seed: int = 1) -> ClaimData:
+    rng = np.random.default_rng(seed)
+    t_n = 360
+    triggers = rng.choice(np.arange(12, t_n - 12), size=20, replace=False)
+    rate = np.full(t_n, 0.25)
+    if planted:
+        rate[:] = 0.1
+        for t in triggers:
+            rate[t + 1 : t + 13] = 1.0
+    events = [(int(t), "NATO", "RUS", -7.2) for t in triggers]
+    for t in range(t_n):
+        events += [(t, "RUS", "USA", -4.0)] * int(rng.poisson(rate[t]))
+    return make_data(np.zeros(t_n), events)
+
+
+def test_western_moves_planted_and_absent() -> None:
+    assert supported("western-moves-provoke", provoke_data(True)) == "supported"
+    assert supported("western-moves-provoke", provoke_data(False)) != "supported"
+
+
+def election_data(planted: bool, seed: int = 2) -> ClaimData:
+    rng = np.random.default_rng(seed)
+    score = np.cumsum(rng.normal(0, 0.2, 408))
+    if planted:
+        months = pd.period_range(START, periods=len(score), freq="M")
+        for year in range(1992, 2024, 4):
+            election = pd.Period(f"{year}-11", "M")
+            before = (months < election) & (months >= election - 6)
+            score[before] -= 2.0
+    return make_data(score)
+
+
+def test_us_election_hostility_planted_and_absent() -> None:
+    result = run_claim_test("us-election-hostility", election_data(True), n_resamples=N)
+    assert verdict(result, "+") == "supported"
+    assert result.effect > 1.0
+    assert supported("us-election-hostility", election_data(False)) != "supported"
+
+
+def cooperation_data(planted: bool, seed: int = 0) -> ClaimData:
+    rng = np.random.default_rng(seed)
+    t_n = 400
+    acts = rng.poisson(0.1, t_n)
+    noise = np.cumsum(rng.normal(0, 0.1, t_n))
+    # Each act lifts the index for good from 9 months on.
+    lifted = np.concatenate([np.zeros(9), acts[:-9]]) if planted else np.zeros(t_n)
+    score = noise + np.cumsum(lifted)
+    events = [(t, "USA", "RUS", 5.0) for t in range(t_n) for _ in range(acts[t])]
+    return make_data(score, events)
+
+
+def test_cooperation_builds_planted_and_absent() -> None:
+    assert supported("cooperation-builds", cooperation_data(True)) == "supported"
+    assert supported("cooperation-builds", cooperation_data(False)) != "supported"
+
+
+def resets_data(n_fail: int, n_resets: int = 12) -> ClaimData:
+    rows = []
+    for k in range(n_resets):
+        start = START + 12 + 50 * k
+        rows.append({"start": str(start), "end": str(start + 19), "kind": "reset"})
+        gap = 20 if k < n_fail else 49
+        rows.append({"start": str(start + gap), "end": str(start + 49), "kind": "breakdown"})
+    return make_data(np.zeros(12 + 50 * n_resets + 60), regimes=pd.DataFrame(rows))
+
+
+def test_resets_fail_planted_and_absent() -> None:
+    result = run_claim_test("resets-fail", resets_data(11), n_resamples=N)
+    assert result.n_events == 12
+    assert math.isclose(result.effect, 11 / 12 - 0.5)
+    assert verdict(result, "+") == "supported"
+    assert supported("resets-fail", resets_data(6)) == "inconclusive"
+
+
+def un_data(planted: bool, seed: int = 4) -> ClaimData:
+    rng = np.random.default_rng(seed)
+    years = np.arange(1991, 2031)
+    annual = np.cumsum(rng.normal(0, 1.0, len(years)))
+    score = np.repeat(annual, 12)
+    agreement = 0.3 + (0.05 * annual if planted else 0.0) + rng.normal(0, 0.02, len(years))
+    un = pd.DataFrame({"year": years, "agreement": agreement})
+    return make_data(score, un=un)
+
+
+def test_un_votes_track_planted_and_absent() -> None:
+    assert supported("un-votes-track", un_data(True)) == "supported"
+    assert supported("un-votes-track", un_data(False)) != "supported"
+
+
+def institution_data(planted: bool, seed: int = 5) -> ClaimData:
+    rng = np.random.default_rng(seed)
+    months = pd.period_range(START, periods=420, freq="M")
+    step = rng.normal(0, 0.5, len(months))
+    if planted:
+        for inst in INSTITUTIONS:
+            inside = (months >= pd.Period(inst.first, "M")) & (months <= pd.Period(inst.last, "M"))
+            step[inside] *= 0.3
+    return make_data(np.cumsum(step))
+
+
+def test_institutions_calm_planted_and_absent() -> None:
+    assert supported("institutions-calm", institution_data(True)) == "supported"
+    assert supported("institutions-calm", institution_data(False)) != "supported"
+
+
+# -- verdicts and reproducibility -----------------------------------------------------------
+
+
+def _r(effect: float, lo: float, hi: float, p: float) -> ClaimResult:
+    return ClaimResult(effect, lo, hi, p, 10, (), "")
+
+
+@pytest.mark.parametrize(
+    ("result", "direction", "expected"),
+    [
+        (_r(1.0, 0.5, 1.5, 0.01), "+", "supported"),
+        (_r(1.0, 0.5, 1.5, 0.01), "-", "contradicted"),
+        (_r(-1.0, -1.5, -0.5, 0.01), "+", "contradicted"),
+        (_r(-1.0, -1.5, -0.5, 0.01), "-", "supported"),
+        (_r(1.0, -0.5, 1.5, 0.01), "+", "inconclusive"),
+        (_r(1.0, -0.5, 1.5, 0.01), "-", "inconclusive"),
+        (_r(1.0, 0.5, 1.5, 0.20), "+", "inconclusive"),  # interval and p must agree
+        (_r(-1.0, -1.5, -0.5, 0.20), "+", "inconclusive"),
+        (_r(1.0, 0.5, 1.5, 0.04), "+", "supported"),
+        (_r(float("nan"), float("nan"), float("nan"), 0.01), "+", "inconclusive"),
+    ],
+)
+def test_verdict_table(result: ClaimResult, direction: str, expected: str) -> None:
+    assert verdict(result, direction) == expected
+
+
+def test_verdict_alpha_and_bad_direction() -> None:
+    result = _r(1.0, 0.5, 1.5, 0.04)
+    assert verdict(result, "+", alpha=0.01) == "inconclusive"
+    with pytest.raises(ModelError):
+        verdict(result, "up")
+
+
+def test_same_seed_same_result_other_seed_close() -> None:
+    data = provoke_data(True)
+    a = run_claim_test("western-moves-provoke", data, seed=7, n_resamples=N)
+    b = run_claim_test("western-moves-provoke", data, seed=7, n_resamples=N)
+    c = run_claim_test("western-moves-provoke", data, seed=8, n_resamples=N)
+    assert a == b
+    assert c.effect == a.effect
+    assert (c.ci_lo, c.ci_hi, c.p_value) != (a.ci_lo, a.ci_hi, a.p_value)
+    assert abs(c.ci_lo - a.ci_lo) < 0.1 and abs(c.ci_hi - a.ci_hi) < 0.1
+
+
+# -- the built-in record ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def record() -> ClaimData:
+    store = Store.open(":memory:", build=True)
+    try:
+        return claim_data_from_store(store)
+    finally:
+        store.close()
+
+
+def test_claim_data_from_the_record(record: ClaimData) -> None:
+    assert record.index["month"].dtype == "period[M]"
+    assert len(record.observations) == len(record.index)
+    assert {"NATO", "RUS", "USA"} <= set(record.events["actor"])
+    assert (record.regimes["kind"] == "reset").any()
+    assert len(record.un_agreement) >= 30
+
+
+@pytest.mark.parametrize("key", CLAIM_TEST_KEYS)
+def test_every_claim_runs_on_the_record(record: ClaimData, key: str) -> None:
+    result = run_claim_test(key, record, seed=0, n_resamples=N)
+    assert all(math.isfinite(v) for v in (result.effect, result.ci_lo, result.ci_hi))
+    assert result.ci_lo <= result.effect <= result.ci_hi
+    assert 0.0 <= result.p_value <= 1.0
+    assert result.n_events > 0
+    assert set(result.events) <= set(record.events["id"])
+    assert result.detail and "\n" not in result.detail
+    assert verdict(result, "+") in {"supported", "contradicted", "inconclusive"}

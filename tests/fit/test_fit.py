@@ -1,0 +1,268 @@
+"""Calibration, baselines, scores, skill verdicts, outlook and levers (issue 6)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from fitkit import PERSPECTIVES, TINY, base, record
+
+from resetlab.exceptions import ModelError
+from resetlab.fit.backtest import (
+    BASELINES,
+    Backtest,
+    baseline_forecast,
+    block_bootstrap_index,
+    brier,
+    crps,
+    skill_verdict,
+)
+from resetlab.fit.budget import BUDGETS, get_budget
+from resetlab.fit.calibrate import Posterior, fit, spec_for, synthetic_loglik
+from resetlab.fit.outlook import LEVERS, hold_probability, lever_forcing, levers, outlook
+from resetlab.fit.perspectives import ParameterSpace, load_perspectives
+from resetlab.model.base import Context
+from resetlab.model.engine import run_chunk
+from resetlab.model.forcing import Forcing, month_range
+from resetlab.model.mechanisms import MECHANISMS
+from resetlab.model.state import INITIAL_VARIABLES, VARIABLES, new_state
+
+
+def _persp(name: str):  # type: ignore[no-untyped-def]
+    return load_perspectives(PERSPECTIVES, (name,))[name]
+
+
+# --------------------------------------------------------------------------- per-member params
+
+
+@pytest.mark.parametrize("key", list(MECHANISMS))
+def test_every_mechanism_takes_one_parameter_value_per_member(key: str) -> None:
+    """Calibration runs a parameter set per member: an array of equal values must act
+    exactly like the number."""
+    cls = MECHANISMS[key]
+    members = 7
+    rng = np.random.default_rng(0)
+    x = new_state(members, {v: 0.5 for v in INITIAL_VARIABLES})
+    x[:] = rng.uniform(0.05, 0.95, size=x.shape).astype(x.dtype)
+    scalar = cls(cls.Params())
+    arrays = cls(
+        cls.Params(
+            **{
+                f.name: np.full(members, getattr(scalar.params, f.name), dtype=np.float32)
+                for f in dataclasses.fields(cls.Params)
+            }
+        )
+    )
+    ctx = Context(t=5, hostile_us=0.3, hostile_ru=0.2, regional=0.1, common=0.2, treaties=0.5,
+                  treaties_prev=0.7, reset_us=0.5, exercises=0.4)  # fmt: skip
+    a = scalar.step(x.copy(), ctx, np.random.default_rng(1))
+    b = arrays.step(x.copy(), ctx, np.random.default_rng(1))
+    assert a.keys() == b.keys()
+    for col in a:
+        np.testing.assert_allclose(np.broadcast_to(a[col], (members,)), b[col], rtol=1e-5,
+                                   atol=1e-6, err_msg=f"{key} column {VARIABLES[col]}")  # fmt: skip
+
+
+def test_a_population_of_parameter_sets_runs_as_one_ensemble() -> None:
+    p = _persp("carpenter-2019")
+    space = ParameterSpace.of(p)
+    f = Forcing.flat(month_range("2000-01", 24), {"hostile_ru": 0.3, "treaties": 0.5})
+    low = np.tile(space.low, (4, 1))
+    high = np.tile(space.high, (4, 1))
+    both = np.vstack([low, high])
+    out = run_chunk(spec_for(p, base(), f, both, space.names), 8, 0, record=(VARIABLES.index("relations"),))
+    alone = run_chunk(spec_for(p, base(), f, low, space.names), 4, 0, record=(VARIABLES.index("relations"),))
+    assert out.shape == (24, 1, 8)
+    # low and high parameter sets give different paths within one run
+    assert not np.allclose(out[:, 0, :4].mean(axis=1), out[:, 0, 4:].mean(axis=1))
+    assert np.isfinite(alone).all()
+    with pytest.raises(ModelError, match="columns"):
+        spec_for(p, base(), f, low[:, :2], space.names)
+
+
+# --------------------------------------------------------------------------- priors, likelihood
+
+
+def test_prior_bounds_and_draws() -> None:
+    space = ParameterSpace.of(_persp("deyermond-2024"))
+    rng = np.random.default_rng(0)
+    draws = space.sample(rng, 500)
+    assert draws.shape == (500, space.dim)
+    assert np.all(draws >= space.low) and np.all(draws <= space.high)
+    assert np.all(np.isfinite(space.log_prior(draws)))
+    outside = draws[:3].copy()
+    outside[0, 0] = space.high[0] + 1.0
+    assert space.log_prior(outside)[0] == -np.inf
+    normal = [i for i, p in enumerate(space.priors) if p.dist == "normal"]
+    assert normal, "deyermond-2024 has a normal prior (m19.tau)"
+
+
+def test_synthetic_likelihood_prefers_the_set_that_matches() -> None:
+    rng = np.random.default_rng(0)
+    y = np.sin(np.arange(60) / 6.0)
+    good = y[:, None] + 0.3 * rng.standard_normal((60, 10))
+    bad = y[:, None] + 1.5 + 0.3 * rng.standard_normal((60, 10))
+    ll = synthetic_loglik(np.hstack([good, bad]), y, np.full(60, 0.1), reps=10)
+    assert ll.shape == (2,) and ll[0] > ll[1] + 50
+    y2 = y.copy()
+    y2[:10] = np.nan  # months without an index are skipped
+    assert np.isfinite(synthetic_loglik(good, y2, np.zeros(60), reps=10)).all()
+    with pytest.raises(ModelError):
+        synthetic_loglik(good[:, :9], y, np.zeros(60), reps=2)
+
+
+def test_fit_is_reproducible_and_saves(tmp_path: Path) -> None:
+    p = _persp("nodvin-2025")
+    a = fit(p, record().vintage("2012-01"), base(), budget=TINY, seed=5)
+    b = fit(p, record().vintage("2012-01"), base(), budget=TINY, seed=5)
+    np.testing.assert_array_equal(a.samples, b.samples)
+    assert a.names == ParameterSpace.of(p).names and a.origin == "2012-01"
+    assert len(a.samples) == 16 * (TINY.steps - TINY.burn)
+    a.save(tmp_path / "p.json")
+    c = Posterior.load(tmp_path / "p.json")
+    np.testing.assert_allclose(c.samples, a.samples)
+    a.save(tmp_path / "p.csv")
+    assert list(pd.read_csv(tmp_path / "p.csv").columns) == ["log_prob", *a.names]
+    assert set(a.summary()["param"]) == set(a.names)
+
+
+def test_budgets_are_named_and_unknown_ones_listed() -> None:
+    assert set(BUDGETS) == {"quick", "full"}
+    assert get_budget("full").steps > get_budget("quick").steps
+    assert len(get_budget("full").seeds) >= 3
+    with pytest.raises(ModelError, match="quick, full"):
+        get_budget("medium")
+
+
+# --------------------------------------------------------------------------- baselines, scores
+
+
+def test_baselines_on_known_series() -> None:
+    rng = np.random.default_rng(1)
+    flat = np.full(120, 2.0)
+    for name in BASELINES:
+        ens = baseline_forecast(name, flat, 12)
+        assert ens.shape == (12, 200)
+        assert crps(ens, np.full(12, 2.0)).max() < 1e-9, name
+    phi = 0.8
+    y = np.zeros(4000)
+    for t in range(1, len(y)):
+        y[t] = phi * y[t - 1] + rng.standard_normal()
+    ens = baseline_forecast("ar1", y, 3)
+    assert np.median(ens[0]) == pytest.approx(phi * y[-1], abs=0.1)
+    assert np.std(ens[0]) == pytest.approx(1.0, rel=0.1)
+    assert np.std(ens[2]) > np.std(ens[0])
+    with pytest.raises(ModelError, match="persistence"):
+        baseline_forecast("oracle", y, 3)
+    with pytest.raises(ModelError, match="too few"):
+        baseline_forecast("persistence", y[:20], 12)
+
+
+def test_crps_and_brier() -> None:
+    ens = np.array([[0.0, 0.0, 0.0, 0.0], [-1.0, 1.0, -1.0, 1.0]])
+    truth = np.array([0.0, 0.0])
+    c = crps(ens, truth)
+    assert c[0] == pytest.approx(0.0) and c[1] > 0
+    b = brier(np.array([[1.0, 1.0, -1.0, -1.0]]), np.array([2.0]), level=0.0)
+    assert b[0] == pytest.approx(0.25)
+
+
+def test_block_bootstrap_indices() -> None:
+    idx = block_bootstrap_index(10, 3, 100, np.random.default_rng(0))
+    assert idx.shape == (100, 10) and idx.min() >= 0 and idx.max() <= 9
+    # consecutive within blocks (circularly)
+    assert np.all((idx[:, 1] - idx[:, 0]) % 10 == 1)
+
+
+def _synthetic_backtest(model_error: float, seed_noise: float) -> Backtest:
+    rng = np.random.default_rng(0)
+    rows = []
+    origins = [str(pd.Period("2005-01", freq="M") + 6 * i) for i in range(30)]
+    for s in (0, 1, 2):
+        for o in origins:
+            for h in (1, 12):
+                base_c = 1.0 + 0.2 * rng.standard_normal() ** 2
+                rows.append(dict(model="persistence", seed=s, origin=o, horizon=h, crps=base_c, brier=0.2))
+                rows.append(dict(model="p1", seed=s, origin=o, horizon=h,
+                                 crps=base_c * (1 + model_error) + seed_noise * (s - 1)
+                                 + 0.05 * rng.standard_normal(), brier=0.2))  # fmt: skip
+    return Backtest(pd.DataFrame(rows), 0.0, "tiny", (0, 1, 2), ("p1",))
+
+
+def test_skill_verdicts() -> None:
+    better = _synthetic_backtest(-0.3, 0.0).skill(n_boot=300)
+    assert set(better.loc[better.model == "p1", "verdict"]) == {"skill"}
+    worse = _synthetic_backtest(0.3, 0.0).skill(n_boot=300)
+    assert set(worse.loc[worse.model == "p1", "verdict"]) == {"worse than persistence"}
+    same = _synthetic_backtest(0.0, 0.0).skill(n_boot=300)
+    row = same[same.model == "p1"]
+    assert set(row["verdict"]) == {"no skill claim"}
+    assert (row["skill_lo"] < 0).all() and (row["skill_hi"] > 0).all()
+    # seeds that disagree in sign also mean no skill claim, whatever the pooled interval
+    noisy = _synthetic_backtest(-0.05, 0.3).skill(n_boot=300)
+    assert set(noisy.loc[noisy.model == "p1", "verdict"]) == {"no skill claim"}
+    assert skill_verdict(0.1, 0.2, 0.05, 0.3, "x") == "skill"
+    assert skill_verdict(-0.1, 0.2, 0.05, 0.3, "x") == "no skill claim"
+    assert skill_verdict(0.1, 0.2, -0.05, 0.3, "x") == "no skill claim"
+    assert skill_verdict(-0.3, -0.1, -0.4, -0.2, "x") == "worse than persistence"
+
+
+def test_compare_ranks_and_certainty() -> None:
+    rng = np.random.default_rng(0)
+    rows = []
+    for s in (0, 1):
+        for i in range(20):
+            o = str(pd.Period("2005-01", freq="M") + 6 * i)
+            for m, c in (("good", 1.0), ("bad", 2.0), ("persistence", 1.5), ("climatology", 1.8),
+                         ("ar1", 1.6), ("moving-average", 1.7)):  # fmt: skip
+                rows.append(dict(model=m, seed=s, origin=o, horizon=1, crps=c + 0.1 * rng.random()))
+    bt = Backtest(pd.DataFrame(rows), 0.0, "tiny", (0, 1), ("good", "bad"))
+    c = bt.compare(n_boot=200)
+    assert list(c["perspective"]) == ["good", "bad"] and list(c["rank"]) == [1, 2]
+    assert c["p_best"].sum() == pytest.approx(1.0) and c["p_best"].iloc[0] > 0.95
+    assert c.loc[0, "vs_persistence"] < 0 < c.loc[1, "vs_persistence"]
+    assert c.loc[0, "rank_seeds"] == "1/1"
+
+
+# --------------------------------------------------------------------------- outlook and levers
+
+
+def test_hold_probability_counts_members_above_the_level() -> None:
+    ens = np.zeros((5, 4))
+    ens[3] = [1.0, 1.0, 1.0, -1.0]
+    assert hold_probability(ens, pd.Period("2025-11", freq="M"), pd.Period("2026-02", freq="M"), 0.0) == 0.75
+
+
+def test_lever_forcing_sets_only_the_future() -> None:
+    f = Forcing.flat(month_range("2025-01", 20), {"treaties": 0.4})
+    vals = np.array([0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 3.0])
+    g = lever_forcing(f, 10, vals)
+    assert g.series["track_arms"][:10].sum() == 0 and np.all(g.series["track_arms"][10:] == 0.3)
+    assert g.series["concession_us"][12] == 0.5 and g.series["concession_ru"][12] == 0.6
+    assert np.all(g.series["treaties"][13:] == 0.7) and np.all(g.series["treaties"][:13] == 0.4)
+    assert g.series["reset_us"][13] == 0.5 and g.series["reset_us"].sum() == 0.5
+    assert [lv.name for lv in LEVERS][:3] == ["track_bureaucratic", "track_arms", "track_regional"]
+
+
+def test_outlook_and_levers_small() -> None:
+    names = ("valdai-2011", "null")
+    ps = {n: _persp(n) for n in names}
+    data = record()
+    posts = {n: fit(p, data, base(), budget=TINY, seed=0) for n, p in ps.items()}
+    o = outlook(ps, posts, data, base(), "2025-02", budget=TINY, seed=0)
+    assert list(o.table["perspective"]) == list(names)
+    assert o.table[["p_hold_12", "p_hold_24"]].stack().between(0, 1).all()
+    assert set(o.fans["month"]) >= {"2026-02", "2027-02"}
+    again = outlook(ps, posts, data, base(), "2025-02", budget=TINY, seed=0)
+    pd.testing.assert_frame_equal(o.table, again.table)
+    la = levers(ps["valdai-2011"], posts["valdai-2011"], data, base(), "2025-02", budget=TINY)
+    assert list(la.table.columns[:5]) == ["lever", "s1", "s1_conf", "st", "st_conf"]
+    assert set(la.table["lever"]) == {lv.name for lv in LEVERS}
+    kept = la.table[~la.table["screened_out"]]
+    assert len(kept) >= 3 and kept[["s1", "st"]].notna().all().all()
+    assert la.table.loc[la.table["screened_out"], "st"].isna().all()
+    with pytest.raises(ModelError, match="over 24 months old"):
+        outlook(ps, posts, data, base(), "2020-01", budget=TINY)

@@ -1,0 +1,111 @@
+"""The issue-6 commands and report sections, end to end on a tiny budget."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from fitkit import PERSPECTIVES, TINY
+from typer.testing import CliRunner
+
+from resetlab.cli import app
+from resetlab.fit import budget as budget_module
+
+runner = CliRunner()
+
+COLUMNS = {
+    "backtest": ["model", "horizon", "crps", "crps_persistence", "skill", "skill_lo", "skill_hi"],
+    "compare": ["perspective", "score", "rank"],
+    "outlook": ["perspective", "p_hold_12", "p_hold_24"],
+    "levers": ["lever", "s1", "s1_conf", "st", "st_conf"],
+    "claims": ["perspective", "claim", "mechanism", "test", "effect", "ci_lo", "ci_hi",
+               "p_value", "verdict", "n_events"],
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two perspectives, a built store and a cache shared by the tests of this module."""
+    root = tmp_path_factory.mktemp("fitcli")
+    folder = root / "perspectives"
+    folder.mkdir()
+    for name in ("valdai-2011", "null"):
+        shutil.copy(PERSPECTIVES / f"{name}.yaml", folder)
+    return root
+
+
+@pytest.fixture
+def small(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """The tiny budget standing in for ``quick``; one RESETLAB_HOME (cache) for the module."""
+    monkeypatch.setitem(budget_module.BUDGETS, "quick", dataclasses.replace(TINY, name="quick"))
+    monkeypatch.setenv("RESETLAB_HOME", str(workspace / "home"))
+    store = workspace / "store.duckdb"
+    if not store.exists():
+        assert runner.invoke(app, ["record", "build", "--store", str(store)]).exit_code == 0
+    return workspace / "perspectives", store
+
+
+def test_every_table_command_writes_its_columns(small: tuple[Path, Path], tmp_path: Path) -> None:
+    folder, store = small
+    common = ["--store", str(store), "--perspectives", str(folder), "--jobs", "1"]
+    tables = {}
+    for kind, cols in COLUMNS.items():
+        out = tmp_path / f"{kind}.csv"
+        res = runner.invoke(app, [kind, "--format", "csv", "-o", str(out), *common])
+        assert res.exit_code == 0, res.output
+        df = pd.read_csv(out, keep_default_na=False, na_values=[""])  # a model is called null
+        assert list(df.columns) == cols, kind
+        tables[kind] = df
+    bt = tables["backtest"]
+    assert set(bt["model"]) == {"valdai-2011", "null", "persistence", "climatology", "ar1",
+                                "moving-average"}  # fmt: skip
+    assert sorted(bt["horizon"].unique()) == list(range(1, 25))
+    p = bt[bt["model"] == "persistence"]
+    assert (p["skill"] == 0).all() and (p["crps"] == p["crps_persistence"]).all()
+    assert ((bt["skill_lo"] <= bt["skill"] + 1e-12) & (bt["skill"] <= bt["skill_hi"] + 1e-12)).all()
+    assert sorted(tables["compare"]["rank"]) == [1, 2]
+    assert tables["outlook"][["p_hold_12", "p_hold_24"]].stack().between(0, 1).all()
+    cl = tables["claims"]
+    assert set(cl["perspective"]) == {"valdai-2011"} and len(cl) >= 2
+    assert set(cl["verdict"]) <= {"supported", "contradicted", "inconclusive"}
+    assert "from cache" in runner.invoke(app, ["compare", "-o", str(tmp_path / "c.json"), *common]).output
+
+
+def test_fit_command_writes_a_posterior_and_chart(small: tuple[Path, Path], tmp_path: Path) -> None:
+    folder, store = small
+    out, chart = tmp_path / "post.json", tmp_path / "replay.html"
+    res = runner.invoke(app, ["fit", "valdai-2011", "-o", str(out), "--chart", str(chart),
+                              "--until", "2015-01", "--store", str(store),
+                              "--perspectives", str(folder)])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    from resetlab.fit.calibrate import Posterior
+
+    post = Posterior.load(out)
+    assert post.origin == "2015-01" and post.perspective == "valdai-2011"
+    assert "plotly" in chart.read_text(encoding="utf-8")
+    bad = runner.invoke(app, ["fit", "nobody", "-o", str(out), "--store", str(store),
+                              "--perspectives", str(folder)])  # fmt: skip
+    assert bad.exit_code != 0 and "valdai-2011" in bad.output
+    bad = runner.invoke(app, ["backtest", "-o", str(out), "--budget", "huge", "--store", str(store)])
+    assert bad.exit_code != 0 and "quick, full" in bad.output
+
+
+def test_report_has_a_section_for_each_and_names_the_budget(
+    small: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder, store = small
+    monkeypatch.chdir(folder.parent)  # ./perspectives is the small folder
+    from resetlab.report.cli import make_report
+
+    path = make_report(tmp_path / "r.html", store, [], fit=True, budget="quick",
+                       results=tmp_path / "results")  # fmt: skip
+    text = path.read_text(encoding="utf-8")
+    for anchor in ("claims", "calibration", "backtest", "compare", "outlook", "levers"):
+        assert f"id='{anchor}'" in text, anchor
+    assert text.count("(quick budget") >= 6
+    assert "no skill claim" in text or "Skill over persistence" in text
+    assert sorted(p.name for p in (tmp_path / "results").iterdir()) == [
+        "backtest.csv", "claims.csv", "compare.csv", "levers.csv", "outlook.csv"]  # fmt: skip
