@@ -274,3 +274,45 @@ def test_missing_required_prior(tmp_path: Path) -> None:
     path.write_text(broken, encoding="utf-8")
     line = _line_of(broken, "priors:")
     _assert_problem(path, line, "priors", "missing a prior for volatility (required)")
+
+
+def test_a_key_given_twice_is_an_error(tmp_path: Path) -> None:
+    text = _base_text()
+    dup = "name: carpenter-2019\nname: carpenter-2019\n"
+    broken = _replace_once(text, "name: carpenter-2019\n", dup)
+    path = tmp_path / f"{BASE}.yaml"
+    path.write_text(broken, encoding="utf-8")
+    _assert_problem(path, _line_of(broken, "name:") + 1, "name", "given twice")
+
+
+def test_a_prior_without_sd_is_missing_not_defaulted(tmp_path: Path) -> None:
+    text = _base_text()
+    broken = _replace_once(text, "    sd: null\n", "")
+    path = tmp_path / f"{BASE}.yaml"
+    path.write_text(broken, encoding="utf-8")
+    problems, _ = _problems(path)
+    assert any(p.field.endswith(".sd") and "missing" in p.message for p in problems), problems
+
+
+def test_a_misspelt_parameter_of_a_switched_off_mechanism(tmp_path: Path) -> None:
+    text = _base_text()
+    start = _line_of(text, "  m16:")
+    lines = text.splitlines(keepends=True)
+    i = next(k for k in range(start, len(lines)) if lines[k].strip().startswith("params:"))
+    indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
+    lines[i] = f"{indent}params: {{threshhold: 0.2}}\n"
+    broken = "".join(lines)
+    path = tmp_path / f"{BASE}.yaml"
+    path.write_text(broken, encoding="utf-8")
+    problems, _ = _problems(path)
+    hits = [p for p in problems if p.field == "mechanisms.m16.params.threshhold"]
+    assert hits and "threshold" in hits[0].message and hits[0].line == i + 1
+
+
+def test_article_file_must_be_a_source_id(tmp_path: Path) -> None:
+    text = _base_text()
+    broken = _replace_once(text, 'file: "002"', 'file: "abc"')
+    path = tmp_path / f"{BASE}.yaml"
+    path.write_text(broken, encoding="utf-8")
+    problems, _ = _problems(path)
+    assert any(p.field == "article.file" and "source file id" in p.message for p in problems)

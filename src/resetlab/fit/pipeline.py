@@ -217,6 +217,10 @@ class Pipeline:
 
         return self._cached(f"levers-{name}", make)
 
+    def levers_all(self) -> dict[str, LeverAnalysis]:
+        """The lever analysis under every perspective with mechanisms (not ``null``)."""
+        return {n: self.levers(n) for n in self.perspectives if n != "null"}
+
     def claims(self) -> pd.DataFrame:
         """Every perspective's claims tested on the record (columns: :data:`CLAIM_COLUMNS` +)."""
         from resetlab.fit import claims as cl

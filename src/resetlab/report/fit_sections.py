@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -43,14 +44,14 @@ def _band_traces(fig: go.Figure, band: pd.DataFrame, color: str, name: str, row:
     x = _x(band["month"])
     kw = {} if row is None else {"row": row[0], "col": row[1]}
     for lo, hi, op in (("q05", "q95", 0.15), ("q25", "q75", 0.3)):
-        fig.add_trace(go.Scatter(x=x, y=band[hi], line=dict(width=0), showlegend=False,
+        fig.add_trace(go.Scatter(mode="lines", x=x, y=band[hi], line=dict(width=0), showlegend=False,
                                  hoverinfo="skip"), **kw)  # fmt: skip
-        fig.add_trace(go.Scatter(x=x, y=band[lo], fill="tonexty", line=dict(width=0),
+        fig.add_trace(go.Scatter(mode="lines", x=x, y=band[lo], fill="tonexty", line=dict(width=0),
                                  fillcolor=_rgba(color, op), showlegend=False,
                                  name=f"{lo}-{hi}"), **kw)  # fmt: skip
-    fig.add_trace(go.Scatter(x=x, y=band["q50"], line=dict(color=color, width=1),
+    fig.add_trace(go.Scatter(mode="lines", x=x, y=band["q50"], line=dict(color=color, width=1),
                              name=f"{name} median", showlegend=row is None), **kw)  # fmt: skip
-    fig.add_trace(go.Scatter(x=x, y=band["index"], line=dict(color="black", width=1.2),
+    fig.add_trace(go.Scatter(mode="lines", x=x, y=band["index"], line=dict(color="black", width=1.2),
                              name="index", showlegend=row is None), **kw)  # fmt: skip
 
 
@@ -132,6 +133,15 @@ def backtest_section(
             + "; ".join(f"<b>{_esc(m)}</b> at {_esc(v)}" for m, v in per.items())
             + ". Everywhere else: no skill claim.</p>"
         )
+    null_skill = skill[(skill["model"] == "null") & (skill["verdict"] == "skill")]["horizon"]
+    if len(null_skill):
+        words += (
+            "<p>The <b>null model</b> (no mechanisms: persistence and noise) also has a skill "
+            f"claim at {len(null_skill)} horizon(s) ({_esc(', '.join(map(str, null_skill)))} "
+            "months): there the gain over persistence comes from anchoring and a wider, better "
+            "calibrated spread, not from any article's mechanisms. A perspective's mechanisms add "
+            "something only where it beats the null model (next section).</p>"
+        )
     note = (
         f"{words}<p>Origins every 6 months, 2005-01 to 2023-07; horizons 1-24 months; each "
         "forecast uses only the index re-estimated on data before its origin; scores against "
@@ -149,10 +159,21 @@ def backtest_section(
 
 def compare_section(compare: pd.DataFrame, failures: pd.DataFrame, budget: str) -> Section:
     c = compare.copy()
-    fig = go.Figure(go.Bar(x=c["perspective"], y=c["score"], text=[f"p_best {p:.2f}" for p in c["p_best"]],
-                           marker_color=[_COLORS[i % len(_COLORS)] for i in range(len(c))]))  # fmt: skip
-    fig.update_layout(template="plotly_white", height=340, yaxis_title="mean CRPS (lower is better)",
-                      title=f"Out-of-sample score per perspective ({budget} budget)")  # fmt: skip
+    colors = [_COLORS[i % len(_COLORS)] for i in range(len(c))]
+    labels = [f"p_best {p:.2f}" for p in c["p_best"]]
+    if "vs_null" in c:  # differences to the null model read at a glance; the scores are close
+        fig = go.Figure(go.Bar(
+            x=c["perspective"], y=c["vs_null"], text=labels, marker_color=colors,
+            error_y=dict(type="data", symmetric=False, array=c["vs_null_hi"] - c["vs_null"],
+                         arrayminus=c["vs_null"] - c["vs_null_lo"]),
+        ))  # fmt: skip
+        ytitle = "mean CRPS minus the null model's (below 0: better)"
+    else:
+        fig = go.Figure(go.Bar(x=c["perspective"], y=c["score"], text=labels, marker_color=colors))
+        ytitle = "mean CRPS (lower is better)"
+    fig.update_layout(template="plotly_white", height=360, yaxis_title=ytitle,
+                      title=f"Out-of-sample score per perspective, with 95 % block-bootstrap "
+                            f"intervals ({budget} budget)")  # fmt: skip
     top = c.iloc[0]
     null_rank = (
         int(c.loc[c["perspective"] == "null", "rank"].iloc[0])
@@ -170,6 +191,19 @@ def compare_section(compare: pd.DataFrame, failures: pd.DataFrame, budget: str) 
         verdict += (
             f" The null model (persistence and noise, no mechanisms) ranks {null_rank} of {len(c)}."
         )
+    if "vs_null_lo" in c:
+        beat = c[(c["vs_null_hi"] < 0) & (c["perspective"] != "null")]["perspective"].tolist()
+        if beat:
+            verdict += (
+                " Beating the null model with a 95 % interval below zero: "
+                f"<b>{_esc(', '.join(beat))}</b>."
+            )
+        else:
+            verdict += (
+                " <b>No perspective beats the null model</b> with a 95 % interval that "
+                "excludes zero: on this record, none of the articles' mechanisms has shown "
+                "out-of-sample value yet."
+            )
     note = (f"<p>{verdict}</p>" + table_html(c) +
             "<p>vs_X: score minus baseline X's (negative: better than the baseline). "
             "Where each fails: its three largest 12-month errors (median forecast minus the index) "
@@ -241,17 +275,17 @@ def outlook_section(o: Any, index: pd.DataFrame) -> Section:
     tail = index[
         pd.PeriodIndex(index["month"], freq="M") >= pd.Period(o.reset_start, freq="M") - 24
     ]
-    fig.add_trace(go.Scatter(x=_x(tail["month"]), y=tail["score"], name="index",
+    fig.add_trace(go.Scatter(mode="lines", x=_x(tail["month"]), y=tail["score"], name="index",
                              line=dict(color="black", width=1.5)))  # fmt: skip
     for i, (name, d) in enumerate(o.fans.groupby("perspective", sort=False)):
         c = _COLORS[i % len(_COLORS)]
         x = _x(d["month"])
         fig.add_trace(
-            go.Scatter(x=x, y=d["q95"], line=dict(width=0), showlegend=False, hoverinfo="skip")
+            go.Scatter(mode="lines", x=x, y=d["q95"], line=dict(width=0), showlegend=False, hoverinfo="skip")
         )
-        fig.add_trace(go.Scatter(x=x, y=d["q05"], fill="tonexty", line=dict(width=0),
+        fig.add_trace(go.Scatter(mode="lines", x=x, y=d["q05"], fill="tonexty", line=dict(width=0),
                                  fillcolor=_rgba(c, 0.10), showlegend=False))  # fmt: skip
-        fig.add_trace(go.Scatter(x=x, y=d["q50"], name=f"{name} median", line=dict(color=c)))
+        fig.add_trace(go.Scatter(mode="lines", x=x, y=d["q50"], name=f"{name} median", line=dict(color=c)))
     fig.add_hline(y=o.level, line=dict(color="#555", dash="dash"),
                   annotation_text=f"reset level {o.level:+.2f}")  # fmt: skip
     for h in (12, 24):
@@ -265,30 +299,48 @@ def outlook_section(o: Any, index: pd.DataFrame) -> Section:
             f"level ({o.level:+.2f}, the midpoint of the mean index in reset and in breakdown "
             "regimes). Probabilities are shares of forecast members (posterior draws x members), "
             f"each forecast starting after the last index month and knowing only the election "
-            f"calendar. Across the perspectives P(holds 24 months) ranges from {lo:.2f} to {hi:.2f}: "
-            "which account one believes matters as much as any single number.</p>" + table_html(t))  # fmt: skip
+            f"calendar. Across the perspectives P(holds 24 months) ranges from {lo:.2f} to {hi:.2f}; "
+            f"with {int(t['members'].iloc[0])} members each, the Monte Carlo standard error of one "
+            f"probability is at most {0.5 / np.sqrt(float(t['members'].iloc[0])):.2f}, so differences "
+            "smaller than about twice that are noise.</p>" + table_html(t))  # fmt: skip
     return Section(title=f"Outlook: does the {o.reset_start} reset hold? ({o.budget} budget)",
                    figure=fig, html_after=note, anchor="outlook")  # fmt: skip
 
 
-def levers_section(la: Any) -> Section:
+def levers_section(analyses: dict[str, Any], best: str) -> Section:
+    """A heatmap of total Sobol indices (perspective x lever) and the best-ranked's details."""
+    names = list(analyses)
+    from resetlab.fit.outlook import LEVERS
+
+    order = [lv.name for lv in LEVERS]
+    z, text = [], []
+    for n in names:
+        t = analyses[n].table.set_index("lever")
+        z.append([None if t.loc[lv, "screened_out"] else float(t.loc[lv, "st"]) for lv in order])
+        text.append(["screened out" if t.loc[lv, "screened_out"]
+                     else f"{t.loc[lv, 'st']:.2f} \u00b1 {t.loc[lv, 'st_conf']:.2f}" for lv in order])  # fmt: skip
+    fig = go.Figure(go.Heatmap(z=z, x=order, y=names, text=text, texttemplate="%{text}",
+                               colorscale="Blues", zmin=0, zmax=1,
+                               colorbar=dict(title="ST")))  # fmt: skip
+    la = analyses[best] if best in analyses else analyses[names[0]]
+    fig.update_layout(template="plotly_white", height=120 + 60 * len(names),
+                      title=f"Total Sobol index of each lever on P(the reset holds 24 months), "
+                            f"under each perspective ({la.budget} budget)")  # fmt: skip
     t = la.table.copy()
-    kept = t[~t["screened_out"]]
-    fig = go.Figure()
-    fig.add_trace(go.Bar(x=kept["lever"], y=kept["st"], name="total (ST)",
-                         error_y=dict(type="data", array=kept["st_conf"])))  # fmt: skip
-    fig.add_trace(go.Bar(x=kept["lever"], y=kept["s1"], name="first order (S1)",
-                         error_y=dict(type="data", array=kept["s1_conf"])))  # fmt: skip
-    fig.update_layout(template="plotly_white", height=380, barmode="group",
-                      yaxis_title="Sobol index of P(hold 24 months)",
-                      title=f"Which levers move P(the reset holds 24 months), under {la.perspective} ({la.budget} budget)")  # fmt: skip
-    out = t[t["screened_out"]]["lever"].tolist()
-    note = (f"<p>Morris screening of all {len(t)} levers, then Sobol indices (Saltelli sampling, "
-            f"SALib) of the {len(kept)} kept; {la.runs} model runs, every one with the same "
-            f"posterior draws and random numbers. With every lever at its low end P(hold 24) = "
-            f"{la.base_p:.2f}. Screened out (mu* under 5 % of the largest): "
-            f"{_esc(', '.join(out) or 'none')}. Intervals are SALib's bootstrap 95 % "
-            "half-widths; an index whose interval reaches zero is not shown to matter.</p>"
+    for c in ("s1", "s1_conf", "st", "st_conf"):
+        t[c] = [("" if pd.isna(v) else f"{v:.2f}") for v in t[c]]
+    kept = int((~la.table["screened_out"]).sum())
+    runs = sum(a.runs for a in analyses.values())
+    note = (f"<p>Per perspective: Morris screening of all {len(t)} levers, then Sobol indices "
+            f"(Saltelli sampling, SALib) of those kept; {runs} model runs in all, every one "
+            "under a perspective with the same posterior draws and random numbers. A lever acts "
+            "only through the mechanisms a perspective switches on (concessions need M11, "
+            "treaty moves M12, exercises M9, reset timing M19/M7), so <i>screened out</i> often "
+            "means \u201cthis account has no channel for it\u201d. Cells show ST \u00b1 SALib's "
+            "bootstrap 95 % half-width; an index whose interval reaches zero is not shown to "
+            f"matter.</p><p>Details under <b>{_esc(la.perspective)}</b> (ranked first out of "
+            f"sample; this is the table of <code>resetlab levers</code>): {kept} levers kept, "
+            f"P(hold 24) = {la.base_p:.2f} with every lever at its low end.</p>"
             + table_html(t))  # fmt: skip
     return Section(title=f"Levers: what moves the outlook ({la.budget} budget)", figure=fig,
                    html_after=note, anchor="levers")  # fmt: skip
@@ -304,7 +356,7 @@ def fit_sections(p: Any) -> list[Section]:
     out.append(backtest_section(p.skill(), bt.brier_table(), b.name, bt.seeds, bt.level))
     out.append(compare_section(p.compare(), bt.failures(p.data.events), b.name))
     out.append(outlook_section(p.outlook(), p.data.index))
-    out.append(levers_section(p.levers()))
+    out.append(levers_section(p.levers_all(), p.best()))
     return out
 
 
