@@ -129,7 +129,8 @@ LEVERS: tuple[Lever, ...] = (
     Lever("concession_ru", 0.0, 1.0, "M11 Russian concession (package item), third month"),
     Lever("treaties", 0.0, 1.0, "M12 share of treaties in force from the fourth month"),
     Lever("exercises", 0.0, 1.0, "M9 level of NATO exercises near Russia, every month"),
-    Lever("reset_timing", 0.0, 12.0, "M7/M20 month (from the origin) of a U.S. reset move"),
+    Lever("reset_size", 0.0, 1.0, "M19 size of a U.S. reset move (0: none)"),
+    Lever("reset_timing", 0.0, 12.0, "M7/M20/M21 month (from the origin) of that reset move"),
 )
 _LEVER_INDEX = {lv.name: i for i, lv in enumerate(LEVERS)}
 
@@ -143,7 +144,7 @@ def lever_forcing(forcing: Forcing, n_hist: int, values: np.ndarray) -> Forcing:
     for side in ("us", "ru"):
         s[f"concession_{side}"][n_hist + 2] += v[f"concession_{side}"]
     s["treaties"][n_hist + 3 :] = v["treaties"]
-    s["reset_us"][n_hist + int(round(v["reset_timing"]))] += 0.5
+    s["reset_us"][n_hist + int(round(v["reset_timing"]))] += v["reset_size"]
     return Forcing(
         forcing.months, s, dict(forcing.shocks), dict(forcing.rates), dict(forcing.sizes),
         forcing.rates_from,
@@ -158,7 +159,8 @@ class LeverAnalysis:
     table: pd.DataFrame  # lever, s1, s1_conf, st, st_conf, mu_star, screened_out
     runs: int
     budget: str
-    base_p: float  # P(hold 24) with every lever at its low end and the move in month 0
+    base_p: float  # P(hold 24) with every lever at its low end (no tracks, concessions,
+    # exercises or reset move; no treaties in force from the fourth month)
 
 
 def levers(
@@ -239,12 +241,21 @@ def levers(
         Xs[:, _LEVER_INDEX[n]] = Xs_kept[:, j]
     total = len(Xm) + len(Xs)
     Ys = evaluate(Xs, total)
-    si = sobol_analyze.analyze(ps, Ys, calc_second_order=False, num_resamples=200, seed=seed)
+    flat = float(np.ptp(Ys)) == 0.0  # no lever moves the probability: every index is 0
+    si = (
+        None
+        if flat
+        else sobol_analyze.analyze(ps, Ys, calc_second_order=False, num_resamples=200, seed=seed)
+    )
     rows = []
     for i, n in enumerate(names):
         if n in kept:
             j = kept.index(n)
-            s1, s1c, st, stc = (float(si[k][j]) for k in ("S1", "S1_conf", "ST", "ST_conf"))
+            s1, s1c, st, stc = (
+                (0.0, 0.0, 0.0, 0.0)
+                if si is None
+                else tuple(float(si[k][j]) for k in ("S1", "S1_conf", "ST", "ST_conf"))
+            )
         else:
             s1 = s1c = st = stc = float("nan")
         rows.append(

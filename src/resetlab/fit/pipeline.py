@@ -48,11 +48,26 @@ def base_scenario_path(path: str | Path | None = None) -> Path:
     return p
 
 
-def _code_hash() -> str:
+#: The code each result depends on (paths under ``src/resetlab``); a change re-runs only those.
+_CORE = ("model", "index", "fit/calibrate.py", "fit/history.py", "fit/perspectives.py",
+         "fit/budget.py")  # fmt: skip
+_CODE: dict[str, tuple[str, ...]] = {
+    "posterior": _CORE,
+    "replay": _CORE,
+    "backtest": (*_CORE, "fit/backtest.py"),
+    "outlook": (*_CORE, "fit/outlook.py"),
+    "levers": (*_CORE, "fit/outlook.py"),
+    "claims": ("index", "record", "fit/claims.py"),
+}
+
+
+def _code_hash(what: str) -> str:
     root = Path(__file__).resolve().parents[1]
     h = hashlib.sha256()
-    for sub in ("fit", "model", "index"):
-        for f in sorted((root / sub).rglob("*.py")):
+    for part in _CODE[what.split("-")[0]]:
+        path = root / part
+        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+        for f in files:
             h.update(f.read_bytes())
     return h.hexdigest()[:16]
 
@@ -110,7 +125,7 @@ class Pipeline:
             h.update(f.name.encode() + f.read_bytes())
         h.update(base_scenario_path(self.base_path).read_bytes())
         h.update(json.dumps([what, self.budget.__dict__, self.seed], default=str).encode())
-        h.update(_code_hash().encode())
+        h.update(_code_hash(what).encode())
         return f"{what}-{self.budget.name}-{h.hexdigest()[:20]}"
 
     def _cached(self, what: str, make: Callable[[], T]) -> T:

@@ -335,12 +335,13 @@ def levers_section(analyses: dict[str, Any], best: str) -> Section:
             f"(Saltelli sampling, SALib) of those kept; {runs} model runs in all, every one "
             "under a perspective with the same posterior draws and random numbers. A lever acts "
             "only through the mechanisms a perspective switches on (concessions need M11, "
-            "treaty moves M12, exercises M9, reset timing M19/M7), so <i>screened out</i> often "
+            "treaty moves M12, exercises M9, a reset move M19), so <i>screened out</i> often "
             "means \u201cthis account has no channel for it\u201d. Cells show ST \u00b1 SALib's "
             "bootstrap 95 % half-width; an index whose interval reaches zero is not shown to "
             f"matter.</p><p>Details under <b>{_esc(la.perspective)}</b> (ranked first out of "
             f"sample; this is the table of <code>resetlab levers</code>): {kept} levers kept, "
-            f"P(hold 24) = {la.base_p:.2f} with every lever at its low end.</p>"
+            f"P(hold 24) = {la.base_p:.2f} with every lever at its low end (no tracks, concessions, "
+            "exercises or reset move, no treaties in force).</p>"
             + table_html(t))  # fmt: skip
     return Section(title=f"Levers: what moves the outlook ({la.budget} budget)", figure=fig,
                    html_after=note, anchor="levers")  # fmt: skip
