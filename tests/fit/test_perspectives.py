@@ -316,3 +316,18 @@ def test_article_file_must_be_a_source_id(tmp_path: Path) -> None:
     path.write_text(broken, encoding="utf-8")
     problems, _ = _problems(path)
     assert any(p.field == "article.file" and "source file id" in p.message for p in problems)
+
+
+def test_a_normal_prior_needs_its_mean_inside_the_bounds(tmp_path: Path) -> None:
+    text = (PERSPECTIVES / "deyermond-2024.yaml").read_text(encoding="utf-8")
+    assert "dist: normal" in text
+    lines = text.splitlines(keepends=True)
+    i = next(k for k, line in enumerate(lines) if "dist: normal" in line)
+    j = next(k for k in range(i, len(lines)) if lines[k].strip().startswith("mean:"))
+    indent = lines[j][: len(lines[j]) - len(lines[j].lstrip())]
+    lines[j] = f"{indent}mean: 999.0\n"
+    path = tmp_path / "deyermond-2024.yaml"
+    path.write_text("".join(lines), encoding="utf-8")
+    problems, _ = _problems(path)
+    hits = [p for p in problems if p.field.endswith(".mean")]
+    assert hits and "[low, high]" in hits[0].message and hits[0].line == j + 1

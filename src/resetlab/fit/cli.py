@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
@@ -14,6 +14,9 @@ from rich.table import Table
 from resetlab.exceptions import ResetlabError
 from resetlab.record.cli import StoreOption, console, fail, open_store
 from resetlab.tables import write_table
+
+if TYPE_CHECKING:
+    from resetlab.fit.pipeline import Pipeline
 
 FmtOption = Annotated[
     str | None,
@@ -40,7 +43,7 @@ CacheOption = Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse cac
 def pipeline(
     store: Path | None, budget: str, seed: int, perspectives: Path | None, base: Path | None,
     jobs: int | None = None, cache: bool = True,
-) -> Iterator[object]:  # fmt: skip
+) -> Iterator[Pipeline]:  # fmt: skip
     from resetlab.fit.pipeline import Pipeline
 
     with open_store(store) as s:
@@ -76,7 +79,7 @@ def _table_command(kind: str, help_text: str):  # type: ignore[no-untyped-def]
         try:
             with pipeline(store, budget, seed, perspectives, base, jobs, cache) as p:
                 full = (fmt or output.suffix.lstrip(".")) != "csv"
-                df = table_for(kind, p, full=full)  # type: ignore[arg-type]
+                df = table_for(kind, p, full=full)
                 write_table(df, output, fmt)
         except ResetlabError as exc:
             raise fail(exc) from exc
@@ -116,13 +119,13 @@ def fit(
     try:
         with pipeline(store, budget, seed, perspectives, base) as p:
             persp = load_perspectives(perspectives, (perspective,))[perspective]
-            data = p.data  # type: ignore[attr-defined]
+            data = p.data
             target = data if until is None else data.vintage(until)
-            b = p.budget  # type: ignore[attr-defined]
+            b = p.budget
             with Progress(console=console, transient=True) as bar:
                 task = bar.add_task(f"emcee: {perspective}", total=b.steps)
                 post = run_fit(
-                    persp, target, p.base, budget=b, seed=seed,  # type: ignore[attr-defined]
+                    persp, target, p.base, budget=b, seed=seed,
                     progress=lambda k: bar.update(task, completed=k),
                 )  # fmt: skip
             post.save(output)
@@ -130,7 +133,7 @@ def fit(
                 from resetlab.report.fit_sections import replay_figure
 
                 band = replay_band(
-                    persp, post, data, p.base,  # type: ignore[attr-defined]
+                    persp, post, data, p.base,
                     draws=b.draws, draw_reps=b.draw_reps, seed=seed,
                 )  # fmt: skip
                 replay_figure(band, perspective, b.name).write_html(chart, include_plotlyjs=True)
@@ -164,7 +167,7 @@ def levers(
     (lever,s1,s1_conf,st,st_conf). Levers Morris screens out have empty indices."""
     try:
         with pipeline(store, budget, seed, perspectives, base, jobs, cache) as p:
-            la = p.levers(perspective)  # type: ignore[attr-defined]
+            la = p.levers(perspective)
             full = (fmt or output.suffix.lstrip(".")) != "csv"
             df = la.table if full else la.table[["lever", "s1", "s1_conf", "st", "st_conf"]]
             write_table(df, output, fmt)

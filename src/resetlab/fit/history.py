@@ -13,6 +13,7 @@ record entry after ``o`` and checks that nothing at ``o`` moves.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,10 @@ from resetlab.index.observations import Observations
 from resetlab.index.regimes import Regimes
 from resetlab.model import forcing as fz
 from resetlab.model.scenario import Scenario, scenario_forcing
+
+if TYPE_CHECKING:
+    from resetlab.index.api import Analysis
+    from resetlab.record.store import Store
 
 #: First simulated month of every replay (the shipped replay scenario starts here).
 REPLAY_START = pd.Period("1992-01", freq="M")
@@ -75,19 +80,18 @@ class FitData:
     level: float  # reset level (see :func:`reset_level`)
 
     @classmethod
-    def from_store(cls, store: object) -> FitData:
+    def from_store(cls, store: Store) -> FitData:
         """From a :class:`resetlab.record.Store` (index and regimes estimated here)."""
         from resetlab.index.api import analyse
 
-        a = analyse(store)  # type: ignore[arg-type]
-        return cls.from_analysis(a, store.events())  # type: ignore[attr-defined]
+        return cls.from_analysis(analyse(store), store.events())
 
     @classmethod
-    def from_analysis(cls, analysis: object, events: pd.DataFrame) -> FitData:
-        a = analysis
-        frame = a.index.frame[["month", "score", "sd"]].copy()  # type: ignore[attr-defined]
-        level = reset_level(a.regimes, frame)  # type: ignore[attr-defined]
-        return cls(a.observations, events, frame, level)  # type: ignore[attr-defined]
+    def from_analysis(cls, analysis: Analysis, events: pd.DataFrame) -> FitData:
+        """From an :class:`resetlab.index.Analysis` and the store's events (all actors)."""
+        frame = analysis.index.frame[["month", "score", "sd"]].copy()
+        level = reset_level(analysis.regimes, frame)
+        return cls(analysis.observations, events, frame, level)
 
     @property
     def last_month(self) -> pd.Period:

@@ -57,7 +57,7 @@ _CODE: dict[str, tuple[str, ...]] = {
     "backtest": (*_CORE, "fit/backtest.py"),
     "outlook": (*_CORE, "fit/outlook.py"),
     "levers": (*_CORE, "fit/outlook.py"),
-    "claims": ("index", "record", "fit/claims.py"),
+    "claims": ("index", "record", "fit/claims.py", "fit/pipeline.py"),
 }
 
 
@@ -227,7 +227,7 @@ class Pipeline:
             with self._timed(f"levers under {name}: Morris, then Sobol"):
                 return levers(
                     self.perspectives[name], post, self.data, self.base, self.reset_start(),
-                    budget=self.budget, seed=self.seed,
+                    budget=self.budget, seed=self.seed, progress=self._every(200, name),
                 )  # fmt: skip
 
         return self._cached(f"levers-{name}", make)
@@ -268,12 +268,22 @@ class Pipeline:
                             "file": c.source.file,
                             "quote": c.source.quote,
                             "detail": r.detail,
+                            "method": cl.CLAIM_TESTS[c.test].method,
                             "events": " ".join(r.events),
                         }
                     )
             return pd.DataFrame(rows)
 
         return self._cached("claims", make)
+
+    def _every(self, step: int, name: str) -> Callable[[int, int], None]:
+        """A progress callback that logs every ``step`` model runs."""
+
+        def tick(done: int, total: int) -> None:
+            if done % step == 0:
+                self.log(f"  levers under {name}: {done} of about {total} runs")
+
+        return tick
 
     @contextmanager
     def _timed(self, what: str) -> Iterator[None]:

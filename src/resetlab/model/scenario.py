@@ -466,6 +466,8 @@ def _check_perspective(p: PerspectiveModel, name: str, lines: dict[Loc, int]) ->
             bad((*loc, "high"), "high must be above low")
         if pr.dist == "normal" and (pr.mean is None or pr.sd is None):
             bad((*loc, "mean" if pr.mean is None else "sd"), "a normal prior needs mean and sd")
+        elif pr.dist == "normal" and pr.mean is not None and not pr.low <= pr.mean <= pr.high:
+            bad((*loc, "mean"), "the mean of a truncated normal must lie in [low, high]")
         if pr.dist == "uniform" and (pr.mean is not None or pr.sd is not None):
             bad((*loc, "mean"), "a uniform prior takes no mean or sd (set them null)")
         if pr.source is None and not pr.why:
