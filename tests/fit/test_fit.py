@@ -268,3 +268,29 @@ def test_outlook_and_levers_small() -> None:
     assert la.table.loc[la.table["screened_out"], "st"].isna().all()
     with pytest.raises(ModelError, match="over 24 months old"):
         outlook(ps, posts, data, base(), "2020-01", budget=TINY)
+
+
+def test_results_are_cached_by_what_they_depend_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from resetlab.fit.pipeline import Pipeline
+    from resetlab.record.store import Store
+
+    monkeypatch.setenv("RESETLAB_HOME", str(tmp_path))
+    calls = []
+
+    def make() -> pd.DataFrame:
+        calls.append(1)
+        return pd.DataFrame({"x": [len(calls)]})
+
+    with Store.open(":memory:", build=True) as s:
+        first = Pipeline.create(s, "quick", log=lambda m: None)._cached("claims", make)
+        again = Pipeline.create(s, "quick", log=lambda m: None)._cached("claims", make)
+        assert len(calls) == 1 and again.equals(first)
+        files = sorted((tmp_path / "cache" / "fit").glob("claims-quick-*.pkl"))
+        assert len(files) == 1
+        # another seed is another result; the stale entry is pruned
+        Pipeline.create(s, "quick", seed=7, log=lambda m: None)._cached("claims", make)
+        assert len(calls) == 2
+        files2 = sorted((tmp_path / "cache" / "fit").glob("claims-quick-*.pkl"))
+        assert len(files2) == 1 and files2 != files
+        Pipeline.create(s, "quick", cache=False, log=lambda m: None)._cached("claims", make)
+        assert len(calls) == 3

@@ -147,6 +147,10 @@ class Pipeline:
             tmp = path.with_suffix(".tmp")
             tmp.write_bytes(pickle.dumps(value))
             tmp.replace(path)
+            # older entries of the same result and budget are stale: keep the cache small
+            for old in path.parent.glob(f"{what}-{self.budget.name}-*.pkl"):
+                if old != path and old.name.count("-") == path.name.count("-"):
+                    old.unlink(missing_ok=True)
         return value
 
     # ------------------------------------------------------------------ results
