@@ -165,11 +165,13 @@ def levers(
 ) -> None:
     """Sobol indices of the levers on P(the reset holds 24 months), after Morris screening
     (lever,s1,s1_conf,st,st_conf). Levers Morris screens out have empty indices."""
+    from resetlab.fit.pipeline import TABLE_COLUMNS
+
     try:
         with pipeline(store, budget, seed, perspectives, base, jobs, cache) as p:
             la = p.levers(perspective)
             full = (fmt or output.suffix.lstrip(".")) != "csv"
-            df = la.table if full else la.table[["lever", "s1", "s1_conf", "st", "st_conf"]]
+            df = la.table if full else la.table[list(TABLE_COLUMNS["levers"])]
             write_table(df, output, fmt)
     except ResetlabError as exc:
         raise fail(exc) from exc

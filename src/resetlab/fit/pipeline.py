@@ -299,6 +299,16 @@ class Pipeline:
         self.log(f"{what}: {time.perf_counter() - t0:.1f} s")
 
 
+#: The columns of each command's CSV, as issue 6 names them.
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "backtest": ("model", "horizon", "crps", "crps_persistence", "skill", "skill_lo", "skill_hi"),
+    "compare": ("perspective", "score", "rank"),
+    "outlook": ("perspective", "p_hold_12", "p_hold_24"),
+    "levers": ("lever", "s1", "s1_conf", "st", "st_conf"),
+    "claims": CLAIM_COLUMNS,
+}
+
+
 def table_for(kind: str, p: Pipeline, *, full: bool = False) -> pd.DataFrame:
     """The table of ``resetlab KIND``: the columns the issue names, or with ``full`` every
     column (seed spread, verdicts, Brier, quotes, the events a claim rests on)."""
@@ -309,22 +319,7 @@ def table_for(kind: str, p: Pipeline, *, full: bool = False) -> pd.DataFrame:
         "levers": lambda: p.levers().table,
         "claims": p.claims,
     }
-    cols = {
-        "backtest": [
-            "model",
-            "horizon",
-            "crps",
-            "crps_persistence",
-            "skill",
-            "skill_lo",
-            "skill_hi",
-        ],
-        "compare": ["perspective", "score", "rank"],
-        "outlook": ["perspective", "p_hold_12", "p_hold_24"],
-        "levers": ["lever", "s1", "s1_conf", "st", "st_conf"],
-        "claims": list(CLAIM_COLUMNS),
-    }
     if kind not in frames:
         raise ModelError(f"unknown table {kind!r} (known: {', '.join(frames)})")
     df = frames[kind]()
-    return df if full else df[cols[kind]]
+    return df if full else df[list(TABLE_COLUMNS[kind])]
