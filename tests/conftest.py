@@ -1,4 +1,5 @@
-"""Shared fixtures: every test gets its own RESETLAB_HOME, so no test touches ~/.resetlab."""
+"""Shared fixtures: every test gets its own RESETLAB_HOME and cache key, so no test touches
+~/.resetlab or ~/.config."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ SHARED = REPO.parent / "shared"
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path_factory.mktemp("resetlab_home")
     monkeypatch.setenv("RESETLAB_HOME", str(home))
+    monkeypatch.setenv("RESETLAB_CACHE_KEY", str(home.parent / f"{home.name}-cache.key"))
     return home
 
 

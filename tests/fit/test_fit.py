@@ -285,12 +285,12 @@ def test_results_are_cached_by_what_they_depend_on(tmp_path: Path, monkeypatch: 
         first = Pipeline.create(s, "quick", log=lambda m: None)._cached("claims", make)
         again = Pipeline.create(s, "quick", log=lambda m: None)._cached("claims", make)
         assert len(calls) == 1 and again.equals(first)
-        files = sorted((tmp_path / "cache" / "fit").glob("claims-quick-*.pkl"))
+        files = sorted((tmp_path / "cache" / "fit").glob("claims-quick-*.bin"))
         assert len(files) == 1
         # another seed is another result; the stale entry is pruned
         Pipeline.create(s, "quick", seed=7, log=lambda m: None)._cached("claims", make)
         assert len(calls) == 2
-        files2 = sorted((tmp_path / "cache" / "fit").glob("claims-quick-*.pkl"))
+        files2 = sorted((tmp_path / "cache" / "fit").glob("claims-quick-*.bin"))
         assert len(files2) == 1 and files2 != files
         Pipeline.create(s, "quick", cache=False, log=lambda m: None)._cached("claims", make)
         assert len(calls) == 3

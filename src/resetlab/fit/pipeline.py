@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import pickle
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,8 +20,10 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
+from resetlab.config import data_dir
 from resetlab.config import home as resetlab_home
 from resetlab.exceptions import ModelError
+from resetlab.fit import cache as signed
 from resetlab.fit.backtest import Backtest, run_backtest
 from resetlab.fit.budget import Budget, get_budget
 from resetlab.fit.calibrate import Posterior, fit, replay_band
@@ -49,7 +50,7 @@ def base_scenario_path(path: str | Path | None = None) -> Path:
 
 
 #: The code each result depends on (paths under ``src/resetlab``); a change re-runs only those.
-_CORE = ("model", "index", "fit/calibrate.py", "fit/history.py", "fit/perspectives.py",
+_CORE = ("record", "model", "index", "fit/calibrate.py", "fit/history.py", "fit/perspectives.py",
          "fit/budget.py")  # fmt: skip
 _CODE: dict[str, tuple[str, ...]] = {
     "posterior": _CORE,
@@ -111,15 +112,20 @@ class Pipeline:
         return self._memo["base"]  # type: ignore[no-any-return]
 
     def key(self, what: str) -> str:
-        """Cache key of ``what``: a hash of everything the result depends on."""
+        """Cache key of ``what``: a hash of everything the result reads.
+
+        That is every column of every event in the store, the indicators and the index
+        estimated from them, the package's data tables (treaties, elections, leaders,
+        actors, CAMEO, UN agreement and the derived indicators, which the model's forcing
+        reads), the perspective and base scenario files, the budget, the seed and the code.
+        """
         h = hashlib.sha256()
         d = self.data
-        h.update(pd.util.hash_pandas_object(d.index, index=False).to_numpy().tobytes())
-        h.update(
-            pd.util.hash_pandas_object(d.events[["id", "date", "goldstein"]], index=False)
-            .to_numpy()
-            .tobytes()
-        )
+        for frame in (d.events, d.observations.frame, d.index):
+            h.update(",".join(map(str, frame.columns)).encode())
+            h.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+        for f in sorted(data_dir().rglob("*.csv")):
+            h.update(str(f.relative_to(data_dir())).encode() + f.read_bytes())
         pdir = perspectives_dir(self.perspectives_path)
         for f in sorted(pdir.glob("*.yaml")):
             h.update(f.name.encode() + f.read_bytes())
@@ -131,27 +137,22 @@ class Pipeline:
     def _cached(self, what: str, make: Callable[[], T]) -> T:
         if what in self._memo:
             return self._memo[what]  # type: ignore[no-any-return]
-        path = resetlab_home() / "cache" / "fit" / f"{self.key(what)}.pkl"
-        if self.cache and path.is_file():
-            try:
-                value: T = pickle.loads(path.read_bytes())
+        path = resetlab_home() / "cache" / "fit" / f"{self.key(what)}.bin"
+        if self.cache:
+            found, value = signed.read(path, self.log)
+            if found:
                 self._memo[what] = value
                 self.log(f"{what}: from cache {path}")
-                return value
-            except Exception:  # a stale or broken cache entry is recomputed, not fatal
-                path.unlink(missing_ok=True)
-        value = make()
-        self._memo[what] = value
+                return value  # type: ignore[no-any-return]
+        made = make()
+        self._memo[what] = made
         if self.cache:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp")
-            tmp.write_bytes(pickle.dumps(value))
-            tmp.replace(path)
+            signed.write(path, made)
             # older entries of the same result and budget are stale: keep the cache small
-            for old in path.parent.glob(f"{what}-{self.budget.name}-*.pkl"):
+            for old in path.parent.glob(f"{what}-{self.budget.name}-*"):
                 if old != path and old.name.count("-") == path.name.count("-"):
                     old.unlink(missing_ok=True)
-        return value
+        return made
 
     # ------------------------------------------------------------------ results
 
