@@ -33,7 +33,9 @@ def test_round_trip_and_key_file_is_private(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("kind", ["bare-pickle", "forged-tag", "other-key"])
-def test_a_tampered_entry_never_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+def test_a_tampered_entry_never_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
     marker = tmp_path / "marker"
     payload = pickle.dumps(_Payload(marker))
     if kind == "bare-pickle":
@@ -85,7 +87,9 @@ def test_the_key_changes_with_any_column_of_the_events(change) -> None:  # type:
         assert p.key("claims") != before
 
 
-def test_the_key_changes_with_the_package_tables(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_the_key_changes_with_the_package_tables(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     import shutil
 
     from resetlab import config

@@ -211,6 +211,25 @@ def chunk_sizes(members: int, chunk_size: int) -> list[int]:
     return [chunk_size] * full + ([rest] if rest else [])
 
 
+#: Largest ensemble output kept in memory (bytes): half of this machine class's 24 GiB.
+MAX_PATH_BYTES = 12 * 2**30
+
+
+def check_ensemble_size(members: int, months: int, variables: int) -> None:
+    """Raise :class:`ModelError` for a member count that is not positive or whose float32
+    paths (months x variables x members) would not fit in :data:`MAX_PATH_BYTES`."""
+    if members < 1:
+        raise ModelError(f"members must be at least 1, got {members}")
+    need = 4 * months * variables * members
+    if need > MAX_PATH_BYTES:
+        most = MAX_PATH_BYTES // (4 * months * variables)
+        raise ModelError(
+            f"{members:,} members x {months} months x {variables} variables need "
+            f"{need / 2**30:,.1f} GiB of paths, over the {MAX_PATH_BYTES / 2**30:.0f} GiB limit; "
+            f"use at most {most:,} members here, or fewer variables"
+        )
+
+
 def run_ensemble(
     spec: ModelSpec,
     members: int,
@@ -220,7 +239,12 @@ def run_ensemble(
     progress: bool = False,
     on_chunk: Callable[[int], None] | None = None,
 ) -> Array:
-    """All members, chunk by chunk: ``(months, variables, members)`` float32 paths."""
+    """All members, chunk by chunk: ``(months, variables, members)`` float32 paths.
+
+    Refuses, before allocating, an ensemble whose paths would exceed :data:`MAX_PATH_BYTES`.
+    """
+    n_vars = len(VARIABLES) if record is None else len(record)
+    check_ensemble_size(members, spec.forcing.horizon, n_vars)
     sizes = chunk_sizes(members, chunk_size)
     seeds = np.random.SeedSequence(seed).spawn(len(sizes))
     cols = None if record is None else tuple(INDEX[v] for v in record)

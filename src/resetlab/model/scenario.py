@@ -35,6 +35,9 @@ from resetlab.model.strategies import STRATEGIES
 _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 Side = Literal["us", "ru"]
 Loc = tuple[str | int, ...]
+#: Upper bound of the scenario's noise and volatility (index points per month); the index
+#: itself spans about -10..+10, so larger values only turn the model into noise.
+MAX_NOISE = 20.0
 
 
 def _month(value: str) -> str:
@@ -44,7 +47,7 @@ def _month(value: str) -> str:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, allow_inf_nan=False)
 
 
 class MechanismEntry(_Strict):
@@ -181,8 +184,8 @@ class ScenarioModel(_Strict):
     start: str
     horizon: int = Field(ge=1, le=1200)
     mode: Literal["replay", "forecast"]
-    noise: float = Field(ge=0)
-    volatility: float = Field(ge=0)
+    noise: float = Field(ge=0, le=MAX_NOISE)
+    volatility: float = Field(ge=0, le=MAX_NOISE)
     strategies: Strategies
     perspective: str | None
     mechanisms: dict[str, MechanismEntry] | None
@@ -312,14 +315,59 @@ def _walk(node: yaml.Node, loc: Loc, out: dict[Loc, int]) -> None:
             _walk(item, (*loc, i), out)
 
 
+#: Largest scenario or perspective file read (bytes); the shipped ones are under 20 KB.
+MAX_YAML_BYTES = 1 << 20
+#: Deepest nesting of mappings and sequences accepted (the schemas need 5).
+MAX_YAML_DEPTH = 32
+_OPEN = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken,
+         yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)  # fmt: skip
+_CLOSE = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+
+
+def _yaml_problem(name: str, line: int | None, field: str, message: str) -> ScenarioError:
+    problem = Problem(name, line, field, message)
+    return ScenarioError(f"{name} is not a file resetlab reads", [problem])
+
+
+def _screen_yaml(text: str, name: str) -> None:
+    """Refuse anchors and aliases (an alias bomb expands a few hundred bytes to gigabytes)
+    and nesting deeper than :data:`MAX_YAML_DEPTH`, from the token stream, before any
+    node is built."""
+    depth = 0
+    for tok in yaml.scan(text, Loader=yaml.SafeLoader):
+        if isinstance(tok, yaml.AnchorToken | yaml.AliasToken):
+            raise _yaml_problem(
+                name, tok.start_mark.line + 1, "yaml",
+                "YAML anchors and aliases (&name, *name) are not allowed; write values out",
+            )  # fmt: skip
+        if isinstance(tok, _OPEN):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise _yaml_problem(
+                    name, tok.start_mark.line + 1, "yaml",
+                    f"nested deeper than {MAX_YAML_DEPTH} levels",
+                )  # fmt: skip
+        elif isinstance(tok, _CLOSE):
+            depth -= 1
+
+
 def _read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
     """The data of ``path`` and the line of every key (path tuple -> 1-based line)."""
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise ScenarioError(f"cannot read {name}", [Problem(name, None, "file", str(exc))]) from exc
+    if len(raw) > MAX_YAML_BYTES:
+        size = f"{len(raw):,} bytes, over the {MAX_YAML_BYTES:,} read"
+        raise _yaml_problem(name, None, "file", size)
     try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bad_line = raw[: exc.start].count(b"\n") + 1
+        raise _yaml_problem(name, bad_line, "encoding", f"not UTF-8 (byte {exc.start})") from None
+    try:
+        _screen_yaml(text, name)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
