@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -396,3 +396,42 @@ def test_scenario_names_and_numbers_are_checked_before_loading(
             "message": "must be a finite number",
         }
     ]
+
+
+def test_chunked_body_over_the_limit_is_413(client: TestClient) -> None:
+    def chunks() -> Iterator[bytes]:
+        for _ in range(40):
+            yield b"x" * 65536  # 2.5 MiB in all, no Content-Length
+
+    response = client.post(
+        "/api/scenarios/run", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413 and "limit" in response.json()["detail"]
+
+
+def test_chunked_body_under_the_limit_still_reaches_the_route(
+    client: TestClient, reset_2025: dict[str, Any]
+) -> None:
+    body = json.dumps(dict(reset_2025, horizon=1000)).encode()
+
+    def chunks() -> Iterator[bytes]:
+        yield body[:100]
+        yield body[100:]
+
+    response = client.post(
+        "/api/scenarios/run", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422 and response.json()["problems"][0]["field"] == "horizon"
+
+
+@pytest.mark.parametrize("depth", [100, 900])
+def test_deeply_nested_body_is_422_and_the_server_carries_on(
+    client: TestClient, reset_2025: dict[str, Any], depth: int
+) -> None:
+    deep = b'{"description": ' + b"[" * depth + b"]" * depth + b"}"
+    response = client.post(
+        "/api/scenarios/run", content=deep, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422, response.text
+    assert "nested deeper" in response.json()["detail"]
+    assert client.get("/api/jobs/nope").status_code == 404

@@ -83,21 +83,36 @@ class BodyLimit:
             if declared < 0 or declared > self.limit:
                 await too_big(scope, receive, send)
                 return
+        if length is not None:
+            await self.app(scope, receive, send)
+            return
+        # No Content-Length (a chunked body): read it here, up to the limit, so that an
+        # oversized body gets 413 before any route parses it, then replay it to the app.
+        chunks: list[bytes] = []
         seen = 0
-
-        async def limited() -> Message:
-            nonlocal seen
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.limit:
-                    raise ApiError(413, f"request body over the limit of {self.limit} bytes")
-            return message
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            seen += len(chunk)
+            if seen > self.limit:
+                await too_big(scope, receive, send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        sent = False
 
-        try:
-            await self.app(scope, limited, send)
-        except ApiError as exc:
-            await JSONResponse({"detail": exc.detail}, status_code=exc.status)(scope, receive, send)
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
 
 
 @functools.cache
@@ -421,15 +436,29 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     return app
 
 
-def _non_finite(value: Any, where: str = "") -> list[str]:
-    """Dotted fields holding NaN or an infinity (JSON extensions Python accepts)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return [where or "(body)"]
-    if isinstance(value, dict):
-        return [f for k, v in value.items() for f in _non_finite(v, f"{where}.{k}".lstrip("."))]
-    if isinstance(value, list):
-        return [f for i, v in enumerate(value) for f in _non_finite(v, f"{where}.{i}")]
-    return []
+#: Deepest nesting of a JSON body's lists and objects that a route looks into.
+MAX_JSON_DEPTH = 64
+
+
+def _non_finite(value: Any) -> list[str]:
+    """Dotted fields holding NaN or an infinity (JSON extensions Python accepts).
+
+    Walks the body without recursion; a body nested deeper than :data:`MAX_JSON_DEPTH`
+    is refused with 422 (no scenario field is more than a few levels down).
+    """
+    out: list[str] = []
+    stack: list[tuple[Any, str, int]] = [(value, "", 0)]
+    while stack:
+        v, where, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise ApiError(422, f"the JSON body is nested deeper than {MAX_JSON_DEPTH} levels")
+        if isinstance(v, float) and not math.isfinite(v):
+            out.append(where or "(body)")
+        elif isinstance(v, dict):
+            stack.extend((x, f"{where}.{k}".lstrip("."), depth + 1) for k, x in v.items())
+        elif isinstance(v, list):
+            stack.extend((x, f"{where}.{i}", depth + 1) for i, x in enumerate(v))
+    return sorted(out)
 
 
 def _check_token(request: Request, settings: WebSettings) -> None:
