@@ -53,3 +53,11 @@ def test_every_module_imports() -> None:
         except ImportError as exc:  # pragma: no cover - the message is the assertion
             broken.append(f"{info.name}: {exc}")
     assert not broken, broken
+
+
+def test_one_version_from_the_package_metadata() -> None:
+    from importlib.metadata import version
+
+    import resetlab
+
+    assert resetlab.__version__ == version("resetlab")

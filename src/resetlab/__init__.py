@@ -28,7 +28,16 @@ from resetlab.exceptions import (
     StoreError,
 )
 
-__version__ = "0.1.0"
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("resetlab")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "0+unknown"
+
+
+__version__ = _version()
 
 #: Public name -> module that defines it (loaded on first access).
 _LAZY: dict[str, str] = {
