@@ -28,6 +28,7 @@ from resetlab.exceptions import (
     StoreError,
 )
 
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
