@@ -20,7 +20,7 @@ from resetlab.model.base import Context, Mechanism, Strategy
 from resetlab.model.state import INDEX, N_VARIABLES, VARIABLES
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
-N = 64
+N = 2048  # enough members that a rare random branch (a 1% hazard) shows in a step
 
 
 def random_state(rng: np.random.Generator, n: int = N) -> np.ndarray:

@@ -21,6 +21,7 @@ def state(n: int = 1, **values: float) -> np.ndarray:
     x[:, INDEX["relations"]] = 0.0
     x[:, INDEX["ratchet"]] = 0
     x[:, INDEX["reset_age"]] = 100
+    x[:, INDEX["reset_size"]] = 0.0
     for name, v in values.items():
         x[:, INDEX[name]] = v
     return x
@@ -211,8 +212,28 @@ def test_m18_engagement_exploited_until_a_reset_inside_russia() -> None:
 def test_m19_reset_lifts_then_fades() -> None:
     x = step("m19", state(coop_us=0.2, coop_ru=0.2, expect=0.3), Context(t=1, reset_us=1.0))
     assert v(x, "reset_age") == 0 and v(x, "expect") > 0.3 and v(x, "coop_us") > 0.4
-    later = state(coop_us=0.2, coop_ru=0.2, reset_age=36)
-    assert v(step("m19", later), "coop_us") < v(x, "coop_us")
+    assert v(x, "reset_size") == 1.0
+    later = state(coop_us=0.2, coop_ru=0.2, reset_age=36, reset_size=1.0)
+    assert 0.2 < v(step("m19", later), "coop_us") < v(x, "coop_us")
+
+
+def test_m19_lift_scales_with_the_reset_size() -> None:
+    base = dict(coop_us=0.2, coop_ru=0.2, expect=0.3, reset_size=0.0)
+    none = step("m19", state(**base), Context(t=1))
+    lifts = []
+    for size in (0.001, 0.1, 0.5):
+        x = step("m19", state(**base), Context(t=1, reset_us=size))
+        lifts.append(v(x, "coop_us") - 0.2)
+    assert v(none, "coop_us") == np.float32(0.2)  # no reset, no lift
+    assert lifts[0] < 0.001 and lifts[0] < lifts[1] < lifts[2]
+    assert np.isclose(lifts[2], 5 * lifts[1], rtol=1e-3)  # proportional to size
+
+
+def test_m19_long_ago_reset_stays_out_of_subnormals() -> None:
+    x = step("m19", state(coop_us=0.2, reset_age=1000.0, reset_size=1.0), tau=3.0)
+    assert v(x, "coop_us") >= 0.2
+    lift = 0.3 * np.exp(np.float32(-min(1001.0, 40 * 3.0) / 3.0))
+    assert np.isfinite(lift) and lift > np.finfo(np.float64).tiny
 
 
 def test_m20_shorter_clock_concedes_more() -> None:

@@ -1,6 +1,6 @@
 """The model's state: one row per ensemble member, one column per variable.
 
-The state of a chunk of members is a single float64 NumPy array of shape
+The state of a chunk of members is a single float32 NumPy array of shape
 ``(members, len(VARIABLES))`` in Fortran order, so that each variable is a contiguous column
 and a mechanism's vector operation on one variable touches contiguous memory.
 
@@ -60,6 +60,7 @@ DESCRIPTIONS: dict[str, str] = {
     "package": "standing of a concessions package (balance of gains), -1..1",
     "china": "pressure from a third power (China), 0..1",
     "reset_age": "months since the last announced reset",
+    "reset_size": "size of the last announced reset (both sides' moves), 0 before any",
     "relations": "observable relations score, Goldstein units (-10..+10)",
 }
 
@@ -127,6 +128,7 @@ CONC_RU = INDEX["conc_ru"]
 PACKAGE = INDEX["package"]
 CHINA = INDEX["china"]
 RESET_AGE = INDEX["reset_age"]
+RESET_SIZE = INDEX["reset_size"]
 RELATIONS = INDEX["relations"]
 
 

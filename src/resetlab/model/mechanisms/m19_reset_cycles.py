@@ -1,8 +1,12 @@
 """M19: repeated resets since the Cold War; the 2009 button read "overload" (004, 000).
 
-An announced reset (levers ``reset_us``/``reset_ru``) lifts expectations and gives both sides'
-moves a honeymoon boost that fades with time constant ``tau`` months: resets as short-lived
-regime shifts, to be scored by the reset scorecard.
+An announced reset (levers ``reset_us``/``reset_ru``, of size ``s``) lifts expectations by
+``boost * s`` and gives both sides' moves a honeymoon boost ``honeymoon * s * exp(-age/tau)``
+that fades with time constant ``tau`` months: resets as short-lived regime shifts, to be
+scored by the reset scorecard. The boost scales with the reset's size, so a token reset
+(``s`` near 0) does next to nothing and no reset does nothing at all. The age in the
+exponent is capped at ``40 * tau`` (the lift is then below 1e-17 of its start), which keeps
+``exp`` out of float32's subnormal range, where arithmetic is many times slower.
 
 File 004 is a machine-paraphrased ("spun") copy of a real article; its passages are
 quoted verbatim as stored ("Chilly Warfare" is "Cold War", "overseas coverage" is
@@ -16,7 +20,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from resetlab.model.base import STAGE_MOVES, Context, Mechanism, MechanismMeta
-from resetlab.model.state import COOP_RU, COOP_US, EXPECT, RESET_AGE, Array
+from resetlab.model.state import COOP_RU, COOP_US, EXPECT, RESET_AGE, RESET_SIZE, Array
+
+#: Ages beyond this many time constants leave no lift worth computing (exp(-40) ~ 4e-18).
+_MAX_AGES = 40.0
 
 
 @dataclass(frozen=True)
@@ -35,8 +42,8 @@ class ResetCycles(Mechanism):
     meta = MechanismMeta(
         key="m19",
         name="Repeated resets",
-        reads=("reset_age", "expect", "coop_us", "coop_ru"),
-        writes=("reset_age", "expect", "coop_us", "coop_ru"),
+        reads=("reset_age", "reset_size", "expect", "coop_us", "coop_ru"),
+        writes=("reset_age", "reset_size", "expect", "coop_us", "coop_ru"),
         stochastic=False,
         sources=("004", "000"),
         quotes=(
@@ -52,10 +59,17 @@ class ResetCycles(Mechanism):
         p = self.params
         size = ctx.reset_us + ctx.reset_ru
         age = x[:, RESET_AGE]
-        age_new = np.zeros_like(age) if size > 0 else age + 1.0
-        lift = p.honeymoon * np.exp(-age_new / p.tau)
+        if size > 0:
+            age_new = np.zeros_like(age)
+            size_new = np.full_like(x[:, RESET_SIZE], size)
+        else:
+            age_new = age + 1.0
+            size_new = x[:, RESET_SIZE]
+        capped = np.minimum(age_new, _MAX_AGES * p.tau)
+        lift = p.honeymoon * size_new * np.exp(-capped / p.tau)
         return {
             RESET_AGE: age_new,
+            RESET_SIZE: size_new,
             EXPECT: np.clip(x[:, EXPECT] + p.boost * size, 0.0, 1.0),
             COOP_US: np.clip(x[:, COOP_US] + lift, 0.0, 1.0),
             COOP_RU: np.clip(x[:, COOP_RU] + lift, 0.0, 1.0),
