@@ -42,11 +42,18 @@ class SimulationResult:
             ) from None
 
     def quantiles(self, qs: tuple[float, ...] = QUANTILES) -> pd.DataFrame:
-        """One row per month and variable: ``month, variable, q05 ... q95, mean``."""
-        data = self.paths.astype(np.float64)
-        q = np.quantile(data, qs, axis=2)  # (len(qs), months, variables)
-        mean = data.mean(axis=2)
+        """One row per month and variable: ``month, variable, q05 ... q95, mean``.
+
+        Computed month by month on the float32 paths (no float64 copy of the ensemble), so
+        memory stays at one month's members; means are accumulated in float64.
+        """
         T, V = len(self.months), len(self.variables)
+        q = np.empty((len(qs), T, V), dtype=np.float64)
+        mean = np.empty((T, V), dtype=np.float64)
+        for t in range(T):
+            month = self.paths[t]  # (variables, members), a view
+            q[:, t, :] = np.quantile(month, qs, axis=1)
+            mean[t] = month.mean(axis=1, dtype=np.float64)
         frame: dict[str, Any] = {
             "month": np.repeat(self.months.astype(str).to_numpy(), V),
             "variable": np.tile(np.array(self.variables), T),
@@ -92,9 +99,9 @@ def fan_chart(result: SimulationResult, variable: str = "relations") -> Any:
     """A plotly fan chart of ``variable``: 5-95, 10-90 and 25-75 % bands and the median."""
     import plotly.graph_objects as go
 
-    data = result.variable(variable).astype(np.float64)
+    data = result.variable(variable)
     x = result.months.to_timestamp().to_pydatetime().tolist()
-    q = np.quantile(data, QUANTILES, axis=1)
+    q = np.stack([np.quantile(row, QUANTILES) for row in data], axis=1)
     fig = go.Figure()
     for lo, hi, alpha in ((0, 6, 0.15), (1, 5, 0.25), (2, 4, 0.4)):
         label = f"{round(QUANTILES[lo] * 100)}-{round(QUANTILES[hi] * 100)} %"
