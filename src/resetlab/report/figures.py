@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -98,16 +99,17 @@ def index_figure(a: Analysis) -> go.Figure:
 def indicators_figure(a: Analysis) -> go.Figure:
     """The UN voting agreement series and treaties in force beside the index."""
     f = a.observations.frame
-    x = f.index.to_timestamp()
     fig = make_subplots(rows=1, cols=2, subplot_titles=(
         "U.S.-Russia UN General Assembly voting agreement (per session)",
         "Arms-control treaties in force (suspended = 1/2)"))  # fmt: skip
     un = f["un_agreement"].dropna()
     fig.add_trace(go.Scatter(x=un.index.to_timestamp(), y=un, mode="lines+markers", name="UN agreement",
                              hovertemplate="%{x|%Y}: %{y:.3f}<extra></extra>"), 1, 1)  # fmt: skip
-    if f["treaties"].notna().any():
-        fig.add_trace(go.Scatter(x=x, y=f["treaties"], mode="lines", name="treaties in force",
-                                 line=dict(shape="hv")), 1, 2)  # fmt: skip
+    # the treaty indicator is observed once a year: join its points, not the empty months
+    tr = f["treaties"].dropna()
+    if not tr.empty:
+        fig.add_trace(go.Scatter(x=tr.index.to_timestamp(), y=tr, mode="lines+markers",
+                                 name="treaties in force", line=dict(shape="hv")), 1, 2)  # fmt: skip
     fig.update_layout(height=340, showlegend=False, template="plotly_white",
                       margin=dict(l=50, r=20, t=50, b=30))  # fmt: skip
     return fig
@@ -116,13 +118,18 @@ def indicators_figure(a: Analysis) -> go.Figure:
 def stability_figure(a: Analysis) -> go.Figure:
     """Breaks and cross-validation error against the change-point penalty, chosen one marked."""
     sw = a.regimes.sweep
+    # an infinite penalty (no break at all) cannot sit on a log axis: draw the finite ones
+    pen = np.asarray(sw.penalties, dtype=float)
+    ok = np.isfinite(pen)
+    breaks, cv = np.asarray(sw.n_breaks)[ok], np.asarray(sw.cv_error, dtype=float)[ok]
     fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_trace(go.Scatter(x=sw.penalties, y=sw.n_breaks, mode="lines+markers",
+    fig.add_trace(go.Scatter(x=pen[ok], y=breaks, mode="lines+markers",
                              line=dict(shape="hv"), name="number of breaks"), secondary_y=False)  # fmt: skip
-    fig.add_trace(go.Scatter(x=sw.penalties, y=sw.cv_error, mode="lines", name="cross-validation error",
+    fig.add_trace(go.Scatter(x=pen[ok], y=cv, mode="lines", name="cross-validation error",
                              line=dict(color="#ff7f0e")), secondary_y=True)  # fmt: skip
-    fig.add_vline(x=sw.chosen, line_dash="dash", line_color="#d62728",
-                  annotation_text=f"chosen penalty {sw.chosen:.0f}")  # fmt: skip
+    if np.isfinite(sw.chosen):
+        fig.add_vline(x=sw.chosen, line_dash="dash", line_color="#d62728",
+                      annotation_text=f"chosen penalty {sw.chosen:.0f}")  # fmt: skip
     fig.update_xaxes(type="log", title_text="penalty (log scale)")
     fig.update_yaxes(title_text="number of breaks", secondary_y=False)
     fig.update_yaxes(title_text="held-out mean squared error", secondary_y=True)
