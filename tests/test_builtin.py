@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -119,3 +120,25 @@ def test_force_against_third_countries_is_regional() -> None:
         rows["id"]
     )
     assert (rows["domain"] == "regional").all(), rows.loc[rows["domain"] != "regional", "id"]
+
+
+#: Hosts that are not the publication they carry (blogs, aggregators, staging or proxy copies,
+#: wiki mirrors): a row citing one as its first source cannot claim a checked date.
+NOT_ESTABLISHED = {
+    "bafl.com", "breitbart.com", "lexology.com", "originalsources.com", "wikimili.com",
+    "en.wikipedia.org", "en.m.wikipedia.org", "liquisearch.com", "issuhub.com", "docslib.org",
+    "commondreams.org", "truthout.org", "crooksandliars.com", "townhall.com", "pjmedia.com",
+    "sofx.com", "newslines.org", "nationalnewswatch.com", "img1-azrcdn.newser.com", "lfwp.net",
+    "dev.nsarchive.gwu.edu.946elmp01.blackmesh.com", "homsy-staging.cambridgecore.org",
+    "tacticsinstitute.com", "ic911.org", "natyliesbaldwin.com", "everycrsreport.com",
+}  # fmt: skip
+
+
+def test_checked_dates_do_not_rest_on_blogs_or_mirrors() -> None:
+    df = load_event_files()
+    hosts = df["source_url"].map(lambda u: urlparse(u).netloc.removeprefix("www.").rstrip("."))
+    checked = df["date_checked"] == "true"
+    blog = hosts.isin(NOT_ESTABLISHED) | hosts.str.contains(r"blogspot\.|staging|\.dev\.")
+    wrong = df.loc[checked & blog, ["file", "line", "id"]].astype(str).agg(":".join, axis=1)
+    assert (checked & (hosts != "")).sum() >= 300  # the rule has rows to bite on
+    assert wrong.empty, wrong.tolist()
