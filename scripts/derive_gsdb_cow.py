@@ -9,6 +9,8 @@ Sources:
     COW MID 5 (Palmer et al. 2021) for U.S.-Russia disputes after 2010, via the peacesciencer
     R package 1.2.9 (shared/data/peacesciencer_us_rus): one event per side that took a
     militarized action (hiact > 0) in a U.S.-Russia directed dispute, coded by its highest action.
+A GSDB case listed in resetlab/data/gsdb_links.csv is the same act as the dated hand-compiled
+event(s) named there and is left out, so that each sanctions package is counted once.
 Usage: python scripts/derive_gsdb_cow.py [SHARED_DATA_DIR] [OUT_CSV]
 """
 
@@ -79,6 +81,21 @@ def cameo_rows(repo: Path) -> dict[str, dict[str, str]]:
     return {r["code"]: r for r in csv.DictReader(lines)}
 
 
+def links(repo: Path) -> dict[str, list[str]]:
+    """GSDB case id -> the hand-compiled event ids it duplicates (resetlab/data/gsdb_links.csv)."""
+    with open(repo / "src/resetlab/data/gsdb_links.csv", encoding="utf-8") as fh:
+        lines = [ln for ln in fh if not ln.startswith("#")]
+    out: dict[str, list[str]] = {}
+    for line, r in enumerate(csv.DictReader(lines), start=2):
+        ids = [i.strip() for i in r["event_ids"].split(";") if i.strip()]
+        if not r["case_id"] or not ids or not r["reason"]:
+            raise ValueError(f"gsdb_links.csv:{line}: case_id, event_ids and reason are required")
+        if r["case_id"] in out:
+            raise ValueError(f"gsdb_links.csv:{line}: case_id {r['case_id']} listed twice")
+        out[r["case_id"]] = ids
+    return out
+
+
 def _num(text: str) -> int:
     return int(float(text)) if text not in ("", "NA") else -9
 
@@ -94,7 +111,7 @@ def _event(**fields: str) -> dict[str, str]:
     return row
 
 
-def sanctions(shared: Path, cameo: dict[str, dict[str, str]]) -> list[dict[str, str]]:
+def sanction_cases(shared: Path) -> list[tuple[tuple[str, str], dict[str, str]]]:
     """GSDB cases between the U.S. and Russia/USSR (either direction) beginning 1991 or later."""
     out = []
     for r in _read(shared / "gsdb_v3" / "GSDB_V3.csv"):
@@ -105,7 +122,18 @@ def sanctions(shared: Path, cameo: dict[str, dict[str, str]]) -> list[dict[str, 
             pair = ("USA", "RUS")
         elif "Russia" in senders and "United States" in targets:
             pair = ("RUS", "USA")
-        if pair is None or int(r["begin"]) < 1991:
+        if pair is not None and int(r["begin"]) >= 1991:
+            out.append((pair, r))
+    return out
+
+
+def sanctions(
+    shared: Path, cameo: dict[str, dict[str, str]], linked: dict[str, list[str]]
+) -> list[dict[str, str]]:
+    """One event per GSDB case that no dated hand-compiled event already covers."""
+    out = []
+    for pair, r in sanction_cases(shared):
+        if r["case_id"] in linked:
             continue
         kinds = [
             k for k in ("trade", "arms", "military", "financial", "travel", "other") if r[k] == "1"
@@ -124,9 +152,9 @@ def sanctions(shared: Path, cameo: dict[str, dict[str, str]]) -> list[dict[str, 
                 precision="year",
                 actor=pair[0],
                 target=pair[1],
-                plover="SANCTION",
-                plover_mode="discontinue",
-                plover_context="economic",
+                plover=c["plover"],
+                plover_mode=c["plover_mode"],
+                plover_context=c["plover_context"],
                 cameo="163",
                 goldstein=c["goldstein"],
                 domain="economic",
@@ -234,7 +262,7 @@ def disputes(shared: Path, cameo: dict[str, dict[str, str]]) -> list[dict[str, s
 def derive(shared: Path, repo: Path) -> list[dict[str, str]]:
     """All derived event rows, sorted by date then id."""
     cameo = cameo_rows(repo)
-    rows = sanctions(shared, cameo) + disputes(shared, cameo)
+    rows = sanctions(shared, cameo, links(repo)) + disputes(shared, cameo)
     return sorted(rows, key=lambda r: (r["date"], r["id"]))
 
 

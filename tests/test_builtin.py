@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
 from resetlab.exceptions import RecordError
-from resetlab.record.builtin import load_event_files
+from resetlab.record.builtin import cameo_table, load_event_files
 from resetlab.record.schema import EVENT_COLUMNS
 
 HEADER = ",".join(EVENT_COLUMNS)
@@ -59,3 +61,84 @@ def test_missing_column_is_named(tmp_path: Path) -> None:
     path.write_text(HEADER.replace(",summary", "") + "\n")
     with pytest.raises(RecordError, match="summary: column missing from header"):
         load_event_files([path])
+
+
+def test_every_row_codes_its_cameo_as_cameo_csv_says() -> None:
+    """PLOVER event, mode, context and Goldstein weight are the ones cameo.csv gives the code.
+
+    Codes that CAMEO2PLOVER leaves without a PLOVER event (and whose root has none either, e.g.
+    017, 018) keep the hand-chosen event; their mode and context must still be cameo.csv's.
+    """
+    table = cameo_table().set_index("code")
+    wrong = []
+    for r in load_event_files().itertuples():
+        c = table.loc[r.cameo]
+        plover = c["plover"] or table.loc[r.cameo[:2], "plover"] or r.plover
+        want = (plover, c["plover_mode"], c["plover_context"], float(c["goldstein"]))
+        got = (r.plover, r.plover_mode, r.plover_context, float(r.goldstein))
+        if got != want:
+            wrong.append(f"{r.file}:{r.line}: {r.id} cameo {r.cameo}: {got} != {want}")
+    assert not wrong, "\n".join(wrong)
+
+
+#: The coding rules of docs/data.md ("Coding rules"): which rows are each kind of act.
+RATIFICATION = re.compile(
+    r"\bratifies\b|consent to ratification|approves (?:START \w+ )?ratification|"
+    r"instruments of ratification"
+)
+NATO_ENLARGEMENT = re.compile(
+    r"\bjoins? NATO\b|NATO's \d+(?:st|nd|rd|th) member|"
+    r"\binvites?\b.*(?:to join the alliance|accession talks)"
+)
+FORCE_ROOTS = ("15", "17", "18", "19")
+SIDES = {"USA", "RUS", "NATO"}
+
+
+def test_ratifications_are_coded_057() -> None:
+    df = load_event_files()
+    rows = df[df["summary"].str.contains(RATIFICATION)]
+    assert len(rows) >= 10  # START I, START II, Moscow Treaty and New START, both sides
+    assert (rows["cameo"] == "057").all(), rows.loc[rows["cameo"] != "057", "id"].tolist()
+    assert (rows["domain"] == "arms_control").all()
+
+
+def test_nato_invitations_and_accessions_are_nato_rejecting_russia() -> None:
+    df = load_event_files()
+    rows = df[df["summary"].str.contains(NATO_ENLARGEMENT)]
+    assert len(rows) >= 9  # Madrid 1997 to Sweden 2024
+    coded = rows[["actor", "target", "cameo", "domain"]].apply(tuple, axis=1)
+    wrong = rows.loc[coded != ("NATO", "RUS", "1232", "military"), "id"].tolist()
+    assert not wrong, wrong
+
+
+def test_force_against_third_countries_is_regional() -> None:
+    df = load_event_files()
+    third = ~df["target"].isin(SIDES) & df["target"].str.fullmatch(r"[A-Z]{3}")
+    force = df["cameo"].str[:2].isin(FORCE_ROOTS)
+    rows = df[df["actor"].isin(SIDES) & third & force]
+    assert {"2014-03-18-crimea-annexation-treaty", "2022-02-24-russia-invades-ukraine"} <= set(
+        rows["id"]
+    )
+    assert (rows["domain"] == "regional").all(), rows.loc[rows["domain"] != "regional", "id"]
+
+
+#: Hosts that are not the publication they carry (blogs, aggregators, staging or proxy copies,
+#: wiki mirrors): a row citing one as its first source cannot claim a checked date.
+NOT_ESTABLISHED = {
+    "bafl.com", "breitbart.com", "lexology.com", "originalsources.com", "wikimili.com",
+    "en.wikipedia.org", "en.m.wikipedia.org", "liquisearch.com", "issuhub.com", "docslib.org",
+    "commondreams.org", "truthout.org", "crooksandliars.com", "townhall.com", "pjmedia.com",
+    "sofx.com", "newslines.org", "nationalnewswatch.com", "img1-azrcdn.newser.com", "lfwp.net",
+    "dev.nsarchive.gwu.edu.946elmp01.blackmesh.com", "homsy-staging.cambridgecore.org",
+    "tacticsinstitute.com", "ic911.org", "natyliesbaldwin.com", "everycrsreport.com",
+}  # fmt: skip
+
+
+def test_checked_dates_do_not_rest_on_blogs_or_mirrors() -> None:
+    df = load_event_files()
+    hosts = df["source_url"].map(lambda u: urlparse(u).netloc.removeprefix("www.").rstrip("."))
+    checked = df["date_checked"] == "true"
+    blog = hosts.isin(NOT_ESTABLISHED) | hosts.str.contains(r"blogspot\.|staging|\.dev\.")
+    wrong = df.loc[checked & blog, ["file", "line", "id"]].astype(str).agg(":".join, axis=1)
+    assert (checked & (hosts != "")).sum() >= 300  # the rule has rows to bite on
+    assert wrong.empty, wrong.tolist()

@@ -96,6 +96,40 @@ def test_gsdb_cow_events_match_rederivation(tmp_path: Path) -> None:
     )
 
 
+@needs_shared
+def test_each_gsdb_case_is_linked_or_derived_never_both() -> None:
+    assert SHARED is not None
+    mod = _script("derive_gsdb_cow")
+    cases = [r["case_id"] for _, r in mod.sanction_cases(SHARED)]
+    assert len(cases) == len(set(cases)) >= 10
+    linked = mod.links(REPO)
+    derived = set(
+        read_table(DATA / "events" / "derived-gsdb-cow.csv")["id"]
+        .str.extract(r"-gsdb-(\d+)-", expand=False)
+        .dropna()
+    )
+    assert set(linked) <= set(cases)
+    for case in cases:
+        assert (case in linked) != (case in derived), f"GSDB case {case}: linked and derived"
+
+
+def test_gsdb_links_point_at_hand_compiled_sanctions() -> None:
+    links = read_table(DATA / "gsdb_links.csv")
+    hand = load_event_files([p for p in sorted((DATA / "events").glob("*.csv"))
+                             if not p.name.startswith("derived-")])  # fmt: skip
+    by_id = hand.set_index("id")
+    assert links["case_id"].is_unique and (links["reason"] != "").all()
+    for case, ids in zip(links["case_id"], links["event_ids"], strict=True):
+        for event_id in ids.split(";"):
+            assert event_id in by_id.index, f"gsdb_links.csv case {case}: no event {event_id}"
+            row = by_id.loc[event_id]
+            assert row["cameo"][:2] in ("16", "17"), f"case {case}: {event_id} is no sanction"
+    derived = read_table(DATA / "events" / "derived-gsdb-cow.csv")
+    assert not set(links["case_id"]) & set(
+        derived["id"].str.extract(r"-gsdb-(\d+)-", expand=False).dropna()
+    )
+
+
 def test_gsdb_cow_events_are_valid_and_sourced() -> None:
     df = load_event_files([DATA / "events" / "derived-gsdb-cow.csv"])
     assert len(df) > 0
@@ -103,11 +137,11 @@ def test_gsdb_cow_events_are_valid_and_sourced() -> None:
     assert set(df["actor"]) | set(df["target"]) <= {"USA", "RUS"}
     sanctions = df[df["id"].str.contains("-gsdb-")]
     mids = df[df["id"].str.contains("-mid-")]
-    assert (sanctions["plover"] == "SANCTION").all() and (sanctions["domain"] == "economic").all()
+    assert (sanctions["cameo"] == "163").all() and (sanctions["plover"] == "COERCE").all()
+    assert (sanctions["domain"] == "economic").all()
     assert (mids["domain"] == "military").all()
-    assert {"2014-gsdb-1005-usa-rus", "2022-gsdb-1314-usa-rus", "2014-gsdb-1024-rus-usa"} <= set(
-        df["id"]
-    )
+    assert {"1991-gsdb-416-usa-rus", "2020-gsdb-1168-usa-rus"} <= set(df["id"])
+    assert not {"2014-gsdb-1005-usa-rus", "2022-gsdb-1314-usa-rus"} & set(df["id"])
     assert df["id"].map(lambda i: i.startswith(tuple("0123456789"))).all()
     assert (df["date_checked"] == "true").all()
 
