@@ -124,6 +124,7 @@ def test_party_leader_is_a_soviet_role_only(tmp_path: Path) -> None:
         ("1970-01-01", "RUS", "Leonid Brezhnev"),
         ("1995-01-01", "RUS", "Boris Yeltsin"),
         ("1946-01-01", "RUS", "Joseph Stalin"),
+        ("1953-03-05", "RUS", "Joseph Stalin"),  # the day he died, as premier
         ("1953-06-01", "RUS", "Georgy Malenkov"),  # no First Secretary: the premier
         ("1962-10-22", "RUS", "Nikita Khrushchev"),
         ("1985-03-11", "RUS", "Mikhail Gorbachev"),

@@ -34,7 +34,6 @@ ROLES: dict[str, tuple[str, ...]] = {
     "USA": ("president", "secretary_of_state"),
     "RUS": ("party_leader", "president", "prime_minister", "foreign_minister"),
 }
-
 ELECTION_COLUMNS: tuple[str, ...] = ("country", "kind", "date", "summary", *SOURCE_COLUMNS)
 LEADER_COLUMNS: tuple[str, ...] = ("country", "role", "name", "start", "end", *SOURCE_COLUMNS)
 
@@ -189,9 +188,9 @@ def top_leader(
 
     USA: the president. RUS: the president from the first presidential term on file
     (Gorbachev, 15 Mar 1990) on; before that the party's General or First Secretary; where no
-    secretary held office (5 Mar to 7 Sep 1953, between Stalin's death and Khrushchev's election
-    as First Secretary) the Chairman of the Council of Ministers (Malenkov). Raises
-    :class:`RecordError` when nobody on file fits.
+    secretary held office (from Stalin's death on 5 Mar 1953 to Khrushchev's election as First
+    Secretary on 7 Sep 1953) the Chairman of the Council of Ministers: Stalin on the day he died,
+    then Malenkov. Raises :class:`RecordError` when nobody on file fits.
     """
     country = _country(country)
     df = _leaders() if leaders is None else leaders
