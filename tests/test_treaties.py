@@ -43,6 +43,9 @@ def test_builtin_tables_load_and_reference_known_treaties() -> None:
     assert {"newstart", "inf", "start2", "abm", "cfe", "openskies", "jcpoa", "syriacw"} <= set(
         treaties["id"]
     )
+    assert {"hotline", "ltbt", "ost", "npt", "incsea", "salt1", "ttbt", "salt2"} <= set(
+        treaties["id"]
+    )
     assert set(events["treaty"]) <= set(treaties["id"])
     assert set(events["status"]) <= set(STATUSES)
     # Every dated row names its source.
@@ -61,6 +64,31 @@ def test_known_dates_from_the_design_brief() -> None:
     assert day("inf", "withdrawn") == "2019-08-02"
     assert day("start2", "signed") == "1993-01-03"
     assert day("abm", "withdrawn") == "2002-06-13"
+    assert day("ltbt", "in_force") == "1963-10-10"
+    assert day("ttbt", "signed") == "1974-07-03"
+    assert day("ttbt", "in_force") == "1990-12-11"
+    assert day("salt2", "signed") == "1979-06-18"
+    assert day("salt2", "withdrawn") == "1986-05-27"
+    assert day("cfe", "signed") == "1990-11-19"
+
+
+def test_status_1946_1991() -> None:
+    months = pd.period_range("1946-01", "1991-12", freq="M")
+    s = treaty_status(months)
+    ltbt = s["ltbt"]
+    assert (ltbt.loc[:"1963-09"] == 0.0).all()
+    assert (ltbt.loc["1963-10":] == 1.0).all()  # in force from 10 Oct 1963
+    assert (s["salt2"] == 0.0).all()  # signed, never ratified: never counted in force
+    assert s.loc[pd.Period("1963-06", "M"), "hotline"] == 1.0
+    assert s.loc[pd.Period("1974-12", "M"), "ttbt"] == 0.0  # signed 1974, in force 1990
+    assert s.loc[pd.Period("1990-12", "M"), "ttbt"] == 1.0
+    assert s.loc[pd.Period("1975-01", "M"), "salt1"] == 1.0
+    assert s.loc[pd.Period("1977-10", "M"), "salt1"] == 0.0  # expired 3 Oct 1977
+    assert s.loc[pd.Period("1970-03", "M"), "npt"] == 1.0
+    assert s.loc[pd.Period("1970-02", "M"), "npt"] == 0.0
+    total = treaties_in_force(months)
+    assert total.loc[pd.Period("1962-12", "M")] == 0.0  # nothing before the 1963 hotline
+    assert total.loc[pd.Period("1975-01", "M")] == 7.0  # hotline ltbt ost npt incsea salt1 abm
 
 
 def test_status_on_known_months() -> None:

@@ -3,7 +3,12 @@
 Why: election seasons can halt a reset (mechanism M7) and the two sides' time horizons differ
 (M20); the model and the claim tests read months-to-next-election and leader tenure.
 
-A month's leader is the one in office on the last day of that month.
+A month's leader is the one in office on the last day of that month. The tables run from 1946;
+the Soviet Union is the Russian side of the dyad (``RUS``) until 25 Dec 1991, as in the
+Correlates of War. The Soviet roles are ``party_leader`` (General or First Secretary of the
+Communist Party), ``president`` (Gorbachev as President of the USSR from 15 Mar 1990, then the
+presidents of Russia), ``prime_minister`` (Chairman of the Council of Ministers, then Prime
+Minister) and ``foreign_minister``. :func:`top_leader` names each side's paramount leader.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ ELECTION_KINDS: dict[str, tuple[str, ...]] = {
 }
 ROLES: dict[str, tuple[str, ...]] = {
     "USA": ("president", "secretary_of_state"),
-    "RUS": ("president", "prime_minister", "foreign_minister"),
+    "RUS": ("party_leader", "president", "prime_minister", "foreign_minister"),
 }
 ELECTION_COLUMNS: tuple[str, ...] = ("country", "kind", "date", "summary", *SOURCE_COLUMNS)
 LEADER_COLUMNS: tuple[str, ...] = ("country", "role", "name", "start", "end", *SOURCE_COLUMNS)
@@ -160,6 +165,42 @@ def leader_on(
     return str(row["name"])
 
 
+def _top_row(df: pd.DataFrame, country: str, day: pd.Timestamp) -> pd.Series | None:
+    """The paramount leader's row on ``day`` among ``country``'s rows (see :func:`top_leader`)."""
+    presidents = df[df["role"] == "president"]
+    if country == "USA" or (not presidents.empty and day >= presidents["start_day"].min()):
+        order: tuple[str, ...] = ("president",)
+    else:
+        order = ("party_leader", "prime_minister")
+    for role in order:
+        row = _holder(df[df["role"] == role], day)
+        if row is not None:
+            return row
+    return None
+
+
+def top_leader(
+    country: str,
+    date: str | _date | pd.Timestamp,
+    leaders: pd.DataFrame | None = None,
+) -> str:
+    """Name of ``country``'s paramount leader on ``date``.
+
+    USA: the president. RUS: the president from the first presidential term on file
+    (Gorbachev, 15 Mar 1990) on; before that the party's General or First Secretary; where no
+    secretary held office (from Stalin's death on 5 Mar 1953 to Khrushchev's election as First
+    Secretary on 7 Sep 1953) the Chairman of the Council of Ministers: Stalin on the day he died,
+    then Malenkov. Raises :class:`RecordError` when nobody on file fits.
+    """
+    country = _country(country)
+    df = _leaders() if leaders is None else leaders
+    day = pd.Timestamp(date)
+    row = _top_row(df[df["country"] == country], country, day)
+    if row is None:
+        raise RecordError(f"no {country} top leader on file for {day.date()}")
+    return str(row["name"])
+
+
 def leader_tenure_months(
     months: pd.PeriodIndex,
     country: str,
@@ -168,16 +209,23 @@ def leader_tenure_months(
 ) -> pd.Series:
     """Whole months the holder of ``role`` at each month's end has been in office (start month 0).
 
-    A new term by the same person after a gap (Putin 2012) starts a new count; NaN when no
-    holder is on file.
+    ``role="top"`` follows :func:`top_leader` (e.g. Brezhnev's months as General Secretary in
+    1970, Gorbachev's as President of the USSR in 1991) and counts from the start of the
+    office held. A new term by the same person after a gap (Putin 2012) starts a new count;
+    NaN when no holder is on file.
     """
     country = _country(country)
+    if role != "top" and role not in ROLES[country]:
+        raise RecordError(f"role {role!r} is not one of top, {', '.join(ROLES[country])}")
     df = _leaders() if leaders is None else leaders
-    df = df[(df["country"] == country) & (df["role"] == role)]
+    df = df[df["country"] == country]
+    if role != "top":
+        df = df[df["role"] == role]
     months = pd.PeriodIndex(months, freq="M")
     out = []
     for m in months:
-        row = _holder(df, m.end_time.normalize())
+        day = m.end_time.normalize()
+        row = _top_row(df, country, day) if role == "top" else _holder(df, day)
         if row is None:
             out.append(np.nan)
         else:
@@ -194,4 +242,5 @@ __all__ = [
     "load_elections",
     "load_leaders",
     "months_to_next_election",
+    "top_leader",
 ]
