@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from resetlab.exceptions import ModelError
-from resetlab.fit.claims import (
+from resetlab.index.claims import (
     CLAIM_TEST_KEYS,
     CLAIM_TESTS,
     INSTITUTIONS,

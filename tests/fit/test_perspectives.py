@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from resetlab.exceptions import Problem, ScenarioError
-from resetlab.fit.claims import CLAIM_TESTS
+from resetlab.index.claims import CLAIM_TESTS
 from resetlab.model.mechanisms import MECHANISMS
 from resetlab.model.scenario import (
     GLOBAL_PARAMS,

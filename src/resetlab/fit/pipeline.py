@@ -58,7 +58,7 @@ _CODE: dict[str, tuple[str, ...]] = {
     "backtest": (*_CORE, "fit/backtest.py"),
     "outlook": (*_CORE, "fit/outlook.py"),
     "levers": (*_CORE, "fit/outlook.py"),
-    "claims": ("index", "record", "fit/claims.py", "fit/pipeline.py"),
+    "claims": ("index", "record", "fit/pipeline.py"),
 }
 
 
@@ -243,7 +243,7 @@ class Pipeline:
 
     def claims(self) -> pd.DataFrame:
         """Every perspective's claims tested on the record (columns: :data:`CLAIM_COLUMNS` +)."""
-        from resetlab.fit import claims as cl
+        from resetlab.index import claims as cl
 
         def make() -> pd.DataFrame:
             data = cl.claim_data_from_store(self.store)

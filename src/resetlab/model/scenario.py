@@ -478,7 +478,7 @@ def _parse(model: type[BaseModel], data: Any, name: str, lines: dict[Loc, int]) 
 
 
 def _check_perspective(p: PerspectiveModel, name: str, lines: dict[Loc, int]) -> list[Problem]:
-    from resetlab.fit.claims import CLAIM_TESTS
+    from resetlab.index.claims import CLAIM_TESTS
 
     out: list[Problem] = []
 
