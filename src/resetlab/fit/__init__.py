@@ -17,11 +17,11 @@ from resetlab.fit.backtest import BASELINES, ORIGINS, Backtest, baseline_forecas
 from resetlab.fit.budget import BUDGETS, Budget
 from resetlab.fit.calibrate import Posterior, forecast
 from resetlab.fit.calibrate import fit as calibrate
-from resetlab.index.claims import CLAIM_TESTS, ClaimResult, run_claim_test
 from resetlab.fit.history import FitData, reset_level
 from resetlab.fit.outlook import LEVERS, Outlook, levers, outlook
 from resetlab.fit.perspectives import load_perspectives
 from resetlab.fit.pipeline import Pipeline
+from resetlab.index.claims import CLAIM_TESTS, ClaimResult, run_claim_test
 
 __all__ = [
     "BASELINES",
