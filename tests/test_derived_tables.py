@@ -198,3 +198,22 @@ def test_mie_table_covers_1946_to_the_data_end() -> None:
     assert ((n == 0) == (top == 0)).all() and top.between(0, 5).all()
     # The Cuban missile crisis (October 1962) has U.S.-Soviet incidents.
     assert int(df.set_index("month").loc["1962-10", "incidents"]) > 0
+
+
+@needs_shared
+def test_ofac_table_matches_rederivation(tmp_path: Path) -> None:
+    assert SHARED is not None
+    mod = _script("derive_ofac")
+    out = tmp_path / "ofac.csv"
+    mod.write(mod.derive(SHARED), out)
+    committed = DATA / "indicators" / "ofac_russia.csv"
+    assert out.read_text(encoding="utf-8") == committed.read_text(encoding="utf-8")
+
+
+def test_ofac_table_is_a_consistent_stock_and_flow() -> None:
+    df = read_table(DATA / "indicators" / "ofac_russia.csv")
+    months = pd.PeriodIndex(df["month"], freq="M")
+    assert list(months) == list(pd.period_range(months[0], months[-1], freq="M"))
+    lv, add, rem = (df[c].astype(int) for c in ("levels", "additions", "removals"))
+    # Designations in force change by additions less removals, month to month.
+    assert (lv.diff().iloc[1:] == (add - rem).iloc[1:]).all()
