@@ -3,8 +3,10 @@
 Source: Bailey, Strezhnev & Voeten (2017), "Estimating Dynamic State Preferences from United
 Nations Voting Data", J. Conflict Resolution 61(2):430-456; ideal point file "All_Jun2024"
 (Voeten UNGA voting Dataverse), shared/data/unga_idealpoints_voeten_jun2024. For each session
-46..78 (opening September 1991..2023) the row with ccode 365 (Russia), column USAgree: the share
-of that session's recorded votes on which Russia and the U.S. agreed.
+1..78 (opening 1946..2023) the row with ccode 365 (the Soviet Union to 1991, Russia after, one
+Correlates of War code throughout), column USAgree: the share of that session's recorded votes
+on which the two agreed. Session 19 (1964-65) held no recorded votes (the Article 19 dispute
+over peacekeeping arrears) and has no row in the source; it has none here either.
 Usage: python scripts/derive_unga.py [SHARED_DATA_DIR] [OUT_CSV]
 """
 
@@ -14,26 +16,31 @@ import csv
 import sys
 from pathlib import Path
 
-FIRST_SESSION, LAST_SESSION = 46, 78
+FIRST_SESSION, LAST_SESSION = 1, 78
+#: Sessions without recorded votes, absent from the source by design.
+NO_VOTES = frozenset({19})
 SOURCE = "Voeten IdealpointestimatesAll_Jun2024 (Bailey, Strezhnev & Voeten 2017)"
 HEADER = (
-    "# U.S.-Russia agreement in UN General Assembly recorded votes, sessions 46-78 (1991-2023).\n"
+    "# U.S.-Soviet/Russian agreement in UN General Assembly recorded votes, sessions 1-78 "
+    "(1946-2023; session 19, 1964, held no recorded votes and has no row).\n"
     "# Derived by scripts/derive_unga.py from Bailey, Strezhnev & Voeten (2017), J. Conflict "
     "Resolution 61(2):430-456, ideal point estimates All_Jun2024 (Voeten UNGA voting Dataverse, "
     "hdl:1902.1/12379): row ccode==365, column USAgree.\n"
-    "# session s opens in September of year 1945+s; year = that opening year. See docs/data.md.\n"
+    "# session s opens in year 1945+s (session 1 in January 1946, later sessions in September); year = that opening year; "
+    "ccode 365 is the Soviet Union to 1991 and Russia after. See docs/data.md.\n"
 )
 
 
 def derive(shared: Path) -> list[dict[str, str]]:
-    """One row per session 46..78: session, year, agreement (rounded to 6 places), source."""
+    """One row per session 1..78 with recorded votes: session, year, agreement (6 places), source."""
     path = shared / "unga_idealpoints_voeten_jun2024" / "IdealpointestimatesAll_Jun2024.csv"
     found: dict[int, float] = {}
     with open(path, encoding="utf-8") as fh:
         for r in csv.DictReader(fh):
             if r["ccode"] == "365" and r["USAgree"] not in ("", "NA"):
                 found[int(r["session"])] = float(r["USAgree"])
-    missing = [s for s in range(FIRST_SESSION, LAST_SESSION + 1) if s not in found]
+    sessions = [s for s in range(FIRST_SESSION, LAST_SESSION + 1) if s not in NO_VOTES]
+    missing = [s for s in sessions if s not in found]
     if missing:
         raise SystemExit(f"{path}: no ccode 365 USAgree for sessions {missing}")
     return [
@@ -43,7 +50,7 @@ def derive(shared: Path) -> list[dict[str, str]]:
             "agreement": f"{found[s]:.6f}",
             "source": SOURCE,
         }
-        for s in range(FIRST_SESSION, LAST_SESSION + 1)
+        for s in sessions
     ]
 
 

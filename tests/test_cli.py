@@ -54,8 +54,39 @@ def test_index_csv(store: Path, tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     df = pd.read_csv(out)
     assert list(df.columns) == ["month", "score", "lo80", "hi80", "lo95", "hi95"]
-    assert df["month"].iloc[0] == "1991-01" and df["month"].is_monotonic_increasing
+    # The index spans the dyad's whole record: from the month of its first event.
+    from resetlab.record.builtin import load_event_files
+    from resetlab.record.dyad import dyad_events
+
+    dates = dyad_events(load_event_files())["date"].str[:7]
+    first = dates.where(dates.str.len() == 7, dates + "-01").min()  # a year-only date: January
+    assert df["month"].iloc[0] == first and df["month"].is_monotonic_increasing
     assert (df["lo95"] < df["score"]).all() and (df["score"] < df["hi95"]).all()
+    same = tmp_path / "index-dyad.csv"
+    res = runner.invoke(app, ["index", "-o", str(same), "--store", str(store), "--dyad", "rus,usa"])
+    assert res.exit_code == 0, res.output
+    pd.testing.assert_frame_equal(pd.read_csv(same), df)
+
+
+def test_indicators_csv(store: Path, tmp_path: Path) -> None:
+    out = tmp_path / "indicators.csv"
+    res = runner.invoke(app, ["indicators", "--format", "csv", "-o", str(out),
+                              "--store", str(store)])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    df = pd.read_csv(out)
+    assert list(df.columns) == ["indicator", "loading", "lo", "hi", "variance_share", "months"]
+    assert df["indicator"].iloc[0] == "events" and df["loading"].iloc[0] == 1.0
+    assert {"contacts", "incidents", "un_agreement", "treaties"} <= set(df["indicator"])
+    assert (df["lo"] <= df["loading"]).all() and (df["loading"] <= df["hi"]).all()
+    assert df["variance_share"].sum() == pytest.approx(1.0)
+    assert (df["months"] > 0).all()
+
+
+def test_dyad_option_is_checked(store: Path, tmp_path: Path) -> None:
+    for bad in ("USA", "USA,USA", "USA;RUS"):
+        res = runner.invoke(app, ["resets", "-o", str(tmp_path / "r.csv"), "--store", str(store),
+                                  "--dyad", bad])  # fmt: skip
+        assert res.exit_code != 0 and "--dyad" in res.output
 
 
 def test_resets_csv(store: Path, tmp_path: Path) -> None:
@@ -122,6 +153,9 @@ def test_report_is_self_contained(store: Path, tmp_path: Path) -> None:
     assert "<script src=" not in html.replace("<script src=\"data:", "")  # nothing from a CDN
     assert "Plotly.newPlot" in html and len(html) > 1_000_000  # plotly.js inlined
     assert "Reset scorecard" in html and "UN General Assembly" in html
+    # The table of loadings: one row per indicator, each with its reading.
+    assert "What each indicator contributes" in html
+    assert "high-level contacts" in html and "militarized incidents" in html
     for name in ("replay-1992-2025", "reset-2025", "carpenter-package"):  # shipped scenarios
         assert f"Scenario: {name}" in html
     assert "measured index" in html  # the replay is drawn against the index

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pandas as pd
 import pytest
 
 from resetlab.record.builtin import load_event_files, read_table
@@ -51,7 +52,8 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 def test_unga_table_shape_and_range() -> None:
     df = read_table(DATA / "unga_agreement.csv")
-    assert df["session"].astype(int).tolist() == list(range(46, 79))
+    # Every session from the first (1946) to 78 (2023) but 19, which held no recorded votes.
+    assert df["session"].astype(int).tolist() == [s for s in range(1, 79) if s != 19]
     assert (df["year"].astype(int) == df["session"].astype(int) + 1945).all()
     agree = df["agreement"].astype(float)
     assert ((agree > 0) & (agree < 1)).all()
@@ -160,3 +162,92 @@ def test_gsdb_cow_file_passes_the_project_checker() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("ok:")
+
+
+def _contacts_script() -> ModuleType:
+    return _script("derive_contacts")
+
+
+@needs_shared
+def test_contacts_table_matches_rederivation(tmp_path: Path) -> None:
+    assert SHARED is not None
+    mod = _contacts_script()
+    out = tmp_path / "contacts.csv"
+    mod.write(mod.derive(SHARED), out)
+    committed = DATA / "indicators" / "contacts.csv"
+    assert out.read_text(encoding="utf-8") == committed.read_text(encoding="utf-8")
+
+
+@needs_shared
+def test_contacts_rule_finds_the_known_meetings() -> None:
+    assert SHARED is not None
+    found, last = _contacts_script().contacts(SHARED)
+    by_start = {(c.start, c.kind): c for c in found}
+    # Summits held in third countries, found through the remarks naming the Soviet leader.
+    assert by_start[("1961-06-03", "president")].locale == "Vienna"
+    assert by_start[("1985-11-16", "president")].locale == "Geneva"
+    assert by_start[("1986-10-09", "president")].locale == "Reykjavik"
+    assert by_start[("2018-07-16", "president")].locale == "Helsinki"
+    # Glassboro (Kosygin in the U.S.) and Khrushchev's 1959 visit are visits to the U.S.
+    assert "Kosygin" in by_start[("1967-06-23", "visit")].text
+    assert "Khrushchev" in by_start[("1959-09-15", "visit")].text
+    # A trip to Moscow counts by its country; the Secretary accompanying the President on the
+    # 1972 Moscow summit is the same contact, not a second one.
+    moscow_1972 = [c for c in found if c.start == "1972-05-22"]
+    assert [c.kind for c in moscow_1972] == ["president"]
+    # Briefing NATO on a summit is no contact with the Soviet side; nor is Shevardnadze as
+    # Georgia's leader (Tbilisi 1992 and 2004), nor the 2023 trip to Kyiv.
+    assert not [c for c in found if c.start in ("1985-11-21", "1992-05-25", "2004-01-24")]
+    assert not [c for c in found if c.start == "2023-02-20"]
+    # Anchorage (2025-08) is a domestic trip and after both files end: not in the data.
+    assert last == "2024-11"
+    assert all(c.month <= "2025-02" for c in found)
+
+
+def test_contacts_table_shape() -> None:
+    df = read_table(DATA / "indicators" / "contacts.csv")
+    assert df["month"].iloc[0] == "1946-01"
+    months = pd.PeriodIndex(df["month"], freq="M")
+    # Every month from the first to the last covered, once.
+    assert list(months) == list(pd.period_range(months[0], months[-1], freq="M"))
+    parts = df[["president", "secretary", "visits"]].astype(int).sum(axis=1)
+    assert (parts == df["contacts"].astype(int)).all()
+
+
+@needs_shared
+def test_mie_table_matches_rederivation(tmp_path: Path) -> None:
+    assert SHARED is not None
+    mod = _script("derive_mie")
+    out = tmp_path / "mie.csv"
+    mod.write(mod.derive(SHARED), out)
+    committed = DATA / "indicators" / "mie_incidents.csv"
+    assert out.read_text(encoding="utf-8") == committed.read_text(encoding="utf-8")
+
+
+def test_mie_table_covers_1946_to_the_data_end() -> None:
+    df = read_table(DATA / "indicators" / "mie_incidents.csv")
+    assert df["month"].iloc[0] == "1946-01" and df["month"].iloc[-1] == "2014-12"
+    assert len(df) == 12 * (2014 - 1946 + 1)
+    n, top = df["incidents"].astype(int), df["max_hostility"].astype(int)
+    assert ((n == 0) == (top == 0)).all() and top.between(0, 5).all()
+    # The Cuban missile crisis (October 1962) has U.S.-Soviet incidents.
+    assert int(df.set_index("month").loc["1962-10", "incidents"]) > 0
+
+
+@needs_shared
+def test_ofac_table_matches_rederivation(tmp_path: Path) -> None:
+    assert SHARED is not None
+    mod = _script("derive_ofac")
+    out = tmp_path / "ofac.csv"
+    mod.write(mod.derive(SHARED), out)
+    committed = DATA / "indicators" / "ofac_russia.csv"
+    assert out.read_text(encoding="utf-8") == committed.read_text(encoding="utf-8")
+
+
+def test_ofac_table_is_a_consistent_stock_and_flow() -> None:
+    df = read_table(DATA / "indicators" / "ofac_russia.csv")
+    months = pd.PeriodIndex(df["month"], freq="M")
+    assert list(months) == list(pd.period_range(months[0], months[-1], freq="M"))
+    lv, add, rem = (df[c].astype(int) for c in ("levels", "additions", "removals"))
+    # Designations in force change by additions less removals, month to month.
+    assert (lv.diff().iloc[1:] == (add - rem).iloc[1:]).all()

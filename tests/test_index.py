@@ -147,3 +147,120 @@ def test_scorecard_names_events_that_began_and_ended_each_shift(stepped) -> None
     ann = ev.iloc[:1].assign(summary="Leaders announce a reset of relations")
     out = announced_resets(reg, pd.concat([ann, ev.iloc[1:]]))
     assert len(out) == 1 and out["event_id"].iloc[0] == ann["id"].iloc[0]
+
+
+# -- the multi-indicator model ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def long_span() -> dict[str, object]:
+    """1946-2025 with a known path, events about once a month and four other indicators that
+    track it: contacts (more when better), incidents (more when worse), annual UN agreement and
+    a treaty count."""
+    months = pd.period_range("1946-01", "2025-12", freq="M")
+    rng = np.random.default_rng(11)
+    truth = np.cumsum(rng.normal(0, 0.3, len(months)))
+    truth -= truth.mean()
+    ev = synthetic_events(truth, months, rate=1.0, noise=3.0, seed=12)
+    label = [str(m) for m in months]
+    contacts = pd.Series(rng.poisson(np.exp(-1.0 + 0.4 * truth)), index=label)
+    incidents = pd.Series(rng.poisson(np.exp(-1.5 - 0.4 * truth)), index=label)
+    years = list(range(1946, 2024))
+    un = pd.DataFrame({
+        "year": years,
+        "agreement": [0.3 + 0.02 * truth[months.get_loc(pd.Period(f"{y}-12", "M"))]
+                      + rng.normal(0, 0.02) for y in years],
+    })  # fmt: skip
+    treaties = pd.Series(np.round(np.clip(3 + 0.5 * truth, 0, None)), index=months)
+    obs = build_observations(ev, un, treaties, start=months[0], end=months[-1],
+                             contacts=contacts, incidents=incidents)  # fmt: skip
+    return {"months": months, "truth": truth, "obs": obs, "events": ev}
+
+
+def test_index_spans_from_the_first_event_not_from_a_fixed_year() -> None:
+    ev = pd.DataFrame({"day": pd.to_datetime(["1946-03-05", "1950-01-01"]), "goldstein": [1.0, 2.0],
+                       "precision": ["day", "day"]})  # fmt: skip
+    obs = build_observations(ev)
+    assert str(obs.months[0]) == "1946-03" and str(obs.months[-1]) == "1950-01"
+
+
+def test_counts_enter_as_log1p_and_are_missing_outside_their_data() -> None:
+    ev = pd.DataFrame({"day": pd.to_datetime(["2014-11-05", "2015-02-01"]), "goldstein": [1.0, 2.0],
+                       "precision": ["day", "day"]})  # fmt: skip
+    inc = pd.Series([0, 3], index=["2014-11", "2014-12"])
+    f = build_observations(ev, incidents=inc).frame
+    assert f.loc[pd.Period("2014-11", "M"), "incidents"] == 0.0
+    assert f.loc[pd.Period("2014-12", "M"), "incidents"] == pytest.approx(np.log(4.0))
+    assert f.loc["2015-01":, "incidents"].isna().all()  # after the data: missing
+    assert f["contacts"].isna().all()
+
+
+def test_every_indicator_loads_positively_when_it_tracks_relations(long_span) -> None:  # type: ignore[no-untyped-def]
+    res = estimate_index(long_span["obs"])
+    assert np.corrcoef(res.frame["score"], long_span["truth"])[0, 1] > 0.9
+    t = res.indicator_table().set_index("indicator")
+    assert list(t.index) == ["events", "contacts", "incidents", "un_agreement", "treaties"]
+    assert t.loc["events", "loading"] == 1.0
+    aux = t.drop(index="events")
+    # Incidents rise when relations worsen; reversed, they load positively like the others.
+    assert (aux["lo"] > 0).all(), aux
+    assert (aux["lo"] < aux["loading"]).all() and (aux["loading"] < aux["hi"]).all()
+    assert t["variance_share"].sum() == pytest.approx(1.0)
+    assert (t["variance_share"] > 0).all()
+    assert t.loc["un_agreement", "months"] == 78 and t.loc["contacts", "months"] == 960
+
+
+@pytest.mark.parametrize("seed", [100, 101, 102])
+def test_an_unrelated_indicator_loads_near_zero(long_span, seed: int) -> None:  # type: ignore[no-untyped-def]
+    obs = long_span["obs"]
+    frame = obs.frame.copy()
+    rng = np.random.default_rng(seed)
+    frame["contacts"] = np.log1p(rng.poisson(0.5, len(frame)))  # noise, unrelated to the path
+    res = estimate_index(type(obs)(frame, obs.raw_events))
+    row = res.indicator_table().set_index("indicator").loc["contacts"]
+    assert row["lo"] < 0 < row["hi"] and abs(row["loading"]) < 0.05
+
+
+def test_em_loading_matches_statsmodels_maximum_likelihood(long_span) -> None:  # type: ignore[no-untyped-def]
+    from resetlab.index.kalman import RelationsStateSpace
+
+    res = estimate_index(long_span["obs"])
+    pair = res.pairs["un_agreement"]
+    fit = pair.fit_constrained(res.fixed, disp=False, maxiter=500, method="lbfgs", cov_type="none")
+    assert isinstance(pair, RelationsStateSpace)
+    for name in ("un_agreement_intercept", "un_agreement_loading", "sigma2_un_agreement"):
+        i = pair.param_names.index(name)
+        assert res.params[name] == pytest.approx(float(fit.params[i]), rel=1e-3, abs=1e-3)
+    ours = pair.loglike(np.array([res.params[p] for p in pair.param_names]))
+    assert ours >= float(fit.llf) - 1e-4  # EM's fixed point is at least as likely
+
+
+def test_full_span_estimation_is_fast(long_span) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    estimate_index(long_span["obs"])  # warm caches
+    t0 = time.perf_counter()
+    estimate_index(long_span["obs"])
+    # Under 2 s on an idle core; the bound leaves room for a loaded test machine.
+    assert time.perf_counter() - t0 < 6.0
+
+
+def test_third_party_rows_never_reach_the_index() -> None:
+    from resetlab.record.dyad import dyad_events
+
+    months = pd.period_range("2000-01", "2003-12", freq="M")
+    ev = synthetic_events(np.zeros(len(months)), months, rate=1.5, noise=1.0, seed=3)
+    ev = ev.assign(actor="USA", target="RUS")
+    third = ev.iloc[:20].assign(actor=["RUS", "USA", "NATO", "UN"] * 5,
+                                target=["UKR", "SYR", "SRB", "RUS"] * 5,
+                                goldstein=-10.0, id=[f"t{i}" for i in range(20)])  # fmt: skip
+    nato = ev.iloc[:2].assign(actor="NATO", target="RUS", id=["n0", "n1"])
+    mixed = pd.concat([ev, third, nato], ignore_index=True)
+    kept = dyad_events(mixed, ("USA", "RUS"))
+    assert set(kept["id"]) == set(ev["id"]) | {"n0", "n1"}  # NATO acts for the U.S.
+    a = estimate_index(build_observations(dyad_events(mixed), end=months[-1])).frame
+    b = estimate_index(build_observations(pd.concat([ev, nato], ignore_index=True),
+                                          end=months[-1])).frame  # fmt: skip
+    pd.testing.assert_frame_equal(a, b)
+    # In another dyad NATO is nobody's side: only RUS-UKR rows are in RUS,UKR.
+    assert set(dyad_events(mixed, ("RUS", "UKR"))["target"]) == {"UKR"}

@@ -126,7 +126,8 @@ def test_shocks_from_events_rule_and_rates() -> None:
     events = pd.DataFrame(
         {
             "date": ["2030-01-05", "2030-01-20", "2030-02", "2030-03-01", "2030-03-02"],
-            "actor": ["USA", "RUS", "GEO", "RUS", "USA"],
+            "actor": ["USA", "RUS", "RUS", "RUS", "NATO"],
+            "target": ["RUS", "USA", "USA", "USA", "RUS"],
             "goldstein": ["-5", "-10", "-6", "4", "-2"],
             "domain": ["military", "military", "regional", "multilateral", "diplomatic"],
         }
@@ -142,6 +143,27 @@ def test_shocks_from_events_rule_and_rates() -> None:
     assert rates["hostile_us"] == pytest.approx(2 / 3) and sizes["hostile_us"] == pytest.approx(
         0.35
     )
+
+
+def test_third_party_rows_never_reach_the_shocks() -> None:
+    # Russia against Ukraine, the U.S. in Syria, NATO against Serbia, the UN against Russia:
+    # all outside the U.S.-Russia dyad, however hostile.
+    third = pd.DataFrame(
+        {
+            "date": ["2030-01-05", "2030-01-06", "2030-02-01", "2030-03-01"],
+            "actor": ["RUS", "USA", "NATO", "UN"],
+            "target": ["UKR", "SYR", "SRB", "RUS"],
+            "goldstein": ["-10", "-10", "-10", "-5"],
+            "domain": ["military", "military", "regional", "multilateral"],
+        }
+    )
+    m = month_range("2030-01", 3)
+    s = shocks_from_events(third, m)
+    assert all(not v.any() for v in s.values())
+    # The same rows between the two sides do reach them.
+    inside = third.assign(target=["USA", "RUS", "RUS", "USA"], actor=["RUS", "USA", "NATO", "RUS"])
+    s = shocks_from_events(inside, m)
+    assert s["ratchet_ru"][0] == 1.0 and s["ratchet_us"][0] == 1.0 and s["regional"][1] == 1.0
 
 
 def test_variables_documented() -> None:

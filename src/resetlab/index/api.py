@@ -11,9 +11,16 @@ from resetlab.index.kalman import IndexResult, estimate_index
 from resetlab.index.observations import Observations, build_observations
 from resetlab.index.regimes import Regimes, find_regimes
 from resetlab.index.scorecard import announced_resets, build_scorecard
+from resetlab.record.dyad import DEFAULT_DYAD, Dyad, dyad_events
 from resetlab.record.store import Store
 
-DEFAULT_DYAD = ("USA", "RUS")
+#: Derived monthly count tables of the built-in U.S.-Russia dyad: indicator -> (file, column).
+COUNT_TABLES = {
+    "contacts": ("indicators/contacts.csv", "contacts"),
+    "incidents": ("indicators/mie_incidents.csv", "incidents"),
+}
+
+__all__ = ["DEFAULT_DYAD", "Analysis", "analyse", "observations_from_store", "treaty_series"]
 
 
 @dataclass(frozen=True)
@@ -37,22 +44,46 @@ def treaty_series(months: pd.PeriodIndex) -> pd.Series | None:
     return treaties_in_force(months)
 
 
-def observations_from_store(store: Store, dyad: tuple[str, str] = DEFAULT_DYAD) -> Observations:
-    """The monthly indicators for ``dyad`` from the store's events, UN and treaty tables."""
-    events = store.events(dyad)
-    unga = store.table("unga_agreement") if dyad == DEFAULT_DYAD and _has(store, "unga_agreement") else None
+def count_table(name: str) -> pd.Series | None:
+    """A derived monthly count of the built-in dyad (:data:`COUNT_TABLES`), if present."""
+    from resetlab.record.builtin import read_table
+
+    file, column = COUNT_TABLES[name]
+    path = data_dir() / file
+    if not path.exists():
+        return None
+    df = read_table(path)
+    return pd.Series(df[column].astype(int).to_numpy(), index=df["month"].to_numpy())
+
+
+def _builtin_dyad(dyad: Dyad) -> bool:
+    return set(dyad) == set(DEFAULT_DYAD)
+
+
+def dyad_events_from_store(store: Store, dyad: Dyad = DEFAULT_DYAD) -> pd.DataFrame:
+    """The store's events in ``dyad`` by the dyad rule (:mod:`resetlab.record.dyad`)."""
+    return dyad_events(store.events(), dyad)
+
+
+def observations_from_store(store: Store, dyad: Dyad = DEFAULT_DYAD) -> Observations:
+    """The monthly indicators for ``dyad`` from the store's events, UN and treaty tables and
+    (for the built-in U.S.-Russia dyad) the derived contact and incident counts."""
+    events = dyad_events_from_store(store, dyad)
+    builtin = _builtin_dyad(dyad)
+    unga = store.table("unga_agreement") if builtin and _has(store, "unga_agreement") else None
+    counts = {k: count_table(k) if builtin else None for k in COUNT_TABLES}
     first = build_observations(events, unga, None)
-    treaties = treaty_series(first.months) if dyad == DEFAULT_DYAD else None
-    return build_observations(events, unga, treaties)
+    treaties = treaty_series(first.months) if builtin else None
+    return build_observations(events, unga, treaties, **counts)
 
 
 def _has(store: Store, table: str) -> bool:
     return table in {r[0] for r in store.con.execute("SHOW TABLES").fetchall()}
 
 
-def analyse(store: Store, dyad: tuple[str, str] = DEFAULT_DYAD) -> Analysis:
-    """Index, regimes, scorecard and announced resets for ``dyad``."""
-    events = store.events(dyad)
+def analyse(store: Store, dyad: Dyad = DEFAULT_DYAD) -> Analysis:
+    """Index, regimes, scorecard and announced resets for ``dyad`` (its events by the dyad rule)."""
+    events = dyad_events_from_store(store, dyad)
     obs = observations_from_store(store, dyad)
     index = estimate_index(obs)
     regimes = find_regimes(index.frame, events)

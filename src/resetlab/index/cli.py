@@ -1,4 +1,5 @@
-"""``resetlab index`` and ``resetlab resets``: the measured relationship as tables."""
+"""``resetlab index``, ``resetlab resets`` and ``resetlab indicators``: the measured relationship
+as tables, for one dyad (``--dyad A,B``, default USA,RUS)."""
 
 from __future__ import annotations
 
@@ -9,37 +10,57 @@ import typer
 
 from resetlab.exceptions import ResetlabError
 from resetlab.record.cli import StoreOption, console, fail, open_store
+from resetlab.record.dyad import DEFAULT_DYAD, Dyad, parse_dyad
 from resetlab.tables import write_table
 
 FmtOption = Annotated[str | None, typer.Option("--format", help="csv, json or parquet.")]
 OutOption = Annotated[Path, typer.Option("-o", "--output", help="File to write.")]
+# A local parse of --dyad (resetlab.record.dyad.parse_dyad); the record commands have their own.
+DyadOption = Annotated[
+    str,
+    typer.Option("--dyad", help="The two actors, e.g. USA,RUS (the dyad rule: docs/data.md)."),
+]
+DEFAULT_DYAD_TEXT = ",".join(DEFAULT_DYAD)
 
 
-def index(output: OutOption, fmt: FmtOption = None, store: StoreOption = None) -> None:
+def _dyad(text: str) -> Dyad:
+    try:
+        return parse_dyad(text)
+    except ResetlabError as exc:
+        raise fail(exc) from exc
+
+
+def index(
+    output: OutOption, fmt: FmtOption = None, store: StoreOption = None,
+    dyad: DyadOption = DEFAULT_DYAD_TEXT,
+) -> None:  # fmt: skip
     """The monthly relations index with 80% and 95% bands (month,score,lo80,hi80,lo95,hi95)."""
     from resetlab.index.api import analyse
 
+    pair = _dyad(dyad)
     try:
         with open_store(store) as s:
-            result = analyse(s)
+            result = analyse(s, pair)
         df = result.index.to_csv_frame()
         write_table(df, output, fmt)
     except ResetlabError as exc:
         raise fail(exc) from exc
-    console.print(f"wrote {len(df)} months ({df['month'].iloc[0]}..{df['month'].iloc[-1]}) to {output}")
+    console.print(
+        f"wrote {len(df)} months ({df['month'].iloc[0]}..{df['month'].iloc[-1]}) to {output}"
+    )
 
 
 def resets(
-    output: OutOption,
-    fmt: FmtOption = None,
-    store: StoreOption = None,
-) -> None:
+    output: OutOption, fmt: FmtOption = None, store: StoreOption = None,
+    dyad: DyadOption = DEFAULT_DYAD_TEXT,
+) -> None:  # fmt: skip
     """Resets and breakdowns found in the index (start,end,kind,peak_month,size,...)."""
     from resetlab.index.api import analyse
 
+    pair = _dyad(dyad)
     try:
         with open_store(store) as s:
-            result = analyse(s)
+            result = analyse(s, pair)
         df = result.scorecard
         write_table(df, output, fmt)
     except ResetlabError as exc:
@@ -51,7 +72,27 @@ def resets(
     )
 
 
+def indicators(
+    output: OutOption, fmt: FmtOption = None, store: StoreOption = None,
+    dyad: DyadOption = DEFAULT_DYAD_TEXT,
+) -> None:  # fmt: skip
+    """Each indicator's loading on the index, its 95% interval and variance share
+    (indicator,loading,lo,hi,variance_share,months)."""
+    from resetlab.index.api import analyse
+
+    pair = _dyad(dyad)
+    try:
+        with open_store(store) as s:
+            result = analyse(s, pair)
+        df = result.index.indicator_table()
+        write_table(df, output, fmt)
+    except ResetlabError as exc:
+        raise fail(exc) from exc
+    console.print(f"wrote {len(df)} indicators ({', '.join(df['indicator'])}) to {output}")
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``index`` and ``resets`` to the main app."""
+    """Add ``index``, ``resets`` and ``indicators`` to the main app."""
     app.command("index")(index)
     app.command("resets")(resets)
+    app.command("indicators")(indicators)

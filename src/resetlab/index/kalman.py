@@ -1,16 +1,22 @@
-"""The monthly relations index: a latent level seen through several noisy indicators.
+"""The monthly relations index: one latent level seen through several independent indicators.
 
-Observation model (one row per month t; see ``docs/index.md``)::
+A mixed-frequency, multi-indicator state-space model (one row per month t; ``docs/index.md``)::
 
     x_t        = x_{t-1} + w_t,               w_t ~ N(0, sigma_level^2)      (random walk)
     events_t   = x_t + e_t,                   e_t ~ N(0, sigma_event^2 / n_t)
-    un_t       = a_un + b_un * x_t + u_t,     u_t ~ N(0, sigma_un^2)         (standardised)
-    treaties_t = a_tr + b_tr * x_t + v_t,     v_t ~ N(0, sigma_tr^2)         (standardised)
+    y_{i,t}    = a_i + b_i * s_i * x_t + u_it, u_it ~ N(0, sigma_i^2)        (standardised)
+
+for every other indicator ``i`` of :data:`AUXILIARY`: high-level contacts and militarized
+incidents (monthly, log(1 + count)), UN General Assembly agreement (once a year) and
+arms-control treaties in force (once a year). ``s_i`` orients an indicator so that a positive
+loading is the expected one: militarized incidents enter reversed (``s = -1``), so ``b > 0``
+means fewer incidents when relations are better. Months without a reading are missing values,
+which the Kalman filter skips: that is how annual and monthly indicators, and indicators whose
+data end (incidents in 2014) or begin late, share one monthly state.
 
 ``x`` is on the Goldstein scale because the event loading is fixed at one: the index reads
-as "the mean cooperation-hostility weight of a typical month's interaction". Months with no
-reading of an indicator are missing values, which the Kalman filter skips; the smoother then
-gives the level and its standard deviation for every month.
+as "the mean cooperation-hostility weight of a typical month's interaction", and the sign of
+the index is fixed by the events (positive = cooperative).
 
 Estimation, in two steps (statsmodels' state-space machinery; the model class is written here
 only because it needs a time-varying observation variance, which the ready-made classes lack):
@@ -18,29 +24,43 @@ only because it needs a time-varying observation variance, which the ready-made 
 1. ``sigma_event^2`` is the pooled variance of event weights within months (see
    :func:`within_month_variance`); ``sigma_level^2`` is the maximum likelihood estimate from the
    event flow alone. The primary indicator thus sets the scale and the dynamics.
-2. The auxiliary intercepts, loadings and noise are maximum likelihood estimates given step 1.
+2. The other indicators' intercepts, loadings and noise are maximum likelihood estimates given
+   step 1, all at once.
 
 Fitting everything at once lets a smooth, nearly noiseless auxiliary (treaties in force change
 a few times a decade) capture the latent level: the likelihood is highest when the level *is*
 that series and barely moves, and the events are left as noise. Two steps keep the index about
-relations as the events record them, with the auxiliaries adding information where events are
-sparse.
+relations as the events record them, with the other indicators adding information where
+events are sparse. :meth:`IndexResult.indicator_table` gives each loading with its interval
+(observed information at the estimate) and the share of the index's variation it carries.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
+from statsmodels.tsa.statespace.kalman_smoother import SMOOTHER_STATE, SMOOTHER_STATE_COV
 from statsmodels.tsa.statespace.mlemodel import MLEModel
 
 from resetlab.exceptions import IndexEstimationError
 from resetlab.index.observations import Observations
 
-#: Indicators other than events that enter with an estimated intercept and loading.
-AUXILIARY = ("un_agreement", "treaties")
+#: Indicators other than events that enter with an estimated intercept and loading, in order.
+AUXILIARY = ("contacts", "incidents", "un_agreement", "treaties")
+
+#: Orientation ``s_i``: +1 where more means better relations is expected, -1 where worse.
+ORIENTATION: dict[str, float] = {"contacts": 1.0, "incidents": -1.0, "un_agreement": 1.0,
+                                 "treaties": 1.0}  # fmt: skip
+
+#: Fewest readings an indicator needs to enter (and some spread among them).
+MIN_READINGS = 5
+
+#: Loading intervals: 95% (normal approximation at the maximum likelihood estimate).
+LOADING_Z = float(norm.ppf(0.975))
 
 
 class RelationsStateSpace(MLEModel):
@@ -67,7 +87,7 @@ class RelationsStateSpace(MLEModel):
         var = float(np.nanvar(ev)) if np.isfinite(ev).any() else 1.0
         params = [var, var / 50.0]
         for _ in self.aux_names:
-            params += [0.0, 0.3, 0.3]
+            params += [0.0, 0.1, 0.8]
         return np.array(params)
 
     def _variance_positions(self) -> list[int]:
@@ -116,11 +136,71 @@ class IndexResult:
     aic: float
     indicators: dict[str, int]  # months with a reading, per indicator
     scaling: dict[str, tuple[float, float]]  # mean and sd used to standardise each auxiliary
+    #: The fitted state-space model and the fixed step-1 parameters (for the indicator table).
+    model: Any = field(default=None, repr=False, compare=False)
+    fixed: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
+    #: Per indicator, the model of the events and that indicator its loading was fitted in.
+    pairs: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def to_csv_frame(self) -> pd.DataFrame:
         """The columns of ``resetlab index --format csv``."""
         cols = ["month", "score", "lo80", "hi80", "lo95", "hi95"]
         return self.frame[cols].copy()
+
+    def indicator_table(self) -> pd.DataFrame:
+        """Each indicator's loading, 95% interval, share of the index's variation and months.
+
+        Columns ``indicator,loading,lo,hi,variance_share,months`` (``resetlab indicators``).
+        The events loading is fixed at one (it sets the scale and sign): its interval is the
+        point. Other loadings are on the standardised, oriented indicator (:data:`ORIENTATION`)
+        per Goldstein unit of the index, with a 95% interval from the observed information
+        (numerical Hessian of the log likelihood of the model the loading was fitted in, the
+        events and that indicator, at the estimate; step-1 parameters fixed).
+        ``variance_share``: each indicator's contribution to the smoothed index (statsmodels'
+        smoothed-state decomposition: the index is a weighted sum of every reading), its
+        variance over months as a share of the sum of those variances over indicators.
+        """
+        names = ["events", *self.scaling]
+        loading = {"events": (1.0, 1.0, 1.0)}
+        share = {n: float("nan") for n in names}
+        if self.model is not None:
+            with self.model.fix_params(self.fixed):
+                free = [p for p in self.model.param_names if p not in self.fixed]
+                res = self.model.smooth(np.array([self.params[p] for p in free]), cov_type="none")
+            for a in self.scaling:
+                pair = self.pairs[a]
+                names_a = [p for p in pair.param_names if p not in self.fixed]
+                with pair.fix_params(self.fixed):
+                    fit = pair.smooth(
+                        np.array([self.params[p] for p in names_a]), cov_type="approx"
+                    )
+                cov = np.asarray(fit.cov_params(), dtype=float)
+                if cov.shape[0] != len(names_a):
+                    cov = cov[np.ix_(*[[pair.param_names.index(p) for p in names_a]] * 2)]
+                j = names_a.index(f"{a}_loading")
+                b = self.params[f"{a}_loading"]
+                half = LOADING_Z * float(np.sqrt(max(cov[j, j], 0.0)))
+                loading[a] = (b, b - half, b + half)
+            data = res.get_smoothed_decomposition()[0]  # (state, month to) x (var, month from)
+            per = data.fillna(0.0).T.groupby(level="variable_from").sum().T
+            var = per.iloc[1:].var(axis=0)  # the first month is the diffuse prior's
+            total = float(var.sum())
+            for i, name in enumerate(names):
+                col = self.model.endog_names[i] if i < len(self.model.endog_names) else None
+                if col in var.index and total > 0:
+                    share[name] = float(var[col]) / total
+        rows = [
+            {
+                "indicator": n,
+                "loading": loading[n][0],
+                "lo": loading[n][1],
+                "hi": loading[n][2],
+                "variance_share": share[n],
+                "months": int(self.indicators.get(n, 0)),
+            }
+            for n in names
+        ]
+        return pd.DataFrame(rows)
 
 
 def within_month_variance(obs: Observations, min_months: int = 10) -> float:
@@ -135,7 +215,7 @@ def within_month_variance(obs: Observations, min_months: int = 10) -> float:
     if raw is None or raw.empty:
         raise IndexEstimationError("no event weights to estimate the observation noise from")
     per = raw.groupby("month")["goldstein"]
-    dev = per.transform(lambda g: g - g.mean())
+    dev = raw["goldstein"] - per.transform("mean")
     counts = per.transform("count")
     multi = counts >= 2
     n_months = int(raw.loc[multi, "month"].nunique())
@@ -145,6 +225,26 @@ def within_month_variance(obs: Observations, min_months: int = 10) -> float:
     return float(raw["goldstein"].var(ddof=1))
 
 
+def _auxiliary(obs: Observations) -> tuple[tuple[str, ...], dict[str, tuple[float, float]],
+                                          list[np.ndarray]]:  # fmt: skip
+    """The auxiliaries with enough readings, their scaling, and their oriented standard scores."""
+    f = obs.frame
+    names: list[str] = []
+    scaling: dict[str, tuple[float, float]] = {}
+    cols: list[np.ndarray] = []
+    for a in AUXILIARY:
+        if a not in f:
+            continue
+        s = f[a].astype(float)
+        if int(s.notna().sum()) < MIN_READINGS or not float(s.std()) > 0:
+            continue
+        mu, sd = float(s.mean()), float(s.std())
+        names.append(a)
+        scaling[a] = (mu, sd)
+        cols.append((ORIENTATION.get(a, 1.0) * (s - mu) / sd).to_numpy())
+    return tuple(names), scaling, cols
+
+
 def estimate_index(obs: Observations, *, maxiter: int = 1000) -> IndexResult:
     """Fit the state-space model by maximum likelihood and smooth the latent level."""
     f = obs.frame
@@ -152,29 +252,33 @@ def estimate_index(obs: Observations, *, maxiter: int = 1000) -> IndexResult:
         raise IndexEstimationError(
             f"only {int(f['events'].notna().sum())} months with events; need at least 12"
         )
-    aux = tuple(a for a in AUXILIARY if a in f and int(f[a].notna().sum()) >= 5)
-    scaling: dict[str, tuple[float, float]] = {}
-    cols = [f["events"].to_numpy(dtype=float)]
-    for a in aux:
-        s = f[a].astype(float)
-        mu, sd = float(s.mean()), float(s.std()) or 1.0
-        scaling[a] = (mu, sd)
-        cols.append(((s - mu) / sd).to_numpy())
-    endog = np.column_stack(cols)
+    aux, scaling, aux_cols = _auxiliary(obs)
+    endog = np.column_stack([f["events"].to_numpy(dtype=float), *aux_cols])
     n = f["events_n"].fillna(0.0).to_numpy(dtype=float)
     event_var = within_month_variance(obs)
     # Step 1: the event flow alone fixes the dynamics (how fast the level moves).
     events_only = RelationsStateSpace(endog[:, :1], n, ())
     first = events_only.fit_constrained(
-        {"sigma2_event": event_var}, disp=False, maxiter=maxiter, method="lbfgs"
+        {"sigma2_event": event_var}, disp=False, maxiter=maxiter, method="lbfgs", cov_type="none"
     )
     level_var = float(first.params[1])
-    # Step 2: the auxiliary indicators' intercepts, loadings and noise, given those dynamics.
+    fixed = {"sigma2_event": event_var, "sigma2_level": level_var}
+    # Step 2: each other indicator's intercept, loading and noise, against the event-defined
+    # level (a model of the events and that indicator alone, dynamics fixed), by EM from the
+    # regression of the indicator on the step-1 smoothed level.
+    base = np.asarray(first.smoothed_state[0])
+    params = {**fixed}
+    pairs: dict[str, RelationsStateSpace] = {}
+    for i, a in enumerate(aux):
+        pair = RelationsStateSpace(endog[:, [0, 1 + i]], n, (a,))
+        est = _em_pair(pair, endog[:, 1 + i], fixed, _regression_start(endog[:, 1 + i], base))
+        params.update(zip(pair.param_names[2:], map(float, est), strict=True))
+        pairs[a] = pair
+    # The index: all indicators at once, smoothed at those estimates.
     model = RelationsStateSpace(endog, n, aux)
-    res = model.fit_constrained(
-        {"sigma2_event": event_var, "sigma2_level": level_var},
-        disp=False, maxiter=maxiter, method="lbfgs",
-    )
+    with model.fix_params(fixed):
+        free = [p for p in model.param_names if p not in fixed]
+        res = model.smooth(np.array([params[p] for p in free]))
     level = np.asarray(res.smoothed_state[0])
     sd = np.sqrt(np.maximum(np.asarray(res.smoothed_state_cov[0, 0]), 0.0))
     z80, z95 = norm.ppf(0.9), norm.ppf(0.975)
@@ -193,9 +297,80 @@ def estimate_index(obs: Observations, *, maxiter: int = 1000) -> IndexResult:
     counts.update({a: int(f[a].notna().sum()) for a in aux})
     return IndexResult(
         frame=frame,
-        params=dict(zip(model.param_names, map(float, res.params), strict=True)),
+        params={p: params[p] for p in model.param_names},
         loglike=float(res.llf),
         aic=float(res.aic),
         indicators=counts,
         scaling=scaling,
+        model=model,
+        fixed=fixed,
+        pairs=pairs,
     )
+
+
+def _em_pair(
+    pair: RelationsStateSpace,
+    y: np.ndarray,
+    fixed: dict[str, float],
+    start: np.ndarray,
+    *,
+    maxiter: int = 200,
+    tol: float = 1e-7,
+) -> np.ndarray:
+    """Maximum likelihood intercept, loading and noise variance of one indicator by EM.
+
+    With the dynamics and the event noise fixed, the only free parameters are those of the
+    indicator's observation equation ``y = a + b x + u``, whose M-step is closed form: the
+    least-squares fit of ``y`` on the smoothed level using its first two smoothed moments
+    (``E[x]``, ``E[x^2] = E[x]^2 + Var[x]``). The E-step is statsmodels' Kalman smoother.
+    EM's fixed point is the likelihood maximum (tested against statsmodels' own optimiser in
+    ``tests/test_index.py``); it needs far fewer likelihood passes than a gradient search.
+    """
+    ok = np.isfinite(y)
+    yy, n_obs = y[ok], int(ok.sum())
+    head = np.array([fixed["sigma2_event"], fixed["sigma2_level"]])
+
+    def em(theta: np.ndarray) -> np.ndarray:
+        pair.update(np.concatenate([head, theta]))
+        sm = pair.ssm.smooth(smoother_output=SMOOTHER_STATE | SMOOTHER_STATE_COV,
+                             update_filter=False)  # fmt: skip
+        ex = np.asarray(sm.smoothed_state[0])[ok]
+        vx = np.asarray(sm.smoothed_state_cov[0, 0])[ok]
+        sx, sxx = ex.sum(), (ex**2 + vx).sum()
+        sy, sxy = yy.sum(), (yy * ex).sum()
+        det = n_obs * sxx - sx**2
+        b = (n_obs * sxy - sx * sy) / det if det > 0 else 0.0
+        a = (sy - b * sx) / n_obs
+        s2 = max(float(np.mean((yy - a - b * ex) ** 2 + b**2 * vx)), 1e-8)
+        return np.array([a, b, s2])
+
+    # SQUAREM (Varadhan & Roland 2008): two EM steps give a direction and a step length; a
+    # third EM step from the extrapolated point keeps the iteration stable.
+    theta = np.asarray(start, dtype=float)
+    for _ in range(maxiter):
+        t1 = em(theta)
+        t2 = em(t1)
+        r, v = t1 - theta, t2 - 2 * t1 + theta
+        nv = float(np.linalg.norm(v))
+        alpha = -float(np.linalg.norm(r)) / nv if nv > 0 else -1.0
+        alpha = min(alpha, -1.0)
+        jump = theta - 2 * alpha * r + alpha**2 * v
+        if not (np.all(np.isfinite(jump)) and jump[2] > 0):
+            jump = t2
+        new = em(jump)
+        done = bool(np.all(np.abs(new - theta) <= tol * (1.0 + np.abs(theta))))
+        theta = new
+        if done:
+            break
+    return theta
+
+
+def _regression_start(y: np.ndarray, level: np.ndarray) -> np.ndarray:
+    """Start values (intercept, loading, noise) for one indicator: least squares of its
+    readings on the smoothed level."""
+    ok = np.isfinite(y) & np.isfinite(level)
+    x, v = level[ok], y[ok]
+    b = float(np.cov(x, v, ddof=0)[0, 1] / np.var(x)) if np.var(x) > 0 else 0.0
+    a = float(v.mean() - b * x.mean())
+    s2 = max(float(np.var(v - a - b * x)), 1e-3)
+    return np.array([a, b, s2])

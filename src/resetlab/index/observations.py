@@ -1,6 +1,7 @@
 """Monthly observations of the relationship that the index is estimated from.
 
-Three indicators, each a column of one monthly frame (NaN where a month has no reading):
+Indicators, each a column of one monthly frame (NaN where a month has no reading), from the
+first month with events to the last (the record's whole span):
 
 ``events``        mean Goldstein weight (-10..+10) of the month's events between the two
                   actors, either direction; ``events_n`` is the (effective) number of events.
@@ -13,6 +14,16 @@ Three indicators, each a column of one monthly frame (NaN where a month has no r
                   one half), from the treaty record; one reading a year (December), since
                   the monthly series repeats the same value for years and twelve identical
                   readings a year would overstate what it tells.
+``contacts``      log(1 + number of high-level contacts that month): presidential and
+                  Secretary of State trips to the Soviet Union/Russia or meeting its leaders
+                  elsewhere, and visits of its leaders to the U.S. (Office of the Historian;
+                  ``data/indicators/contacts.csv``); missing after the data end.
+``incidents``     log(1 + number of U.S.-Soviet/Russian militarized incidents that month)
+                  (MIE 1.0; ``data/indicators/mie_incidents.csv``); missing after 2014.
+
+Counts enter as log(1 + n): the variance of a count grows with its mean, and the logarithm
+roughly evens it out, so that a Gaussian observation equation is a fair approximation for
+counts that are mostly 0, 1 or 2 a month (see docs/index.md).
 """
 
 from __future__ import annotations
@@ -23,8 +34,6 @@ import numpy as np
 import pandas as pd
 
 from resetlab.exceptions import IndexEstimationError
-
-START_MONTH = pd.Period("1991-01", freq="M")
 
 
 @dataclass(frozen=True)
@@ -74,24 +83,50 @@ def un_series(unga: pd.DataFrame | None, months: pd.PeriodIndex) -> pd.Series:
     return out
 
 
+def count_series(counts: pd.Series | None, months: pd.PeriodIndex) -> pd.Series:
+    """log(1 + count) per month from ``counts`` (index: months as ``YYYY-MM`` or periods);
+    NaN in months the counts do not cover."""
+    out = pd.Series(np.nan, index=months)
+    if counts is None or counts.empty:
+        return out
+    c = pd.Series(
+        np.asarray(counts, dtype=float), index=pd.PeriodIndex(counts.index.astype(str), freq="M")
+    )
+    if (c < 0).any():
+        raise IndexEstimationError("a monthly count is negative")
+    return np.log1p(c).reindex(months)
+
+
 def build_observations(
     events: pd.DataFrame,
     unga: pd.DataFrame | None = None,
     treaties: pd.Series | None = None,
     end: pd.Period | None = None,
+    *,
+    start: pd.Period | None = None,
+    contacts: pd.Series | None = None,
+    incidents: pd.Series | None = None,
 ) -> Observations:
-    """Assemble the monthly indicators from 1991-01 to ``end`` (default: last month with events)."""
+    """Assemble the monthly indicators from ``start`` (default: first month with events) to
+    ``end`` (default: last month with events); ``contacts`` and ``incidents`` are monthly
+    counts indexed by month."""
     if events.empty:
         raise IndexEstimationError("no events between the two actors: nothing to estimate from")
-    last = pd.to_datetime(events["day"]).max().to_period("M")
-    end = last if end is None else end
-    months = pd.period_range(START_MONTH, end, freq="M")
+    days = pd.to_datetime(events["day"])
+    first = days.min().to_period("M")
+    start = first if start is None else pd.Period(start, freq="M")
+    end = days.max().to_period("M") if end is None else pd.Period(end, freq="M")
+    if end < start:
+        raise IndexEstimationError(f"the index would end ({end}) before it starts ({start})")
+    months = pd.period_range(start, end, freq="M")
     frame = event_flow(events, months)
     frame["un_agreement"] = un_series(unga, months)
     frame["treaties"] = np.nan
     if treaties is not None:
         december = months[months.month == 12]
         frame.loc[december, "treaties"] = treaties.reindex(december).astype(float).to_numpy()
+    frame["contacts"] = count_series(contacts, months)
+    frame["incidents"] = count_series(incidents, months)
     exact = events[events["precision"] != "year"]
     raw = pd.DataFrame(
         {

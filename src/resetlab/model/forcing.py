@@ -6,12 +6,16 @@ the last election on file by repeating the last interval) and samples shocks at 
 estimated on the record (:func:`estimate_rates`). Scenario levers and scheduled shocks are
 added on top in both modes.
 
-Shock rule (documented, applied to the record's events, Goldstein ``g``):
+Shock rule (documented, applied to the record's events, Goldstein ``g``). Only events in the
+dyad enter, by the one dyad rule of :mod:`resetlab.record.dyad` (actor and target on opposite
+sides; NATO on the U.S. side): Russia's acts against Ukraine, U.S. strikes in Syria or NATO's
+against Serbia never reach the U.S.-Russia shocks. Of those:
 ``hostile_us`` / ``hostile_ru``: sum of ``-g / 10`` over hostile (``g < 0``) events by the U.S.
-or NATO / by Russia outside the ``regional`` domain, capped at 1; ``regional``: the same over
-hostile ``regional``-domain events by anyone; ``common``: sum of ``g / 10`` over cooperative
-(``g >= 3``) ``multilateral``-domain events; ``ratchet_us`` / ``ratchet_ru``: 1 in a month
-with an act of the actor at ``g <= -9`` (the most extreme acts, e.g. use of force).
+side / the Russian side outside the ``regional`` domain, capped at 1; ``regional``: the same
+over hostile ``regional``-domain events by either side (disputes over third regions, carried
+out between the two); ``common``: sum of ``g / 10`` over cooperative (``g >= 3``)
+``multilateral``-domain events; ``ratchet_us`` / ``ratchet_ru``: 1 in a month with an act of
+that side at ``g <= -9`` (the most extreme acts, e.g. use of force).
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ import pandas as pd
 from resetlab.exceptions import ModelError
 from resetlab.model.base import Context
 from resetlab.model.state import DTYPE, Array
+from resetlab.record.dyad import DEFAULT_DYAD, in_dyad
+from resetlab.record.dyad import side as dyad_side
 
 #: Per-month deterministic inputs (levers and forcing from the record).
 SERIES: tuple[str, ...] = (
@@ -56,8 +62,10 @@ SHOCKS: tuple[str, ...] = (
     "ratchet_ru",
 )
 
-US_SIDE = ("USA", "NATO")
-RU_SIDE = ("RUS",)
+#: The dyad the model describes: its first member is the model's "us" side, the second "ru".
+MODEL_DYAD = DEFAULT_DYAD
+US_SIDE = tuple(sorted(dyad_side(MODEL_DYAD[0], MODEL_DYAD[1])))
+RU_SIDE = tuple(sorted(dyad_side(MODEL_DYAD[1], MODEL_DYAD[0])))
 
 
 @dataclass(frozen=True, eq=False)
@@ -192,11 +200,12 @@ def month_range(start: str, horizon: int) -> pd.PeriodIndex:
 
 
 def shocks_from_events(events: pd.DataFrame, months: pd.PeriodIndex) -> dict[str, Array]:
-    """Monthly shocks from record events by the rule in the module docstring."""
-    need = {"date", "actor", "goldstein", "domain"}
+    """Monthly shocks from record events by the rule in the module docstring (events outside
+    the U.S.-Russia dyad are left out here, whatever the caller passes)."""
+    need = {"date", "actor", "target", "goldstein", "domain"}
     if not need <= set(events.columns):
         raise ModelError(f"events lack columns {sorted(need - set(events.columns))}")
-    df = events.loc[:, ["date", "actor", "goldstein", "domain"]].copy()
+    df = events.loc[in_dyad(events, MODEL_DYAD), ["date", "actor", "goldstein", "domain"]].copy()
     df["g"] = pd.to_numeric(df["goldstein"], errors="coerce")
     df["month"] = pd.PeriodIndex(
         [str(d)[:7] if len(str(d)) >= 7 else f"{d}-07" for d in df["date"]], freq="M"

@@ -136,3 +136,44 @@ def stability_figure(a: Analysis) -> go.Figure:
     fig.update_layout(height=340, template="plotly_white", margin=dict(l=50, r=20, t=30, b=40),
                       legend=dict(orientation="h", y=1.12))  # fmt: skip
     return fig
+
+
+#: What each indicator is, for the report's table of loadings.
+INDICATOR_LABELS = {
+    "events": "Goldstein-weighted events (fixed at 1: sets scale and sign)",
+    "contacts": "high-level contacts per month, log(1+n)",
+    "incidents": "militarized incidents per month, log(1+n), reversed",
+    "un_agreement": "UN General Assembly voting agreement (annual)",
+    "treaties": "arms-control treaties in force (annual)",
+}
+
+
+def loading_verdict(indicator: str, lo: float, hi: float) -> str:
+    """How a loading reads: fixed, positive (interval above zero), near zero, or wrong sign."""
+    if indicator == "events":
+        return "fixed"
+    if lo > 0:
+        return "positive: interval excludes zero"
+    if hi < 0:
+        return "wrong sign: interval below zero"
+    return "near zero: interval includes zero"
+
+
+def loadings_table(a: Analysis) -> pd.DataFrame:
+    """The report's table of each indicator's loading, 95% interval and variance share."""
+    t = a.index.indicator_table()
+    return pd.DataFrame(
+        {
+            "indicator": t["indicator"],
+            "what": [INDICATOR_LABELS.get(i, i) for i in t["indicator"]],
+            "loading": t["loading"].astype(float),
+            "95% lo": t["lo"].astype(float),
+            "95% hi": t["hi"].astype(float),
+            "variance share": t["variance_share"].astype(float),
+            "months": t["months"].astype(int),
+            "reading": [
+                loading_verdict(i, lo, hi)
+                for i, lo, hi in zip(t["indicator"], t["lo"], t["hi"], strict=True)
+            ],
+        }
+    )

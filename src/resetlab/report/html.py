@@ -15,7 +15,12 @@ from plotly.offline import get_plotlyjs
 
 from resetlab import __version__
 from resetlab.index.api import Analysis
-from resetlab.report.figures import index_figure, indicators_figure, stability_figure
+from resetlab.report.figures import (
+    index_figure,
+    indicators_figure,
+    loadings_table,
+    stability_figure,
+)
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1200px;margin:0 auto;
@@ -71,10 +76,11 @@ def method_note(a: Analysis) -> str:
     return f"""<div class="note">
 <p><b>What the index is.</b> A monthly latent score on the Goldstein scale (-10 hostile .. +10
 cooperative), estimated with a Kalman smoother from all indicators at once: the mean Goldstein
-weight of each month's U.S.-Russia events (noise variance {p.get("sigma2_event", float("nan")):.2f}
-per event, fixed from the spread of events within the same month), the UN General Assembly voting
-agreement, and arms-control treaties in force (both standardised, each with an intercept and loading
-estimated by maximum likelihood). The level follows a random walk (monthly variance
+weight of each month's events in the dyad (noise variance {p.get("sigma2_event", float("nan")):.2f}
+per event, fixed from the spread of events within the same month), high-level contacts and
+militarized incidents per month (log of one plus the count), the UN General Assembly voting
+agreement, and arms-control treaties in force (all standardised, each with an intercept and loading
+estimated by maximum likelihood against the event-defined level). The level follows a random walk (monthly variance
 {p.get("sigma2_level", float("nan")):.3f}). Months without events carry no event reading; the band
 widens there. Readings used: {html.escape(aux)}.</p>
 <p><b>Regimes.</b> Change points in the mean of the time-ordered sequence of event weights
@@ -88,6 +94,27 @@ named in the code or data. The peak of a breakdown is its lowest month.</p>
 months with one big event weigh it heavily, and quiet months are missing, not neutral. Bands show the
 smoother's uncertainty given the estimated parameters, not uncertainty about the parameters.</p>
 </div>"""
+
+
+def loadings_html(a: Analysis) -> str:
+    """The table of each indicator's loading on the index, its interval and variance share."""
+    t = loadings_table(a)
+    aux = t[t["indicator"] != "events"]
+    weak = aux[~aux["reading"].str.startswith("positive")]["indicator"].tolist()
+    verdict = (
+        "Every indicator loads positively, with a 95% interval that excludes zero."
+        if not weak
+        else "Not every indicator carries the index: "
+        + ", ".join(html.escape(str(w)) for w in weak)
+        + " load near zero or with the wrong sign (a finding about the data, discussed in "
+        "docs/index.md, not an error)."
+    )
+    return f"""<h3 id='loadings'>What each indicator contributes</h3>
+<p>Loadings on the standardised (and, for incidents, reversed) indicator per Goldstein unit of the
+index, each estimated against the event-defined level, with 95% intervals from the observed
+information; variance share: the share of the index's month-to-month variation carried by each
+indicator's readings (smoothed-state decomposition). {verdict}</p>
+{table_html(t)}"""
 
 
 def build_report(a: Analysis, sections: list[Section] | None = None) -> str:
@@ -118,6 +145,7 @@ def build_report(a: Analysis, sections: list[Section] | None = None) -> str:
         table_html(a.announced) if len(a.announced) else "<p>None in the record.</p>",
         "<h2 id='indicators'>Other indicators</h2>",
         _fig(indicators_figure(a)),
+        loadings_html(a),
         "<h2 id='stability'>How many regimes? Cross-validation and stability across penalties</h2>",
         _fig(stability_figure(a)),
     ]

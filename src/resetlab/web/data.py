@@ -19,6 +19,7 @@ import pandas as pd
 
 from resetlab.exceptions import RecordError, ResetlabError
 from resetlab.index.api import DEFAULT_DYAD, Analysis, analyse
+from resetlab.record.dyad import in_dyad
 from resetlab.record.store import Store
 from resetlab.web.settings import WebSettings
 
@@ -168,16 +169,13 @@ class DataService:
 
         ``q``: every word must occur in the summary (case-insensitive). ``start``/``end``:
         dates (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``), inclusive. ``domain``: comma-separated
-        domains. ``actor``: an actor code (as actor or target). ``dyad_only``: only U.S.-Russia.
+        domains. ``actor``: an actor code (as actor or target). ``dyad_only``: only U.S.-Russia,
+        by the dyad rule of :mod:`resetlab.record.dyad`.
         """
         all_events = self._all_events()
         ev = all_events
         if dyad_only:
-            a, b = DEFAULT_DYAD
-            ev = ev[
-                ((ev["actor"] == a) & (ev["target"] == b))
-                | ((ev["actor"] == b) & (ev["target"] == a))
-            ]
+            ev = ev[in_dyad(ev, DEFAULT_DYAD)]  # the one dyad rule (NATO on the U.S. side)
         if q:
             for word in q.split():
                 ev = ev[ev["summary"].str.contains(word, case=False, regex=False)]
