@@ -10,8 +10,9 @@ events it rests on.
 Shared rules (applied by every test that uses them):
 
 - *Sides*: the U.S. side is ``USA`` and ``NATO``; the Russian side is ``RUS``.
-- *Hostile act*: an event with Goldstein < 0 whose actor is on that side, whatever its target
-  (acts against third states such as Georgia 2008 or Syria count: article 002's pushback).
+- *Hostile act*: an event with Goldstein < 0 whose actor is on that side and whose target is
+  on the other (the dyad rule of :mod:`resetlab.record.dyad`): acts toward third states,
+  such as Georgia 2008 or Syria, stay in the record but do not enter the claims.
 - *Cooperative act*: an event with Goldstein >= 3 between the two sides (either direction),
   the threshold the model's forcing uses for cooperative shocks.
 - Monthly counts use day- and month-precision events; the 13 year-precision events have no
@@ -196,9 +197,8 @@ def _events_only_index(analysis: Analysis) -> FloatArray:
 def claim_data(analysis: Analysis, *, events: pd.DataFrame | None = None) -> ClaimData:
     """Claim data from an :class:`resetlab.index.api.Analysis`.
 
-    ``events`` defaults to ``analysis.events`` (the U.S.-Russia dyad only); pass
-    ``store.events()`` (as :func:`claim_data_from_store` does) to include NATO's acts and the
-    two sides' acts toward third states. Treaties, elections and leaders come from the record's
+    ``events`` defaults to ``analysis.events`` (the dyad's events by the dyad rule, which is
+    what the claims are tested on). Treaties, elections and leaders come from the record's
     built-in tables (the store holds the same tables).
     """
     from resetlab.record.calendars import load_elections, load_leaders
@@ -254,10 +254,12 @@ def claim_data(analysis: Analysis, *, events: pd.DataFrame | None = None) -> Cla
 
 
 def claim_data_from_store(store: Store) -> ClaimData:
-    """:func:`claim_data` of ``analyse(store)``, with all of the store's events."""
+    """:func:`claim_data` of ``analyse(store)``: the U.S.-Russia events by the dyad rule
+    (:mod:`resetlab.record.dyad`; NATO acting with the U.S. counts), never third-party rows
+    such as another pair's events or the two sides' acts toward third states."""
     from resetlab.index.api import analyse
 
-    return claim_data(analyse(store), events=store.events())
+    return claim_data(analyse(store))
 
 
 # -- results ---------------------------------------------------------------------------------
