@@ -19,13 +19,30 @@ GOOD = ("2010-04-08-new-start,2010-04-08,day,USA,RUS,AGREE,,,057,8,arms_control,
 
 def test_builtin_record_checks_and_covers_every_year() -> None:
     df = load_event_files()
-    assert len(df) >= 300
-    years = {int(d[:4]) for d in df["date"]}
-    assert set(range(1991, 2026)) <= years
     assert df["id"].is_unique
-    dyad = df[df["actor"].isin(["USA", "RUS"]) & df["target"].isin(["USA", "RUS"])]
-    assert len(dyad) / len(df) > 0.7
     assert (df["source_publication"] != "").all()
+    # the U.S.-Soviet/Russian record: every file but the panel's pair files
+    us_ru = df[~df["file"].str.startswith("pair-")]
+    assert len(us_ru) >= 700
+    years = {int(d[:4]) for d in us_ru["date"]}
+    assert set(range(1946, 2026)) <= years, sorted(set(range(1946, 2026)) - years)
+    dyad = us_ru[
+        us_ru["actor"].isin(["USA", "RUS", "NATO"]) & us_ru["target"].isin(["USA", "RUS", "NATO"])
+    ]
+    assert len(dyad) / len(us_ru) > 0.9
+    per_year = us_ru.assign(year=us_ru["date"].str[:4].astype(int)).groupby("year").size()
+    assert per_year.loc[1946:2025].min() >= 3  # at least 3 sourced events every year
+
+
+def test_pair_files_hold_only_their_pair() -> None:
+    df = load_event_files()
+    pairs = df[df["file"].str.startswith("pair-")]
+    assert pairs["file"].nunique() >= 15
+    for file, rows in pairs.groupby("file"):
+        a, b = (c.upper() for c in file.removeprefix("pair-").removesuffix(".csv").split("-"))
+        assert (rows["actor"].isin([a, b]) & rows["target"].isin([a, b])).all(), file
+        assert (rows["actor"] != rows["target"]).all(), file
+        assert len(rows) >= 30, f"{file}: {len(rows)} events, fewer than 30"
 
 
 @pytest.mark.parametrize(
@@ -94,8 +111,14 @@ FORCE_ROOTS = ("15", "17", "18", "19")
 SIDES = {"USA", "RUS", "NATO"}
 
 
-def test_ratifications_are_coded_057() -> None:
+def _us_russia_record():  # type: ignore[no-untyped-def]
+    """The U.S.-Soviet/Russian files (the pair files code their own pair's acts)."""
     df = load_event_files()
+    return df[~df["file"].str.startswith("pair-")]
+
+
+def test_ratifications_are_coded_057() -> None:
+    df = _us_russia_record()
     rows = df[df["summary"].str.contains(RATIFICATION)]
     assert len(rows) >= 10  # START I, START II, Moscow Treaty and New START, both sides
     assert (rows["cameo"] == "057").all(), rows.loc[rows["cameo"] != "057", "id"].tolist()
@@ -115,7 +138,7 @@ def test_nato_invitations_and_accessions_are_nato_rejecting_russia() -> None:
 
 
 def test_force_against_third_countries_is_regional() -> None:
-    df = load_event_files()
+    df = _us_russia_record()
     third = ~df["target"].isin(SIDES) & df["target"].str.fullmatch(r"[A-Z]{3}")
     force = df["cameo"].str[:2].isin(FORCE_ROOTS)
     rows = df[df["actor"].isin(SIDES) & third & force]
