@@ -81,10 +81,14 @@ def _has(store: Store, table: str) -> bool:
     return table in {r[0] for r in store.con.execute("SHOW TABLES").fetchall()}
 
 
-def analyse(store: Store, dyad: Dyad = DEFAULT_DYAD) -> Analysis:
-    """Index, regimes, scorecard and announced resets for ``dyad`` (its events by the dyad rule)."""
+def analyse(
+    store: Store, dyad: Dyad = DEFAULT_DYAD, *, observations: Observations | None = None
+) -> Analysis:
+    """Index, regimes, scorecard and announced resets for ``dyad`` (its events by the dyad
+    rule), from ``observations`` if given (the panel's indicators for a rival pair, see
+    :mod:`resetlab.index.panel`), else from the store's indicators for the dyad."""
     events = dyad_events_from_store(store, dyad)
-    obs = observations_from_store(store, dyad)
+    obs = observations_from_store(store, dyad) if observations is None else observations
     index = estimate_index(obs)
     regimes = find_regimes(index.frame, events)
     return Analysis(

@@ -1,5 +1,6 @@
-"""``resetlab index``, ``resetlab resets`` and ``resetlab indicators``: the measured relationship
-as tables, for one dyad (``--dyad A,B``, default USA,RUS)."""
+"""``resetlab index``, ``resetlab resets``, ``resetlab indicators`` and ``resetlab dyads``: the
+measured relationship as tables, for one dyad (``--dyad A,B``, default USA,RUS) or for the
+whole panel of rival pairs."""
 
 from __future__ import annotations
 
@@ -35,12 +36,12 @@ def index(
     dyad: DyadOption = DEFAULT_DYAD_TEXT,
 ) -> None:  # fmt: skip
     """The monthly relations index with 80% and 95% bands (month,score,lo80,hi80,lo95,hi95)."""
-    from resetlab.index.api import analyse
+    from resetlab.index.panel import analyse_pair
 
     pair = _dyad(dyad)
     try:
         with open_store(store) as s:
-            result = analyse(s, pair)
+            result = analyse_pair(s, pair)
         df = result.index.to_csv_frame()
         write_table(df, output, fmt)
     except ResetlabError as exc:
@@ -55,12 +56,12 @@ def resets(
     dyad: DyadOption = DEFAULT_DYAD_TEXT,
 ) -> None:  # fmt: skip
     """Resets and breakdowns found in the index (start,end,kind,peak_month,size,...)."""
-    from resetlab.index.api import analyse
+    from resetlab.index.panel import analyse_pair
 
     pair = _dyad(dyad)
     try:
         with open_store(store) as s:
-            result = analyse(s, pair)
+            result = analyse_pair(s, pair)
         df = result.scorecard
         write_table(df, output, fmt)
     except ResetlabError as exc:
@@ -78,12 +79,12 @@ def indicators(
 ) -> None:  # fmt: skip
     """Each indicator's loading on the index, its 95% interval and variance share
     (indicator,loading,lo,hi,variance_share,months)."""
-    from resetlab.index.api import analyse
+    from resetlab.index.panel import analyse_pair
 
     pair = _dyad(dyad)
     try:
         with open_store(store) as s:
-            result = analyse(s, pair)
+            result = analyse_pair(s, pair)
         df = result.index.indicator_table()
         write_table(df, output, fmt)
     except ResetlabError as exc:
@@ -91,8 +92,24 @@ def indicators(
     console.print(f"wrote {len(df)} indicators ({', '.join(df['indicator'])}) to {output}")
 
 
+def dyads(output: OutOption, fmt: FmtOption = None, store: StoreOption = None) -> None:
+    """Every rival pair of the panel: pair,name,span,events,indicators,resets,breakdowns,status."""
+    from resetlab.index.panel import analyse_panel
+    from resetlab.tasks import rich_progress
+
+    try:
+        with open_store(store) as s, rich_progress("estimating the pairs") as tick:
+            df = analyse_panel(s, progress=tick).table()
+        write_table(df, output, fmt)
+    except ResetlabError as exc:
+        raise fail(exc) from exc
+    ok = int((df["status"] == "ok").sum())
+    console.print(f"wrote {len(df)} pairs ({ok} estimated) to {output}")
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``index``, ``resets`` and ``indicators`` to the main app."""
+    """Add ``index``, ``resets``, ``indicators`` and ``dyads`` to the main app."""
     app.command("index")(index)
     app.command("resets")(resets)
     app.command("indicators")(indicators)
+    app.command("dyads")(dyads)
