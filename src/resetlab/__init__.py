@@ -87,7 +87,7 @@ _LAZY: dict[str, str] = {
     "levers": "resetlab.fit",
     "load_perspectives": "resetlab.fit",
     "outlook": "resetlab.fit",
-    "reset_level": "resetlab.fit",
+    "pre_reset_level": "resetlab.fit",
     "run_backtest": "resetlab.fit",
     "run_claim_test": "resetlab.fit",
     # the model

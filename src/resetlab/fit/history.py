@@ -12,7 +12,7 @@ record entry after ``o`` and checks that nothing at ``o`` moves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,7 +21,6 @@ import pandas as pd
 from resetlab.exceptions import ModelError
 from resetlab.index.kalman import estimate_index
 from resetlab.index.observations import Observations, build_observations
-from resetlab.index.regimes import Regimes
 from resetlab.model import forcing as fz
 from resetlab.model.scenario import Scenario, scenario_forcing
 
@@ -31,27 +30,6 @@ if TYPE_CHECKING:
 
 #: First simulated month of every replay (the shipped replay scenario starts here).
 REPLAY_START = pd.Period("1992-01", freq="M")
-
-
-def reset_level(regimes: Regimes, index: pd.DataFrame) -> float:
-    """The index level that separates resets from breakdowns, from the data.
-
-    The month-weighted mean index over segments that begin with a reset, and the same over
-    segments that begin with a breakdown (regimes found by :func:`resetlab.index.find_regimes`);
-    the level is the midpoint of the two. "Above the reset level" is the event the Brier
-    scores and the outlook's "holds" use.
-    """
-    seg = regimes.segments
-    kinds = dict(zip(regimes.shifts["start"].astype(str), regimes.shifts["kind"], strict=True))
-    means: dict[str, list[tuple[float, int]]] = {"reset": [], "breakdown": []}
-    for start, mean, n in zip(seg["start"].astype(str), seg["mean"], seg["n_months"], strict=True):
-        kind = kinds.get(start)
-        if kind in means:
-            means[kind].append((float(mean), int(n)))
-    if not means["reset"] or not means["breakdown"]:
-        raise ModelError("the regimes include no reset or no breakdown: no reset level")
-    avg = {k: sum(m * n for m, n in v) / sum(n for _, n in v) for k, v in means.items()}
-    return 0.5 * (avg["reset"] + avg["breakdown"])
 
 
 def knowable_before(events: pd.DataFrame, origin: pd.Period | str) -> np.ndarray:
@@ -100,6 +78,9 @@ class Vintage:
     origin: pd.Period
     index: pd.DataFrame  # month (str), score, sd: months before origin
     events: pd.DataFrame  # record events (all actors) before origin
+    #: The vintage index's state-space parameters (``sigma2_level``: the level's monthly
+    #: variance), as :func:`resetlab.index.kalman.estimate_index` fitted them at the origin.
+    params: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -109,10 +90,11 @@ class FitData:
     observations: Observations
     events: pd.DataFrame
     index: pd.DataFrame  # the full-sample index: month (str), score, sd
-    level: float  # reset level (see :func:`reset_level`)
+    level: float  # the latest reset's pre-reset level (:func:`resetlab.fit.hold.pre_reset_level`)
     #: The events between the two actors the index is estimated from (``Analysis.events``);
     #: a vintage rebuilds its event indicator from those of them knowable before its origin.
     dyad_events: pd.DataFrame | None = None
+    index_params: dict[str, float] = field(default_factory=dict)  # the full-sample index's
 
     @classmethod
     def from_store(cls, store: Store) -> FitData:
@@ -124,9 +106,18 @@ class FitData:
     @classmethod
     def from_analysis(cls, analysis: Analysis, events: pd.DataFrame) -> FitData:
         """From an :class:`resetlab.index.Analysis` and the store's events (all actors)."""
+        from resetlab.fit.hold import latest_reset, pre_reset_level
+
         frame = analysis.index.frame[["month", "score", "sd"]].copy()
-        level = reset_level(analysis.regimes, frame)
-        return cls(analysis.observations, events, frame, level, analysis.events)
+        level = pre_reset_level(analysis.regimes.segments, latest_reset(analysis.regimes.shifts))
+        return cls(
+            analysis.observations,
+            events,
+            frame,
+            level,
+            analysis.events,
+            dict(analysis.index.params),
+        )
 
     @property
     def last_month(self) -> pd.Period:
@@ -144,7 +135,7 @@ class FitData:
         o = self.last_month + 1 if origin is None else pd.Period(origin, freq="M")
         ev = self.events.loc[knowable_before(self.events, o)]
         if o > self.last_month:
-            return Vintage(o, self.index.copy(), ev)
+            return Vintage(o, self.index.copy(), ev, dict(self.index_params))
         f = self.observations.frame
         frame = f.loc[f.index < o].copy()
         if self.dyad_events is None:
@@ -157,8 +148,9 @@ class FitData:
         frame["events"] = flow["events"]
         frame["events_n"] = flow["events_n"].fillna(0.0)
         obs = Observations(frame, known.raw_events)
-        idx = estimate_index(obs).frame[["month", "score", "sd"]]
-        return Vintage(o, idx.reset_index(drop=True), ev)
+        est = estimate_index(obs)
+        idx = est.frame[["month", "score", "sd"]]
+        return Vintage(o, idx.reset_index(drop=True), ev, dict(est.params))
 
     def truth(self, months: pd.PeriodIndex) -> np.ndarray:
         """The full-sample index at ``months`` (NaN where it has none)."""
