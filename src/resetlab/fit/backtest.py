@@ -255,9 +255,9 @@ class Backtest:
             .mean()
         )
         per_seed = self.scores.groupby(["model", "seed", "horizon"])["crps"].mean()
-        models = [m for m in self.models if (m, 1) in table.index]
+        models = [m for m in self.models if m in table.index.get_level_values("model")]
         rows = []
-        for h in range(1, HORIZON + 1):
+        for h in sorted(int(x) for x in self.scores["horizon"].unique()):
             sub = table.xs(h, level="horizon").loc[models]  # models x origins
             losses = sub.to_numpy().T  # origins x models
             n = losses.shape[0]
