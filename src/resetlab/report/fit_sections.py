@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from resetlab.fit.outlook import NO_SKILL
+from resetlab.fit import published
 from resetlab.report.html import Section, table_html
 
 _COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#7f7f7f", "#17becf", "#8c564b")
@@ -103,24 +103,8 @@ def _coverage(band: pd.DataFrame) -> float:
 
 
 def skill_headline(skill: pd.DataFrame, describe: str) -> str:
-    """One sentence on whether any perspective beats the best baseline, from the numbers."""
-    persp = skill[~skill["verdict"].isin(["best baseline", "baseline"])]
-    claims = persp[persp["verdict"] == "skill"]
-    if claims.empty:
-        return (
-            "<b>No perspective beats the best baseline at any horizon</b> (Diebold-Mariano "
-            "test with a Newey-West variance, Holm-corrected over the horizons, p &lt; 0.05; "
-            f"{_esc(describe)}): no skill claim. On this record the articles' accounts "
-            "forecast no better than the simple rules."
-        )
-    per = claims.groupby("model")["horizon"].agg(
-        lambda h: f"{h.min()}-{h.max()} months ({len(h)} horizons)"
-    )
-    return (
-        "Skill over the best baseline (Holm-corrected Diebold-Mariano p &lt; 0.05): "
-        + "; ".join(f"<b>{_esc(m)}</b> at {_esc(v)}" for m, v in per.items())
-        + f" ({_esc(describe)}). Everywhere else: no skill claim."
-    )
+    """The backtest's verdict in one sentence (:func:`resetlab.fit.published.skill_headline`)."""
+    return f"<b>{_esc(published.skill_headline(skill, describe))}</b>"
 
 
 def backtest_section(
@@ -179,13 +163,7 @@ def backtest_section(
 def headline_section(skill: pd.DataFrame, outlook: pd.DataFrame, describe: str,
                      budget: str) -> Section:  # fmt: skip
     """The first screen: does anything forecast, and how to read the outlook."""
-    n_sk = int((outlook["verdict"] != NO_SKILL).sum())
-    if n_sk == 0:
-        o = (f"The outlook's probabilities have no skill on their own event in the backtest for "
-             f"any perspective: <b>{_esc(NO_SKILL)}</b>.")  # fmt: skip
-    else:
-        o = (f"{n_sk} of {len(outlook)} perspectives show Brier skill on the outlook's event in "
-             "the backtest; the others: " + _esc(NO_SKILL) + ".")  # fmt: skip
+    o = _esc(published.outlook_headline(outlook))
     html_after = (f"<div class='note'><p>{skill_headline(skill, describe)}</p><p>{o} Details: "
                   "<a href='#backtest'>backtest</a>, <a href='#outlook'>outlook</a>.</p></div>")  # fmt: skip
     return Section(title=f"Forecast skill in one screen ({budget} budget)", html_after=html_after,
