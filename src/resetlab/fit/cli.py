@@ -81,9 +81,10 @@ def _table_command(kind: str, help_text: str):  # type: ignore[no-untyped-def]
                 full = (fmt or output.suffix.lstrip(".")) != "csv"
                 df = table_for(kind, p, full=full)
                 write_table(df, output, fmt)
+                where = f", {p.backtest().describe_origins()}" if kind == "backtest" else ""
         except ResetlabError as exc:
             raise fail(exc) from exc
-        _print(df, f"resetlab {kind} ({budget} budget)")
+        _print(df, f"resetlab {kind} ({budget} budget{where})")
         console.print(f"wrote {len(df)} rows to {output}")
 
     command.__doc__ = help_text
