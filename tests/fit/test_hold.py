@@ -57,6 +57,10 @@ def test_a_member_that_dips_once_has_not_held() -> None:
     assert hold_probability(ens, ORIGIN, START, 0.0, 12, np.array([1.0, 0.5])) == pytest.approx(
         2 / 3
     )
+    # a reset observed to have held 2 months holds 2 months, whatever came later
+    late = pd.Period("2025-06", freq="M")
+    assert hold_probability(ens, late, START, 0.0, 2, np.array([1.0, 1.0, 1.0, -1.0])) == 1.0
+    assert hold_probability(ens, late, START, 0.0, 3, np.array([1.0, 1.0, 1.0, -1.0])) == 0.0
     with pytest.raises(ModelError, match="does not reach"):
         hold_members(ens[:10], ORIGIN, START, 0.0, 24)
 

@@ -67,14 +67,16 @@ def hold_members(
     """Per member: does the reset begun ``start`` hold ``h`` months (a boolean vector)?
 
     ``ens``: forecast months from ``origin`` on (months x members); ``observed``: the index
-    in the months from ``start`` to ``origin - 1`` (already known).
+    in the months from ``start`` to ``origin - 1`` (already known; only those up to
+    ``start + h`` count).
     """
     o, s = pd.Period(origin, freq="M"), pd.Period(start, freq="M")
     ens = np.asarray(ens, dtype=float)
     n = months_to_forecast(o, s, h)
     if n > ens.shape[0]:
         raise ModelError(f"a {ens.shape[0]}-month forecast from {o} does not reach {s + h}")
-    if observed is not None and len(observed) and not np.all(np.asarray(observed) > level):
+    seen = np.asarray([] if observed is None else observed, dtype=float)[: h + 1]
+    if len(seen) and not np.all(seen > level):
         return np.zeros(ens.shape[1], dtype=bool)  # already broken down: not held
     if n == 0:
         return np.ones(ens.shape[1], dtype=bool)
