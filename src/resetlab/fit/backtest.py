@@ -257,7 +257,9 @@ class Backtest:
         per_seed = self.scores.groupby(["model", "seed", "horizon"])["crps"].mean()
         models = [m for m in self.models if m in table.index.get_level_values("model")]
         rows = []
-        for h in sorted(int(x) for x in self.scores["horizon"].unique()):
+        horizons = sorted(int(x) for x in self.scores["horizon"].unique())
+        streams = np.random.SeedSequence(seed).spawn(len(horizons))  # one per horizon
+        for h, stream in zip(horizons, streams, strict=True):
             sub = table.xs(h, level="horizon").loc[models]  # models x origins
             losses = sub.to_numpy().T  # origins x models
             n = losses.shape[0]
@@ -265,7 +267,7 @@ class Backtest:
             base_idx = [models.index(b) for b in self.baselines if b in models]
             best_i = base_idx[int(np.argmin(means[base_idx]))]
             pers_i = models.index("persistence")
-            lo, hi = self._skill_interval(losses, pers_i, n_boot, seed + h)
+            lo, hi = self._skill_interval(losses, pers_i, n_boot, np.random.default_rng(stream))
             lags = hac_lags(h, self.origin_step, n)
             for j, m in enumerate(models):
                 dm_stat, dm_p, n_eff = diebold_mariano(losses[:, best_i] - losses[:, j], lags)
@@ -316,7 +318,7 @@ class Backtest:
 
     @staticmethod
     def _skill_interval(
-        losses: np.ndarray, ref: int, n_boot: int, seed: int
+        losses: np.ndarray, ref: int, n_boot: int, seed: np.random.Generator
     ) -> tuple[np.ndarray, np.ndarray]:
         """95 % circular block-bootstrap interval of 1 - sum(loss) / sum(loss of ``ref``)."""
         bs = CircularBlockBootstrap(block_size(losses - losses[:, [ref]]), losses, seed=seed)

@@ -4,8 +4,8 @@ The vintage index is modelled as a switching mean with a switching variance, two
 a first-order Markov chain between them. The forecast h months on is the mixture of the two
 regimes' normals, weighted by the filtered regime probabilities at the origin carried h
 steps through the fitted transition matrix. The fit is deterministic (statsmodels' EM
-start, then BFGS; no random search); one that does not converge is an error naming the
-origin, not a silent forecast.
+start, then BFGS; no random search); one that does not converge is fitted once more from a
+longer EM run, and if that fails too it is an error naming the origin, not a silent forecast.
 """
 
 from __future__ import annotations
@@ -26,6 +26,11 @@ from resetlab.fit.baselines.base import (
 from resetlab.fit.history import Vintage
 
 
+def _converged(res: object) -> bool:
+    ok = bool(getattr(res, "mle_retvals", {}).get("converged", False))
+    return ok and bool(np.all(np.isfinite(np.asarray(getattr(res, "params", [np.nan])))))
+
+
 @register
 class MarkovSwitching(Baseline):
     name = "markov"
@@ -37,7 +42,9 @@ class MarkovSwitching(Baseline):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # convergence is checked below, not warned about
             res = model.fit(disp=False, em_iter=20, maxiter=200)
-        if not res.mle_retvals.get("converged", False) or not np.all(np.isfinite(res.params)):
+            if not _converged(res):  # once more, from a longer EM run
+                res = model.fit(disp=False, em_iter=200, maxiter=2000)
+        if not _converged(res):
             raise ModelError(
                 f"vintage {vintage.origin}: the Markov-switching baseline did not converge "
                 f"({res.mle_retvals.get('warnflag', '?')}); drop 'markov' from the baselines "
