@@ -88,6 +88,7 @@ _LAZY: dict[str, str] = {
     "load_perspectives": "resetlab.fit",
     "outlook": "resetlab.fit",
     "pre_reset_level": "resetlab.fit",
+    "hold_probability": "resetlab.fit",
     "run_backtest": "resetlab.fit",
     "run_claim_test": "resetlab.fit",
     # the model
