@@ -135,3 +135,9 @@ def test_an_outlook_without_brier_skill_reads_as_a_scenario() -> None:
     s["brier"] = (0.9 * s["held"] + 0.05 - s["held"].astype(float)) ** 2  # sharp and right
     t = outlook_table(o, bt).iloc[0]
     assert t["brier_skill_12"] > 0 and t["brier_skill_half_24"] > 0 and t["verdict"] == SKILL
+    assert t["verdict_12"] == t["verdict_24"] == SKILL
+    # skill at one horizon only: that horizon says so, the whole outlook does not
+    s.loc[s["horizon"] == 16, "brier"] = 0.9
+    t = outlook_table(o, bt).iloc[0]
+    assert t["verdict_12"] == SKILL and t["verdict_24"] == NO_SKILL and t["verdict"] == NO_SKILL
+    assert f"24 months: {NO_SKILL}" in t["words"]

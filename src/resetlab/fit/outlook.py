@@ -145,12 +145,15 @@ def outlook_words(row: dict[str, object] | pd.Series) -> str:
         f"{h} months: {s:+.2f} vs the base rate, {hs:+.2f} vs 0.5"
         for h, s, hs in zip(HOLD_MONTHS, skills, halves, strict=True)
     )
-    verdict = str(row["verdict"])
-    return f"{'; '.join(parts)}. Brier skill on this event in the backtest ({bits}): {verdict}."
+    each = "; ".join(f"{h} months: {row[f'verdict_{h}']}" for h in HOLD_MONTHS)
+    return (
+        f"{'; '.join(parts)}. Brier skill on this event in the backtest ({bits}). "
+        f"{each}. Overall: {row['verdict']}."
+    )
 
 
 def outlook_verdict(skills: list[float]) -> str:
-    """:data:`SKILL` only where every Brier skill (both references, both horizons) is > 0."""
+    """:data:`SKILL` only where every Brier skill given (e.g. both references) is > 0."""
     ok = all(np.isfinite(s) and s > 0 for s in skills)
     return SKILL if ok else NO_SKILL
 
@@ -161,7 +164,7 @@ def outlook_table(o: Outlook, bt: Backtest) -> pd.DataFrame:
     Columns: perspective, p_hold_12, p_hold_24, mc_se (the larger of the two), mc_se_12,
     mc_se_24, brier_skill_12/24 (against the base rate), brier_skill_half_12/24 (against
     a constant 0.5), base_rate_12/24, horizon_12/24 (the backtest horizon of the event),
-    verdict, words.
+    verdict_12/24 (each horizon's), verdict (a forecast only where both are), words.
     """
     hz = event_horizons(o)
     hs = bt.hold_skill(tuple(sorted(set(hz.values())))).set_index("model")
@@ -174,11 +177,15 @@ def outlook_table(o: Outlook, bt: Backtest) -> pd.DataFrame:
                 float(hs.loc[p, f"{col}_{bh}"]) if p in hs.index else float("nan")
                 for p in t["perspective"]
             ]
+    for h in HOLD_MONTHS:
+        t[f"verdict_{h}"] = [
+            outlook_verdict([float(r[f"brier_skill_{h}"]), float(r[f"brier_skill_half_{h}"])])
+            for _, r in t.iterrows()
+        ]
     t["verdict"] = [
-        outlook_verdict([float(r[f"{c}_{h}"]) for c in ("brier_skill", "brier_skill_half")
-                         for h in HOLD_MONTHS])
+        SKILL if all(r[f"verdict_{h}"] == SKILL for h in HOLD_MONTHS) else NO_SKILL
         for _, r in t.iterrows()
-    ]  # fmt: skip
+    ]
     t["words"] = [outlook_words(r) for _, r in t.iterrows()]
     return t
 

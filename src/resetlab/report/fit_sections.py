@@ -314,7 +314,8 @@ def outlook_section(o: Any, table: pd.DataFrame, index: pd.DataFrame) -> Section
     fig.update_layout(template="plotly_white", height=440, yaxis_title="Goldstein units",
                       title=f"Outlook for the reset begun {o.reset_start}: 5-95 % fans per perspective ({o.budget} budget)")  # fmt: skip
     cols = ["perspective", "p_hold_12", "mc_se_12", "p_hold_24", "mc_se_24", "brier_skill_12",
-            "brier_skill_half_12", "brier_skill_24", "brier_skill_half_24", "verdict"]  # fmt: skip
+            "brier_skill_half_12", "brier_skill_24", "brier_skill_half_24", "verdict_12",
+            "verdict_24", "verdict"]  # fmt: skip
     words = "".join(f"<li><b>{_esc(r.perspective)}</b>: {_esc(r.words)}</li>"
                     for r in table.itertuples())  # fmt: skip
     note = (f"<p>\u201cHolds h months\u201d: the index stays above the reset's own pre-reset level "

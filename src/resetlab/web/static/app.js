@@ -333,7 +333,7 @@ async function loadFit() {
     }
     note.textContent = `${body.skill_headline} ${body.outlook_headline}`;
     fitTable("fit-outlook", body.outlook, ["perspective", "p_hold_12", "p_hold_24", "mc_se",
-      "brier_skill_12", "brier_skill_24", "verdict"]);
+      "brier_skill_12", "brier_skill_24", "verdict_12", "verdict_24", "verdict"]);
     const words = document.getElementById("fit-outlook-words");
     words.replaceChildren(...body.outlook.map((r) => el("li", `${r.perspective}: ${r.words}`)));
     fitTable("fit-compare", body.compare, ["perspective", "score", "rank", "p_best", "in_mcs"]);
