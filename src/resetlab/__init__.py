@@ -97,7 +97,8 @@ _LAZY: dict[str, str] = {
     "levers": "resetlab.fit",
     "load_perspectives": "resetlab.fit",
     "outlook": "resetlab.fit",
-    "reset_level": "resetlab.fit",
+    "pre_reset_level": "resetlab.fit",
+    "hold_probability": "resetlab.fit",
     "run_backtest": "resetlab.fit",
     "run_claim_test": "resetlab.fit",
     # the model

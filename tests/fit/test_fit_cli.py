@@ -13,13 +13,17 @@ from typer.testing import CliRunner
 
 from resetlab.cli import app
 from resetlab.fit import budget as budget_module
+from resetlab.fit.baselines import BASELINES
+from resetlab.fit.outlook import NO_SKILL, SKILL
 
 runner = CliRunner()
 
 COLUMNS = {
-    "backtest": ["model", "horizon", "crps", "crps_persistence", "skill", "skill_lo", "skill_hi"],
-    "compare": ["perspective", "score", "rank"],
-    "outlook": ["perspective", "p_hold_12", "p_hold_24"],
+    "backtest": ["model", "horizon", "crps", "skill", "best_baseline", "skill_vs_best", "dm_stat",
+                 "dm_p", "dm_p_holm", "n_origins", "n_eff", "coverage90", "verdict"],
+    "compare": ["perspective", "score", "rank", "in_mcs"],
+    "outlook": ["perspective", "p_hold_12", "p_hold_24", "mc_se", "brier_skill_12",
+                "brier_skill_24", "verdict"],
     "levers": ["lever", "s1", "s1_conf", "st", "st_conf"],
     "claims": ["perspective", "claim", "mechanism", "test", "effect", "ci_lo", "ci_hi",
                "p_value", "verdict", "n_events"],
@@ -60,14 +64,24 @@ def test_every_table_command_writes_its_columns(small: tuple[Path, Path], tmp_pa
         assert list(df.columns) == cols, kind
         tables[kind] = df
     bt = tables["backtest"]
-    assert set(bt["model"]) == {"valdai-2011", "null", "persistence", "climatology", "ar1",
-                                "moving-average"}  # fmt: skip
+    assert set(bt["model"]) == {"valdai-2011", "null", *BASELINES}
     assert sorted(bt["horizon"].unique()) == list(range(1, 25))
     p = bt[bt["model"] == "persistence"]
-    assert (p["skill"] == 0).all() and (p["crps"] == p["crps_persistence"]).all()
-    assert ((bt["skill_lo"] <= bt["skill"] + 1e-12) & (bt["skill"] <= bt["skill_hi"] + 1e-12)).all()
+    assert (p["skill"] == 0).all()
+    assert set(bt["best_baseline"]) <= set(BASELINES)
+    claim = bt[bt["verdict"] == "skill"]
+    assert (claim["dm_p_holm"] < 0.05).all() and (claim["skill_vs_best"] > 0).all()
+    assert set(bt.loc[bt["model"].isin(["valdai-2011", "null"]), "verdict"]) <= {
+        "skill", "no skill claim", "worse than the best baseline"}  # fmt: skip
+    assert (bt["n_origins"] == 19).all() and (bt["n_eff"] <= bt["n_origins"]).all()
+    assert bt["coverage90"].between(0, 1).all()
     assert sorted(tables["compare"]["rank"]) == [1, 2]
-    assert tables["outlook"][["p_hold_12", "p_hold_24"]].stack().between(0, 1).all()
+    assert set(tables["compare"]["in_mcs"]) <= {True, False}
+    o = tables["outlook"]
+    assert o[["p_hold_12", "p_hold_24"]].stack().between(0, 1).all()
+    assert (o["p_hold_24"] <= o["p_hold_12"]).all() and (o["mc_se"] >= 0).all()
+    assert set(o["verdict"]) <= {SKILL, NO_SKILL}
+    assert (o.loc[o["verdict"] == SKILL, ["brier_skill_12", "brier_skill_24"]] > 0).all().all()
     cl = tables["claims"]
     assert set(cl["perspective"]) == {"valdai-2011"} and len(cl) >= 2
     assert set(cl["verdict"]) <= {"supported", "contradicted", "inconclusive"}
@@ -106,6 +120,7 @@ def test_report_has_a_section_for_each_and_names_the_budget(
     for anchor in ("claims", "calibration", "backtest", "compare", "outlook", "levers"):
         assert f"id='{anchor}'" in text, anchor
     assert text.count("(quick budget") >= 6
-    assert "no skill claim" in text or "Skill over persistence" in text
+    assert "no skill claim" in text or "Skill over the best baseline" in text
+    assert text.index("id='headline'") < text.index("id='index'")  # on the first screen
     assert sorted(p.name for p in (tmp_path / "results").iterdir()) == [
         "backtest.csv", "claims.csv", "compare.csv", "levers.csv", "outlook.csv"]  # fmt: skip

@@ -1,4 +1,8 @@
-"""No data from the origin on reaches a backtest fit or forecast (issue 6, section 3)."""
+"""Nothing not knowable at the origin reaches a backtest fit or forecast.
+
+Knowable at an origin month: a day- or month-precision event of an earlier month, a
+year-precision event of an earlier year, an indicator reading of an earlier month.
+"""
 
 from __future__ import annotations
 
@@ -7,23 +11,44 @@ import pandas as pd
 import pytest
 from fitkit import PERSPECTIVES, TINY, base, record
 
+from resetlab.exceptions import ModelError
 from resetlab.fit.calibrate import fit, forecast
-from resetlab.fit.history import FitData, event_months, history_forcing
+from resetlab.fit.history import FitData, history_forcing, knowable_before
 from resetlab.fit.perspectives import load_perspectives
-from resetlab.index.observations import Observations
+from resetlab.index.observations import Observations, event_flow
 
-ORIGIN = pd.Period("2010-07", freq="M")
+ORIGIN = pd.Period("2014-07", freq="M")  # the record has year-precision events of 2014
 
 
-def _poisoned(data: FitData, origin: pd.Period) -> FitData:
-    """The record with everything from ``origin`` on changed: events, indicators, index."""
-    ev = data.events.copy()
-    late = np.asarray(event_months(ev) >= origin)
+def _unknowable(ev: pd.DataFrame, origin: pd.Period) -> np.ndarray:
+    """Rows not datable before ``origin``: written out here, independent of the code tested."""
+    out = []
+    for d, prec in zip(ev["date"].astype(str), ev["precision"], strict=True):
+        if prec == "year":  # known once the year is over
+            out.append(pd.Period(f"{d[:4]}-12", freq="M") >= origin)
+        else:  # day or month: known once the month is over
+            out.append(pd.Period(d[:7], freq="M") >= origin)
+    return np.array(out, dtype=bool)
+
+
+def _poison_events(ev: pd.DataFrame, origin: pd.Period) -> pd.DataFrame:
+    ev = ev.copy()
+    late = _unknowable(ev, origin)
     ev.loc[late, "goldstein"] = -ev.loc[late, "goldstein"].astype(float) - 5.0
     extra = ev.loc[late].head(3).copy()
     extra["id"] = extra["id"] + "-poison"
-    ev = pd.concat([ev, extra], ignore_index=True)
+    return pd.concat([ev, extra], ignore_index=True)
+
+
+def _poisoned(data: FitData, origin: pd.Period) -> FitData:
+    """The record with everything not knowable at ``origin`` changed: events (year- and
+    month-precision rows whose period is not over included), indicators, index."""
+    assert data.dyad_events is not None
+    ev = _poison_events(data.events, origin)
+    dyad = _poison_events(data.dyad_events, origin)
     f = data.observations.frame.copy()
+    flow = event_flow(dyad, pd.PeriodIndex(f.index))  # the indicator as the index builds it
+    f["events"], f["events_n"] = flow["events"], flow["events_n"]
     after = f.index >= origin
     f.loc[after, "events"] = 9.0
     f.loc[after, "events_n"] = 5.0
@@ -32,7 +57,15 @@ def _poisoned(data: FitData, origin: pd.Period) -> FitData:
     raw.loc[pd.PeriodIndex(raw["month"], freq="M") >= origin, "goldstein"] = 10.0
     idx = data.index.copy()
     idx.loc[pd.PeriodIndex(idx["month"], freq="M") >= origin, "score"] = 7.0
-    return FitData(Observations(f, raw), ev, idx, data.level)
+    return FitData(Observations(f, raw), ev, idx, data.level, dyad)
+
+
+def test_the_poison_reaches_months_before_the_origin() -> None:
+    """Year-precision events of the origin's year touch the months before it (the leak)."""
+    clean, dirty = record(), _poisoned(record(), ORIGIN)
+    f0, f1 = clean.observations.frame, dirty.observations.frame
+    before = f0.index < ORIGIN
+    assert not np.allclose(f0.loc[before, "events"], f1.loc[before, "events"], equal_nan=True)
 
 
 def test_the_vintage_sees_nothing_from_the_origin_on() -> None:
@@ -40,13 +73,29 @@ def test_the_vintage_sees_nothing_from_the_origin_on() -> None:
     a, b = clean.vintage(ORIGIN), dirty.vintage(ORIGIN)
     pd.testing.assert_frame_equal(a.index, b.index)
     assert a.index["month"].iloc[-1] == str(ORIGIN - 1)
-    pd.testing.assert_frame_equal(
-        a.events.reset_index(drop=True), b.events.reset_index(drop=True)
-    )
+    pd.testing.assert_frame_equal(a.events.reset_index(drop=True), b.events.reset_index(drop=True))
+    assert not _unknowable(b.events, ORIGIN).any()
     # the vintage index is re-estimated, not cut from the full-sample (smoothed) index
     full = clean.index.set_index("month")["score"]
     last = str(ORIGIN - 1)
     assert a.index.set_index("month")["score"][last] != pytest.approx(full[last], abs=1e-9)
+
+
+def test_knowable_before_follows_each_precision() -> None:
+    ev = pd.DataFrame(
+        {
+            "id": ["y", "m", "d"],
+            "date": ["2014", "2014-06", "2014-06-30"],
+            "precision": ["year", "month", "day"],
+        }
+    )
+    assert knowable_before(ev, "2014-06").tolist() == [False, False, False]
+    assert knowable_before(ev, "2014-07").tolist() == [False, True, True]
+    assert knowable_before(ev, "2014-12").tolist() == [False, True, True]
+    assert knowable_before(ev, "2015-01").tolist() == [True, True, True]
+    bad = ev.assign(precision=["year", "week", "day"])
+    with pytest.raises(ModelError, match="event m: date '2014-06'.*week"):
+        knowable_before(bad, "2015-01")
 
 
 def test_forcing_after_the_origin_knows_only_the_calendar(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from resetlab.web.app import create_app
-from resetlab.web.jobs import JobManager, hold_probabilities, scenario_from_fields
+from resetlab.web.jobs import JobManager, scenario_from_fields
 from resetlab.web.settings import WebSettings
 
 from .support import SCENARIOS, TOKEN, Served
@@ -181,9 +181,7 @@ def test_run_scenario_to_the_end(
         assert row["q05"] <= row["q25"] <= row["q50"] <= row["q75"] <= row["q95"]
         assert -10 <= row["q05"] and row["q95"] <= 10
     assert job["start_level"] == reset_2025["initial"]["relations"]
-    for h in ("12", "24"):
-        p = job["hold"][h]
-        assert 0.0 <= p["strict"] <= p["level"] <= 1.0
+    assert 0.0 <= job["hold"]["24"] <= job["hold"]["12"] <= 1.0
     assert job["members"] == 200 and job["seed"] == 7
 
 
@@ -290,22 +288,6 @@ def test_too_many_jobs_is_refused(reset_2025: dict[str, Any]) -> None:
             jobs.submit(scenario, members=10, seed=0)
     finally:
         jobs.shutdown()
-
-
-def test_hold_probabilities_definition() -> None:
-    start = 0.0
-    months = 30
-    up = np.ones((months, 1))  # always above: holds
-    down = -np.ones((months, 1))  # always below: never holds
-    late = np.ones((months, 1))  # above, dips in month 5 to 7, above again by month 12
-    late[4:7] = -5.0
-    short_lived = np.ones((months, 1))  # above for a year, below from month 13 on
-    short_lived[12:] = -1.0
-    paths = np.hstack([up, down, late, short_lived])
-    hold = hold_probabilities(paths, start)
-    assert hold["12"] == {"level": 0.75, "strict": 0.5}
-    assert hold["24"] == {"level": 0.5, "strict": 0.25}
-    assert hold_probabilities(paths[:10], start)["12"] == {"level": None, "strict": None}
 
 
 # ------------------------------------------------------------------ writing needs a token

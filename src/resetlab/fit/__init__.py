@@ -7,17 +7,19 @@
         p = rl.Pipeline.create(store, "quick")   # or "full" (docs/fit.md)
         p.claims()          # each article's claims tested on the record
         p.posterior("carpenter-2019").summary()
-        p.skill()           # backtest: CRPS skill vs persistence, verdicts
+        p.skill()           # backtest: skill vs the best baseline (DM, Holm), verdicts
         p.compare()         # perspectives ranked out of sample
         p.outlook().table   # P(the 2025-02 reset holds 12 / 24 months)
         p.levers().table    # Sobol indices of the levers
 """
 
-from resetlab.fit.backtest import BASELINES, ORIGINS, Backtest, baseline_forecast, run_backtest
+from resetlab.fit.backtest import ORIGINS, Backtest, run_backtest
+from resetlab.fit.baselines import BASELINES, baseline_forecast
 from resetlab.fit.budget import BUDGETS, Budget
 from resetlab.fit.calibrate import Posterior, forecast
 from resetlab.fit.calibrate import fit as calibrate
-from resetlab.fit.history import FitData, reset_level
+from resetlab.fit.history import FitData
+from resetlab.fit.hold import hold_probability, pre_reset_level
 from resetlab.fit.outlook import LEVERS, Outlook, levers, outlook
 from resetlab.fit.perspectives import load_perspectives
 from resetlab.fit.pipeline import Pipeline
@@ -39,10 +41,11 @@ __all__ = [
     "baseline_forecast",
     "calibrate",
     "forecast",
+    "hold_probability",
     "levers",
     "load_perspectives",
     "outlook",
-    "reset_level",
+    "pre_reset_level",
     "run_backtest",
     "run_claim_test",
 ]

@@ -293,9 +293,9 @@ def forecast(
     """Index forecast for the ``horizon`` months from the vintage's origin (months x members).
 
     Posterior draws (``draw_reps`` members each) replay the history before the origin and
-    run on with sampled shocks. The ensemble is anchored on the known index: shifted so that
-    its mean over the last 3 months before the origin equals the vintage index there (the
-    model forecasts the change; the level comes from the data known at the origin).
+    run on with sampled shocks. The ensemble starts from the last observed month: it is
+    shifted so that its mean in the month before the origin equals the vintage index there
+    (the model forecasts the change; the level comes from the data known at the origin).
     """
     rng = np.random.default_rng(seed)
     if forcing is None:
@@ -305,8 +305,10 @@ def forecast(
     theta = np.repeat(posterior.draws(rng, draws), draw_reps, axis=0)
     sim = simulate_relations(perspective, base, forcing, theta, posterior.names, seed)
     y, _ = _target(vintage, n_hist)
-    last = y[n_hist - 3 : n_hist]
-    shift = float(np.nanmean(last) - sim[n_hist - 3 : n_hist].mean())
+    last = float(y[n_hist - 1])
+    if not np.isfinite(last):
+        raise ModelError(f"the vintage index has no value in {vintage.origin - 1}")
+    shift = last - float(sim[n_hist - 1].mean())
     return np.asarray(sim[n_hist:], dtype=np.float64) + shift
 
 

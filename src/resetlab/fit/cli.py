@@ -81,9 +81,10 @@ def _table_command(kind: str, help_text: str):  # type: ignore[no-untyped-def]
                 full = (fmt or output.suffix.lstrip(".")) != "csv"
                 df = table_for(kind, p, full=full)
                 write_table(df, output, fmt)
+                where = f", {p.backtest().describe_origins()}" if kind == "backtest" else ""
         except ResetlabError as exc:
             raise fail(exc) from exc
-        _print(df, f"resetlab {kind} ({budget} budget)")
+        _print(df, f"resetlab {kind} ({budget} budget{where})")
         console.print(f"wrote {len(df)} rows to {output}")
 
     command.__doc__ = help_text
@@ -185,20 +186,26 @@ def register(app: typer.Typer) -> None:
     app.command("backtest")(
         _table_command(
             "backtest",
-            "Rolling-origin backtest: CRPS per model and horizon, skill vs persistence with a "
-            "bootstrap interval (model,horizon,crps,crps_persistence,skill,skill_lo,skill_hi).",
+            "Rolling-origin backtest: CRPS per model and horizon, skill vs persistence, skill "
+            "vs the best baseline with a Diebold-Mariano test (HAC, Holm over horizons) and "
+            "the verdict (model,horizon,crps,skill,best_baseline,skill_vs_best,dm_stat,dm_p,"
+            "dm_p_holm,n_origins,n_eff,coverage90,verdict). The quick budget's origins are 6 "
+            "months apart, the full budget's monthly.",
         )
     )
     app.command("compare")(
         _table_command(
-            "compare", "Rank the perspectives by out-of-sample CRPS (perspective,score,rank)."
+            "compare",
+            "Rank the perspectives by out-of-sample CRPS, with membership of the 90 % model "
+            "confidence set over every model (perspective,score,rank,in_mcs).",
         )
     )
     app.command("outlook")(
         _table_command(
             "outlook",
-            "P(the latest reset holds 12 and 24 months) per perspective "
-            "(perspective,p_hold_12,p_hold_24).",
+            "P(the latest reset holds 12 and 24 months) per perspective, its Monte Carlo "
+            "error and the Brier skill of the same event in the backtest "
+            "(perspective,p_hold_12,p_hold_24,mc_se,brier_skill_12,brier_skill_24,verdict).",
         )
     )
     app.command("levers")(levers)

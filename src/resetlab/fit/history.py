@@ -12,7 +12,7 @@ record entry after ``o`` and checks that nothing at ``o`` moves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -20,8 +20,7 @@ import pandas as pd
 
 from resetlab.exceptions import ModelError
 from resetlab.index.kalman import estimate_index
-from resetlab.index.observations import Observations
-from resetlab.index.regimes import Regimes
+from resetlab.index.observations import Observations, build_observations
 from resetlab.model import forcing as fz
 from resetlab.model.scenario import Scenario, scenario_forcing
 
@@ -33,25 +32,36 @@ if TYPE_CHECKING:
 REPLAY_START = pd.Period("1992-01", freq="M")
 
 
-def reset_level(regimes: Regimes, index: pd.DataFrame) -> float:
-    """The index level that separates resets from breakdowns, from the data.
+def knowable_before(events: pd.DataFrame, origin: pd.Period | str) -> np.ndarray:
+    """Which events were datable before ``origin`` (a month): a boolean mask over the rows.
 
-    The month-weighted mean index over segments that begin with a reset, and the same over
-    segments that begin with a breakdown (regimes found by :func:`resetlab.index.find_regimes`);
-    the level is the midpoint of the two. "Above the reset level" is the event the Brier
-    scores and the outlook's "holds" use.
+    A day-precision event counts once its day is before the origin's first day, a
+    month-precision event once its month has ended, a year-precision event once its year
+    has ended (a 2014 event enters the vintages from 2015-01 on). The precision comes from
+    the ``precision`` column, or from the length of ``date`` (``YYYY``, ``YYYY-MM``,
+    ``YYYY-MM-DD``) where there is none.
     """
-    seg = regimes.segments
-    kinds = dict(zip(regimes.shifts["start"].astype(str), regimes.shifts["kind"], strict=True))
-    means: dict[str, list[tuple[float, int]]] = {"reset": [], "breakdown": []}
-    for start, mean, n in zip(seg["start"].astype(str), seg["mean"], seg["n_months"], strict=True):
-        kind = kinds.get(start)
-        if kind in means:
-            means[kind].append((float(mean), int(n)))
-    if not means["reset"] or not means["breakdown"]:
-        raise ModelError("the regimes include no reset or no breakdown: no reset level")
-    avg = {k: sum(m * n for m, n in v) / sum(n for _, n in v) for k, v in means.items()}
-    return 0.5 * (avg["reset"] + avg["breakdown"])
+    o = pd.Period(origin, freq="M")
+    if events.empty:
+        return np.zeros(0, dtype=bool)
+    dates = events["date"].astype(str).to_numpy()
+    if "precision" in events:
+        prec = events["precision"].astype(str).to_numpy()
+    else:
+        prec = np.array([{4: "year", 7: "month", 10: "day"}.get(len(d), "?") for d in dates])
+    out = np.empty(len(events), dtype=bool)
+    for i, (d, p) in enumerate(zip(dates, prec, strict=True)):
+        try:
+            if p == "year":
+                out[i] = int(d[:4]) < o.year
+            elif p in ("month", "day"):
+                out[i] = pd.Period(d[:7], freq="M") < o
+            else:
+                raise ValueError(f"precision {p!r} is none of day, month, year")
+        except ValueError as exc:
+            ident = events["id"].iloc[i] if "id" in events else f"row {i + 1}"
+            raise ModelError(f"event {ident}: date {d!r}: {exc}") from None
+    return out
 
 
 def event_months(events: pd.DataFrame) -> pd.PeriodIndex:
@@ -68,6 +78,9 @@ class Vintage:
     origin: pd.Period
     index: pd.DataFrame  # month (str), score, sd: months before origin
     events: pd.DataFrame  # record events (all actors) before origin
+    #: The vintage index's state-space parameters (``sigma2_level``: the level's monthly
+    #: variance), as :func:`resetlab.index.kalman.estimate_index` fitted them at the origin.
+    params: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -77,7 +90,11 @@ class FitData:
     observations: Observations
     events: pd.DataFrame
     index: pd.DataFrame  # the full-sample index: month (str), score, sd
-    level: float  # reset level (see :func:`reset_level`)
+    level: float  # the latest reset's pre-reset level (:func:`resetlab.fit.hold.pre_reset_level`)
+    #: The events between the two actors the index is estimated from (``Analysis.events``);
+    #: a vintage rebuilds its event indicator from those of them knowable before its origin.
+    dyad_events: pd.DataFrame | None = None
+    index_params: dict[str, float] = field(default_factory=dict)  # the full-sample index's
 
     @classmethod
     def from_store(cls, store: Store) -> FitData:
@@ -89,28 +106,51 @@ class FitData:
     @classmethod
     def from_analysis(cls, analysis: Analysis, events: pd.DataFrame) -> FitData:
         """From an :class:`resetlab.index.Analysis` and the store's events (all actors)."""
+        from resetlab.fit.hold import latest_reset, pre_reset_level
+
         frame = analysis.index.frame[["month", "score", "sd"]].copy()
-        level = reset_level(analysis.regimes, frame)
-        return cls(analysis.observations, events, frame, level)
+        level = pre_reset_level(analysis.regimes.segments, latest_reset(analysis.regimes.shifts))
+        return cls(
+            analysis.observations,
+            events,
+            frame,
+            level,
+            analysis.events,
+            dict(analysis.index.params),
+        )
 
     @property
     def last_month(self) -> pd.Period:
         return pd.Period(self.index["month"].iloc[-1], freq="M")
 
     def vintage(self, origin: pd.Period | str | None = None) -> Vintage:
-        """The index and events known before ``origin`` (default: after the last month)."""
+        """The index and events known before ``origin`` (default: after the last month).
+
+        Only events datable before the origin enter (:func:`knowable_before`): the event
+        indicator of the months before the origin is rebuilt from them, so a year-precision
+        event of the origin's own year, which the index spreads over its twelve months, does
+        not reach the months before the origin. The UN and treaty readings are cut at the
+        origin (each is placed in a December, when it is known).
+        """
         o = self.last_month + 1 if origin is None else pd.Period(origin, freq="M")
-        ev = self.events.loc[np.asarray(event_months(self.events) < o)]
+        ev = self.events.loc[knowable_before(self.events, o)]
         if o > self.last_month:
-            return Vintage(o, self.index.copy(), ev)
+            return Vintage(o, self.index.copy(), ev, dict(self.index_params))
         f = self.observations.frame
-        keep = f.index < o
-        raw = self.observations.raw_events
-        if raw is not None:
-            raw = raw.loc[pd.PeriodIndex(raw["month"], freq="M") < o]
-        obs = Observations(f.loc[keep].copy(), raw)
-        idx = estimate_index(obs).frame[["month", "score", "sd"]]
-        return Vintage(o, idx.reset_index(drop=True), ev)
+        frame = f.loc[f.index < o].copy()
+        if self.dyad_events is None:
+            raise ModelError(
+                "FitData has no dyad events: build it with from_store or from_analysis"
+            )
+        dyad = self.dyad_events.loc[knowable_before(self.dyad_events, o)]
+        known = build_observations(dyad, None, None, end=o - 1)
+        flow = known.frame.reindex(frame.index)
+        frame["events"] = flow["events"]
+        frame["events_n"] = flow["events_n"].fillna(0.0)
+        obs = Observations(frame, known.raw_events)
+        est = estimate_index(obs)
+        idx = est.frame[["month", "score", "sd"]]
+        return Vintage(o, idx.reset_index(drop=True), ev, dict(est.params))
 
     def truth(self, months: pd.PeriodIndex) -> np.ndarray:
         """The full-sample index at ``months`` (NaN where it has none)."""

@@ -1,16 +1,20 @@
-"""Outlook for the reset begun in 2025-02, and which levers move it (Morris, then Sobol).
+"""Outlook for the latest reset, with its skill, and which levers move it (Morris, then Sobol).
 
-"Holds ``h`` months": the index ``h`` months after the reset's first month is above the reset
-level (:func:`resetlab.fit.history.reset_level`): the same event the backtest's Brier scores
-grade. The probability is the share of forecast members (posterior draws x members) for
-which it is. Forecasts start after the last month of the index and know only what the
-backtest's forecasts know (:mod:`resetlab.fit.history`).
+"Holds ``h`` months" is :mod:`resetlab.fit.hold`'s: the index stays above the reset's own
+pre-reset level in every month from the reset's start to ``start + h``, the months already
+observed conditioned on. The probability is the share of forecast members (posterior draws
+x members) for which it holds, with a Monte Carlo standard error over posterior draws.
+Forecasts start from the last observed month and know only what the backtest's forecasts
+know (:mod:`resetlab.fit.history`). :func:`outlook_table` joins each probability to the
+Brier skill of the same event in the backtest and says, in words computed from those
+numbers, whether to read it as a forecast or as a scenario.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -22,30 +26,38 @@ from SALib.sample import sobol as sobol_sample
 from resetlab.exceptions import ModelError
 from resetlab.fit.budget import Budget, get_budget
 from resetlab.fit.calibrate import Posterior, forecast
-from resetlab.fit.history import FitData, history_forcing
+from resetlab.fit.history import FitData, Vintage, history_forcing
+from resetlab.fit.hold import (
+    HOLD_MONTHS,
+    hold_members,
+    hold_probability,
+    latest_reset,
+    monte_carlo_se,
+    months_to_forecast,
+)
 from resetlab.model.forcing import Forcing
 from resetlab.model.scenario import PerspectiveModel, Scenario
 
-HOLD_MONTHS: tuple[int, ...] = (12, 24)
+if TYPE_CHECKING:
+    from resetlab.fit.backtest import Backtest
 
+NO_SKILL = "no skill: read as a scenario, not a forecast"
+SKILL = "forecast: skill on this event in the backtest"
 
-def latest_reset(regimes_shifts: pd.DataFrame) -> pd.Period:
-    """The first month of the latest reset the regimes found (2025-02 on the built-in record)."""
-    resets = regimes_shifts[regimes_shifts["kind"] == "reset"]
-    if resets.empty:
-        raise ModelError("the regimes include no reset")
-    return pd.Period(str(resets["start"].iloc[-1]), freq="M")
+__all__ = ["HOLD_MONTHS", "Outlook", "hold_probability", "latest_reset", "outlook", "outlook_table"]
 
 
 @dataclass(frozen=True)
 class Outlook:
-    """Per perspective: P(holds 12 / 24 months) and the forecast fan."""
+    """Per perspective: P(holds 12 / 24 months), their errors, and the forecast fan."""
 
-    table: pd.DataFrame  # perspective, p_hold_12, p_hold_24, members
+    table: pd.DataFrame  # perspective, p_hold_12, p_hold_24, mc_se_12, mc_se_24, members
     fans: pd.DataFrame  # perspective, month, q05, q25, q50, q75, q95
     reset_start: str
-    level: float
+    level: float  # the pre-reset level
     budget: str
+    origin: str = ""  # first forecast month
+    observed: tuple[float, ...] = ()  # the index from the reset's start to the last month
 
 
 def _horizon(origin: pd.Period, reset_start: pd.Period) -> int:
@@ -55,10 +67,10 @@ def _horizon(origin: pd.Period, reset_start: pd.Period) -> int:
     return int(end.ordinal - origin.ordinal) + 1
 
 
-def hold_probability(ens: np.ndarray, origin: pd.Period, at: pd.Period, level: float) -> float:
-    """Share of members above ``level`` at month ``at`` (``ens``: months from ``origin``)."""
-    i = int(at.ordinal - origin.ordinal)
-    return float((ens[i] > level).mean())
+def _observed(vintage: Vintage, start: pd.Period) -> np.ndarray:
+    idx = vintage.index
+    m = pd.PeriodIndex(idx["month"], freq="M")
+    return idx.loc[np.asarray(m >= start), "score"].to_numpy(dtype=float)
 
 
 def outlook(
@@ -77,6 +89,7 @@ def outlook(
     vintage = data.vintage()
     horizon = _horizon(vintage.origin, start)
     forcing, _ = history_forcing(base, vintage, horizon)
+    observed = _observed(vintage, start)
     rows, fans = [], []
     months = pd.period_range(vintage.origin, periods=horizon, freq="M")
     for name, p in perspectives.items():
@@ -86,7 +99,9 @@ def outlook(
         )  # fmt: skip
         row: dict[str, object] = {"perspective": name}
         for h in HOLD_MONTHS:
-            row[f"p_hold_{h}"] = hold_probability(ens, vintage.origin, start + h, data.level)
+            held = hold_members(ens, vintage.origin, start, data.level, h, observed)
+            row[f"p_hold_{h}"] = float(held.mean())
+            row[f"mc_se_{h}"] = monte_carlo_se(held, b.draw_reps)
         row["members"] = ens.shape[1]
         rows.append(row)
         q = np.quantile(ens, [0.05, 0.25, 0.5, 0.75, 0.95], axis=1)
@@ -104,8 +119,75 @@ def outlook(
             )
         )
     return Outlook(
-        pd.DataFrame(rows), pd.concat(fans, ignore_index=True), str(start), data.level, b.name
+        pd.DataFrame(rows), pd.concat(fans, ignore_index=True), str(start), data.level, b.name,
+        str(vintage.origin), tuple(map(float, observed)),
+    )  # fmt: skip
+
+
+def event_horizons(o: Outlook, max_horizon: int = 24) -> dict[int, int]:
+    """For each hold length, the backtest horizon of the same event: the forecast months
+    it needs from the outlook's origin (at least 1, at most ``max_horizon``)."""
+    origin, start = pd.Period(o.origin, freq="M"), pd.Period(o.reset_start, freq="M")
+    return {
+        h: int(np.clip(months_to_forecast(origin, start, h), 1, max_horizon)) for h in HOLD_MONTHS
+    }
+
+
+def outlook_words(row: dict[str, object] | pd.Series) -> str:
+    """The verdict on one perspective's outlook, from its numbers."""
+    parts = []
+    for h in HOLD_MONTHS:
+        p, se = float(row[f"p_hold_{h}"]), float(row[f"mc_se_{h}"])  # type: ignore[arg-type]
+        parts.append(f"P(holds {h} months) {p:.2f} \u00b1 {se:.2f}")
+    skills = [float(row[f"brier_skill_{h}"]) for h in HOLD_MONTHS]  # type: ignore[arg-type]
+    halves = [float(row[f"brier_skill_half_{h}"]) for h in HOLD_MONTHS]  # type: ignore[arg-type]
+    bits = ", ".join(
+        f"{h} months: {s:+.2f} vs the base rate, {hs:+.2f} vs 0.5"
+        for h, s, hs in zip(HOLD_MONTHS, skills, halves, strict=True)
     )
+    each = "; ".join(f"{h} months: {row[f'verdict_{h}']}" for h in HOLD_MONTHS)
+    return (
+        f"{'; '.join(parts)}. Brier skill on this event in the backtest ({bits}). "
+        f"{each}. Overall: {row['verdict']}."
+    )
+
+
+def outlook_verdict(skills: list[float]) -> str:
+    """:data:`SKILL` only where every Brier skill given (e.g. both references) is > 0."""
+    ok = all(np.isfinite(s) and s > 0 for s in skills)
+    return SKILL if ok else NO_SKILL
+
+
+def outlook_table(o: Outlook, bt: Backtest) -> pd.DataFrame:
+    """The outlook with the Brier skill of the same event in the backtest, and the verdict.
+
+    Columns: perspective, p_hold_12, p_hold_24, mc_se (the larger of the two), mc_se_12,
+    mc_se_24, brier_skill_12/24 (against the base rate), brier_skill_half_12/24 (against
+    a constant 0.5), base_rate_12/24, horizon_12/24 (the backtest horizon of the event),
+    verdict_12/24 (each horizon's), verdict (a forecast only where both are), words.
+    """
+    hz = event_horizons(o)
+    hs = bt.hold_skill(tuple(sorted(set(hz.values())))).set_index("model")
+    t = o.table.copy()
+    t["mc_se"] = t[[f"mc_se_{h}" for h in HOLD_MONTHS]].max(axis=1)
+    for h, bh in hz.items():
+        t[f"horizon_{h}"] = bh
+        for col in ("brier_skill", "brier_skill_half", "base_rate"):
+            t[f"{col}_{h}"] = [
+                float(hs.loc[p, f"{col}_{bh}"]) if p in hs.index else float("nan")
+                for p in t["perspective"]
+            ]
+    for h in HOLD_MONTHS:
+        t[f"verdict_{h}"] = [
+            outlook_verdict([float(r[f"brier_skill_{h}"]), float(r[f"brier_skill_half_{h}"])])
+            for _, r in t.iterrows()
+        ]
+    t["verdict"] = [
+        SKILL if all(r[f"verdict_{h}"] == SKILL for h in HOLD_MONTHS) else NO_SKILL
+        for _, r in t.iterrows()
+    ]
+    t["words"] = [outlook_words(r) for _, r in t.iterrows()]
+    return t
 
 
 # --------------------------------------------------------------------------- levers
@@ -192,7 +274,8 @@ def levers(
         np.zeros(draws), posterior.origin, posterior.budget, posterior.seed,
         posterior.acceptance, posterior.n_months,
     )  # fmt: skip
-    at = start + max(HOLD_MONTHS)
+    h_max = max(HOLD_MONTHS)
+    observed = _observed(vintage, start)
     done = [0]
 
     def evaluate(X: np.ndarray, total: int) -> np.ndarray:
@@ -203,7 +286,7 @@ def levers(
                 perspective, fixed, vintage, base, horizon,
                 draws=draws, draw_reps=4, seed=seed, forcing=f,
             )  # fmt: skip
-            out[i] = hold_probability(ens, vintage.origin, at, data.level)
+            out[i] = hold_probability(ens, vintage.origin, start, data.level, h_max, observed)
             done[0] += 1
             if progress is not None:
                 progress(done[0], total)

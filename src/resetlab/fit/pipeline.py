@@ -28,7 +28,8 @@ from resetlab.fit.backtest import Backtest, run_backtest
 from resetlab.fit.budget import Budget, get_budget
 from resetlab.fit.calibrate import Posterior, fit, replay_band
 from resetlab.fit.history import FitData
-from resetlab.fit.outlook import LeverAnalysis, Outlook, latest_reset, levers, outlook
+from resetlab.fit.hold import latest_reset
+from resetlab.fit.outlook import LeverAnalysis, Outlook, levers, outlook, outlook_table
 from resetlab.fit.perspectives import load_perspectives, perspectives_dir, repo_dir
 from resetlab.model.scenario import PerspectiveModel, Scenario, load_scenario
 
@@ -51,11 +52,11 @@ def base_scenario_path(path: str | Path | None = None) -> Path:
 
 #: The code each result depends on (paths under ``src/resetlab``); a change re-runs only those.
 _CORE = ("record", "model", "index", "fit/calibrate.py", "fit/history.py", "fit/perspectives.py",
-         "fit/budget.py")  # fmt: skip
+         "fit/budget.py", "fit/hold.py")  # fmt: skip
 _CODE: dict[str, tuple[str, ...]] = {
     "posterior": _CORE,
     "replay": _CORE,
-    "backtest": (*_CORE, "fit/backtest.py"),
+    "backtest": (*_CORE, "fit/backtest.py", "fit/baselines"),
     "outlook": (*_CORE, "fit/outlook.py"),
     "levers": (*_CORE, "fit/outlook.py"),
     "claims": ("index", "record", "fit/pipeline.py"),
@@ -197,10 +198,36 @@ class Pipeline:
         return self._cached("backtest", make)
 
     def skill(self) -> pd.DataFrame:
-        return self.backtest().skill(n_boot=self.budget.n_boot, seed=self.seed)
+        if "skill" not in self._memo:
+            self._memo["skill"] = self.backtest().skill(n_boot=self.budget.n_boot, seed=self.seed)
+        return self._memo["skill"]  # type: ignore[no-any-return]
 
     def compare(self) -> pd.DataFrame:
-        return self.backtest().compare(n_boot=self.budget.n_boot, seed=self.seed)
+        if "compare" not in self._memo:
+            bt = self.backtest()
+            self._memo["compare"] = bt.compare(n_boot=self.budget.n_boot, seed=self.seed)
+        return self._memo["compare"]  # type: ignore[no-any-return]
+
+    def mcs(self) -> pd.DataFrame:
+        """The 90 % model confidence set over every model (perspectives and baselines)."""
+        if "mcs" not in self._memo:
+            self._memo["mcs"] = self.backtest().mcs(n_boot=self.budget.n_boot, seed=self.seed)
+        return self._memo["mcs"]  # type: ignore[no-any-return]
+
+    def outlook_table(self) -> pd.DataFrame:
+        """The outlook joined to the backtest's skill on the same event, with its verdict."""
+        return outlook_table(self.outlook(), self.backtest())
+
+    def peek(self, what: str) -> Any:
+        """A result if it is already computed (memory or cache), else None; never computes."""
+        if what in self._memo:
+            return self._memo[what]
+        path = resetlab_home() / "cache" / "fit" / f"{self.key(what)}.bin"
+        found, value = signed.read(path, self.log)
+        if not found:
+            return None
+        self._memo[what] = value
+        return value
 
     def best(self) -> str:
         """The perspective ranked first out of sample (``null`` excluded)."""
@@ -300,11 +327,33 @@ class Pipeline:
         self.log(f"{what}: {time.perf_counter() - t0:.1f} s")
 
 
-#: The columns of each command's CSV, as issue 6 names them.
+#: The columns of each command's CSV, as the issues name them (``--format json`` has every column).
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
-    "backtest": ("model", "horizon", "crps", "crps_persistence", "skill", "skill_lo", "skill_hi"),
-    "compare": ("perspective", "score", "rank"),
-    "outlook": ("perspective", "p_hold_12", "p_hold_24"),
+    "backtest": (
+        "model",
+        "horizon",
+        "crps",
+        "skill",
+        "best_baseline",
+        "skill_vs_best",
+        "dm_stat",
+        "dm_p",
+        "dm_p_holm",
+        "n_origins",
+        "n_eff",
+        "coverage90",
+        "verdict",
+    ),
+    "compare": ("perspective", "score", "rank", "in_mcs"),
+    "outlook": (
+        "perspective",
+        "p_hold_12",
+        "p_hold_24",
+        "mc_se",
+        "brier_skill_12",
+        "brier_skill_24",
+        "verdict",
+    ),
     "levers": ("lever", "s1", "s1_conf", "st", "st_conf"),
     "claims": CLAIM_COLUMNS,
 }
@@ -316,7 +365,7 @@ def table_for(kind: str, p: Pipeline, *, full: bool = False) -> pd.DataFrame:
     frames: dict[str, Callable[[], pd.DataFrame]] = {
         "backtest": p.skill,
         "compare": p.compare,
-        "outlook": lambda: p.outlook().table,
+        "outlook": p.outlook_table,
         "levers": lambda: p.levers().table,
         "claims": p.claims,
     }

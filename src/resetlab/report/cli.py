@@ -91,25 +91,24 @@ def fit_report_sections(store: Path | None, budget: str, results: Path | None) -
 
 
 def fit_summary(p: object) -> str:
-    """What the fit sections found, in a few lines for the terminal."""
+    """What the fit sections found, in a few lines for the terminal (the report's words)."""
+    from resetlab.fit.published import outlook_headline, skill_headline
+
     claims = p.claims()  # type: ignore[attr-defined]
     verdicts = claims["verdict"].value_counts().to_dict()
+    bt = p.backtest()  # type: ignore[attr-defined]
     skill = p.skill()  # type: ignore[attr-defined]
-    with_skill = skill[skill["verdict"] == "skill"]
-    longest = int(with_skill["horizon"].max()) if len(with_skill) else 0
-    c = p.compare()  # type: ignore[attr-defined]
-    top = c.iloc[0]
-    beat = c[(c.get("vs_null_hi", 1.0) < 0) & (c["perspective"] != "null")]["perspective"]
-    o = p.outlook().table  # type: ignore[attr-defined]
+    o = p.outlook_table()  # type: ignore[attr-defined]
+    inside = p.mcs().query("in_mcs")["model"].tolist()  # type: ignore[attr-defined]
     budget = p.budget.name  # type: ignore[attr-defined]
     return (
         f"[bold]fit ({budget} budget)[/bold]: {len(claims)} claims tested on the record: "
         f"{verdicts.get('supported', 0)} supported, {verdicts.get('contradicted', 0)} "
-        f"contradicted, {verdicts.get('inconclusive', 0)} inconclusive. Skill over persistence "
-        f"up to {longest} months ahead, none beyond. Best out of sample: {top['perspective']} "
-        f"(first in {top['p_best']:.0%} of resamples); beating the null model: "
-        f"{', '.join(beat) or 'none'}. P(the reset holds 24 months): "
-        f"{o['p_hold_24'].min():.2f}-{o['p_hold_24'].max():.2f} across perspectives."
+        f"contradicted, {verdicts.get('inconclusive', 0)} inconclusive. "
+        f"{skill_headline(skill, bt.describe_origins())} 90 % model confidence set: "
+        f"{', '.join(inside)}. P(the reset holds 24 months): "
+        f"{o['p_hold_24'].min():.2f}-{o['p_hold_24'].max():.2f} across perspectives. "
+        f"{outlook_headline(o)}"
     )
 
 

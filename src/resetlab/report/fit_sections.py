@@ -1,8 +1,10 @@
-"""Report sections of issue 6: calibration, backtest, comparison, claims, outlook, levers.
+"""Report sections of the fit: headline, claims, calibration, backtest, comparison, outlook, levers.
 
 Every section names the budget that made it, and its words claim only what its numbers
-support (a ranking is "not settled" unless the bootstrap says so; "no skill claim" wherever
-the skill interval or the seeds cover zero).
+support (a ranking is "not settled" unless the bootstrap says so; "skill" only where a
+model beats the best baseline with a Holm-corrected Diebold-Mariano p below 0.05; an
+outlook without Brier skill on its own event reads "no skill: read as a scenario, not a
+forecast").
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from resetlab.fit import published
 from resetlab.report.html import Section, table_html
 
 _COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#7f7f7f", "#17becf", "#8c564b")
@@ -99,65 +102,77 @@ def _coverage(band: pd.DataFrame) -> float:
     return float(((b["index"] >= b["q05"]) & (b["index"] <= b["q95"])).mean())
 
 
+def skill_headline(skill: pd.DataFrame, describe: str) -> str:
+    """The backtest's verdict in one sentence (:func:`resetlab.fit.published.skill_headline`)."""
+    return f"<b>{_esc(published.skill_headline(skill, describe))}</b>"
+
+
 def backtest_section(
-    skill: pd.DataFrame, brier: pd.DataFrame, budget: str, seeds: tuple[int, ...], level: float
-) -> Section:
+    skill: pd.DataFrame, calibration: pd.DataFrame, brier: pd.DataFrame, budget: str,
+    seeds: tuple[int, ...], level: float, describe: str,
+) -> Section:  # fmt: skip
     fig = go.Figure()
-    models = [m for m in skill["model"].unique() if m != "persistence"]
-    for i, m in enumerate(models):
+    persp = [m for m in skill["model"].unique()
+             if not skill.loc[skill["model"] == m, "verdict"].isin(["best baseline", "baseline"]).all()]  # fmt: skip
+    for i, m in enumerate(persp):
         d = skill[skill["model"] == m]
         c = _COLORS[i % len(_COLORS)]
-        fig.add_trace(go.Scatter(
-            x=d["horizon"], y=d["skill"], name=m, line=dict(color=c),
-            error_y=dict(type="data", symmetric=False, array=d["skill_hi"] - d["skill"],
-                         arrayminus=d["skill"] - d["skill_lo"], thickness=0.8, color=c),
-        ))  # fmt: skip
+        claim = d["verdict"] == "skill"
+        fig.add_trace(go.Scatter(x=d["horizon"], y=d["skill_vs_best"], name=m, line=dict(color=c),
+                                 mode="lines+markers",
+                                 marker=dict(size=[10 if k else 4 for k in claim],
+                                             symbol=["star" if k else "circle" for k in claim]),
+                                 customdata=np.c_[d["best_baseline"], d["dm_p_holm"]],
+                                 hovertemplate="h=%{x}: %{y:.2f} vs %{customdata[0]} "
+                                               "(Holm p %{customdata[1]:.3f})"))  # fmt: skip
     fig.add_hline(y=0, line=dict(color="black", dash="dot"))
     fig.update_layout(template="plotly_white", height=420, xaxis_title="horizon (months)",
-                      yaxis_title="CRPS skill vs persistence",
-                      title=f"Out-of-sample skill with 95 % block-bootstrap intervals "
-                            f"({budget} budget, seeds {', '.join(map(str, seeds))})")  # fmt: skip
+                      yaxis_title="CRPS skill vs the best baseline",
+                      title=f"Out-of-sample skill against the best baseline at each horizon; stars: "
+                            f"a skill claim ({budget} budget, seeds {', '.join(map(str, seeds))})")  # fmt: skip
     pick = skill[skill["horizon"].isin([1, 6, 12, 24])]
-    cols = ["model", "horizon", "crps", "crps_persistence", "skill", "skill_lo", "skill_hi",
-            "skill_seed_min", "skill_seed_max", "verdict"]  # fmt: skip
-    claims = skill[(skill["verdict"] == "skill") & (skill["model"].isin(models))]
-    if claims.empty:
-        words = ("<p><b>No model has a skill claim over persistence at any horizon</b>: "
-                 "every interval, or the spread over seeds, covers zero or lies below it.</p>")  # fmt: skip
-    else:
-        per = claims.groupby("model")["horizon"].agg(
-            lambda h: f"{h.min()}-{h.max()} months ({len(h)} horizons)"
-        )
-        words = (
-            "<p>Skill over persistence (interval and every seed above zero): "
-            + "; ".join(f"<b>{_esc(m)}</b> at {_esc(v)}" for m, v in per.items())
-            + ". Everywhere else: no skill claim.</p>"
-        )
-    null_skill = skill[(skill["model"] == "null") & (skill["verdict"] == "skill")]["horizon"]
-    if len(null_skill):
-        words += (
-            "<p>The <b>null model</b> (no mechanisms: persistence and noise) also has a skill "
-            f"claim at {len(null_skill)} horizon(s) ({_esc(', '.join(map(str, null_skill)))} "
-            "months): there the gain over persistence comes from anchoring and a wider, better "
-            "calibrated spread, not from any article's mechanisms. A perspective's mechanisms add "
-            "something only where it beats the null model (next section).</p>"
-        )
+    cols = ["model", "horizon", "crps", "skill", "best_baseline", "skill_vs_best", "dm_stat",
+            "dm_p", "dm_p_holm", "n_origins", "n_eff", "coverage90", "verdict"]  # fmt: skip
     note = (
-        f"{words}<p>Origins every 6 months, 2005-01 to 2023-07; horizons 1-24 months; each "
-        "forecast uses only the index re-estimated on data before its origin; scores against "
-        "the full-sample index. Skill = 1 - CRPS / CRPS(persistence). The interval resamples "
-        "origins in blocks (neighbouring forecasts overlap); seed min/max is the skill under "
-        "each seed separately. Verdict <i>no skill claim</i> wherever the interval covers zero "
-        "or the seeds disagree.</p>"
+        f"<p>{skill_headline(skill, describe)}</p>"
+        "<p>Horizons 1-24 months; each forecast uses only what was knowable before its origin "
+        "(the index re-estimated on it; a year-dated event only once its year is over); "
+        "scores against the full-sample index. The best baseline at each horizon is the "
+        "baseline with the lowest mean CRPS there (persistence with the vintage's revision "
+        "error, climatology, damped persistence, the vintage Kalman filter's random walk, "
+        "a persistence/climatology pool, a two-regime Markov switching model). "
+        "skill = 1 - CRPS / CRPS(persistence); skill_vs_best = 1 - CRPS / CRPS(best baseline); "
+        "dm_p: Diebold-Mariano on the per-origin CRPS differences, Newey-West variance with "
+        "as many lags as forecasts overlap; dm_p_holm: Holm over the horizons of each model; "
+        "n_eff: the origins' worth of independent information (n times the variance over the "
+        "long-run variance of the differences). Verdict <i>skill</i> only where dm_p_holm &lt; "
+        "0.05 and skill_vs_best &gt; 0.</p>"
         + table_html(pick[cols])
-        + f'<p>Brier score of "the index is above the reset level ({level:+.2f})" 12 and 24 '
-        "months on (lower is better):</p>" + table_html(brier)
+        + "<p>Calibration: coverage of the 90 % band (0.90 is right) and the PIT histogram "
+        "(share of forecasts whose truth falls in each tenth of the ensemble; flat is right, "
+        "high ends mean too narrow, a hump too wide), all horizons:</p>"
+        + table_html(calibration)
+        + f"<p>Brier score of \u201cthe index stays above the pre-reset level ({level:+.2f}) in "
+        "every month up to 12 / 24 months on\u201d (the outlook's event), and its Brier skill "
+        "against the base rate:</p>" + table_html(brier)
     )
-    return Section(title=f"Backtest: forecasts against naive baselines ({budget} budget)",
+    return Section(title=f"Backtest: forecasts against the best baseline ({budget} budget)",
                    figure=fig, html_after=note, anchor="backtest")  # fmt: skip
 
 
-def compare_section(compare: pd.DataFrame, failures: pd.DataFrame, budget: str) -> Section:
+def headline_section(skill: pd.DataFrame, outlook: pd.DataFrame, describe: str,
+                     budget: str) -> Section:  # fmt: skip
+    """The first screen: does anything forecast, and how to read the outlook."""
+    o = _esc(published.outlook_headline(outlook))
+    html_after = (f"<div class='note'><p>{skill_headline(skill, describe)}</p><p>{o} Details: "
+                  "<a href='#backtest'>backtest</a>, <a href='#outlook'>outlook</a>.</p></div>")  # fmt: skip
+    return Section(title=f"Forecast skill in one screen ({budget} budget)", html_after=html_after,
+                   anchor="headline", lead=True)  # fmt: skip
+
+
+def compare_section(
+    compare: pd.DataFrame, failures: pd.DataFrame, budget: str, mcs: pd.DataFrame | None = None
+) -> Section:
     c = compare.copy()
     colors = [_COLORS[i % len(_COLORS)] for i in range(len(c))]
     labels = [f"p_best {p:.2f}" for p in c["p_best"]]
@@ -204,6 +219,13 @@ def compare_section(compare: pd.DataFrame, failures: pd.DataFrame, budget: str) 
                 "excludes zero: on this record, none of the articles' mechanisms has shown "
                 "out-of-sample value yet."
             )
+    if mcs is not None:
+        inside = mcs.loc[mcs["in_mcs"], "model"].tolist()
+        verdict += (
+            f" The 90 % model confidence set (Hansen; every model, baselines included, on the "
+            f"per-origin mean CRPS) holds <b>{_esc(', '.join(inside))}</b>: the models the data "
+            "cannot tell from the best."
+        )
     note = (f"<p>{verdict}</p>" + table_html(c) +
             "<p>vs_X: score minus baseline X's (negative: better than the baseline). "
             "Where each fails: its three largest 12-month errors (median forecast minus the index) "
@@ -270,11 +292,10 @@ def claims_section(
                    figure=fig, html_after=note, anchor="claims")  # fmt: skip
 
 
-def outlook_section(o: Any, index: pd.DataFrame) -> Section:
+def outlook_section(o: Any, table: pd.DataFrame, index: pd.DataFrame) -> Section:
     fig = go.Figure()
-    tail = index[
-        pd.PeriodIndex(index["month"], freq="M") >= pd.Period(o.reset_start, freq="M") - 24
-    ]
+    start = pd.Period(o.reset_start, freq="M")
+    tail = index[pd.PeriodIndex(index["month"], freq="M") >= start - 24]
     fig.add_trace(go.Scatter(mode="lines", x=_x(tail["month"]), y=tail["score"], name="index",
                              line=dict(color="black", width=1.5)))  # fmt: skip
     for i, (name, d) in enumerate(o.fans.groupby("perspective", sort=False)):
@@ -287,22 +308,25 @@ def outlook_section(o: Any, index: pd.DataFrame) -> Section:
                                  fillcolor=_rgba(c, 0.10), showlegend=False))  # fmt: skip
         fig.add_trace(go.Scatter(mode="lines", x=x, y=d["q50"], name=f"{name} median", line=dict(color=c)))
     fig.add_hline(y=o.level, line=dict(color="#555", dash="dash"),
-                  annotation_text=f"reset level {o.level:+.2f}")  # fmt: skip
+                  annotation_text=f"pre-reset level {o.level:+.2f}")  # fmt: skip
     for h in (12, 24):
-        m = (pd.Period(o.reset_start, freq="M") + h).to_timestamp()
-        fig.add_vline(x=m, line=dict(color="#999", dash="dot"))
+        fig.add_vline(x=(start + h).to_timestamp(), line=dict(color="#999", dash="dot"))
     fig.update_layout(template="plotly_white", height=440, yaxis_title="Goldstein units",
                       title=f"Outlook for the reset begun {o.reset_start}: 5-95 % fans per perspective ({o.budget} budget)")  # fmt: skip
-    t = o.table.copy()
-    lo, hi = float(t["p_hold_24"].min()), float(t["p_hold_24"].max())
-    note = (f"<p>\"Holds h months\": the index h months after {_esc(o.reset_start)} is above the reset "
-            f"level ({o.level:+.2f}, the midpoint of the mean index in reset and in breakdown "
-            "regimes). Probabilities are shares of forecast members (posterior draws x members), "
-            f"each forecast starting after the last index month and knowing only the election "
-            f"calendar. Across the perspectives P(holds 24 months) ranges from {lo:.2f} to {hi:.2f}; "
-            f"with {int(t['members'].iloc[0])} members each, the Monte Carlo standard error of one "
-            f"probability is at most {0.5 / np.sqrt(float(t['members'].iloc[0])):.2f}, so differences "
-            "smaller than about twice that are noise.</p>" + table_html(t))  # fmt: skip
+    cols = ["perspective", "p_hold_12", "mc_se_12", "p_hold_24", "mc_se_24", "brier_skill_12",
+            "brier_skill_half_12", "brier_skill_24", "brier_skill_half_24", "verdict_12",
+            "verdict_24", "verdict"]  # fmt: skip
+    words = "".join(f"<li><b>{_esc(r.perspective)}</b>: {_esc(r.words)}</li>"
+                    for r in table.itertuples())  # fmt: skip
+    note = (f"<p>\u201cHolds h months\u201d: the index stays above the reset's own pre-reset level "
+            f"({o.level:+.2f}, the mean index of the regime before {_esc(o.reset_start)}) in every "
+            f"month from {_esc(o.reset_start)} to h months later; the {len(o.observed)} months "
+            f"already observed (to {_esc(str(pd.Period(o.origin, freq='M') - 1))}) are conditioned "
+            "on, and each forecast starts from the last observed month, knowing only the election "
+            "calendar. The same event is scored in the backtest (its Brier skill against the "
+            "base rate and against a constant 0.5, at the matching horizon from the origin); "
+            "mc_se is the Monte Carlo standard error over posterior draws.</p>"
+            f"<ul>{words}</ul>" + table_html(table[cols]))  # fmt: skip
     return Section(title=f"Outlook: does the {o.reset_start} reset hold? ({o.budget} budget)",
                    figure=fig, html_after=note, anchor="outlook")  # fmt: skip
 
@@ -348,15 +372,20 @@ def levers_section(analyses: dict[str, Any], best: str) -> Section:
 
 
 def fit_sections(p: Any) -> list[Section]:
-    """Every issue-6 section from a :class:`resetlab.fit.pipeline.Pipeline`."""
+    """Every fit section from a :class:`resetlab.fit.pipeline.Pipeline` (the first is the
+    one-screen headline the report puts at its top)."""
     b = p.budget
-    out = [claims_section(p.claims(), _titles(p), b.name, b.claim_resamples)]
+    bt = p.backtest()
+    skill = p.skill()
+    ot = p.outlook_table()
+    out = [headline_section(skill, ot, bt.describe_origins(), b.name)]
+    out.append(claims_section(p.claims(), _titles(p), b.name, b.claim_resamples))
     posts = p.posteriors()
     out.append(calibration_section({n: p.replay(n) for n in posts}, posts, b.name))
-    bt = p.backtest()
-    out.append(backtest_section(p.skill(), bt.brier_table(), b.name, bt.seeds, bt.level))
-    out.append(compare_section(p.compare(), bt.failures(p.data.events), b.name))
-    out.append(outlook_section(p.outlook(), p.data.index))
+    out.append(backtest_section(skill, bt.calibration(), bt.brier_table(), b.name, bt.seeds,
+                                bt.level, bt.describe_origins()))  # fmt: skip
+    out.append(compare_section(p.compare(), bt.failures(p.data.events), b.name, p.mcs()))
+    out.append(outlook_section(p.outlook(), ot, p.data.index))
     out.append(levers_section(p.levers_all(), p.best()))
     return out
 

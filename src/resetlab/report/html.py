@@ -45,6 +45,7 @@ class Section:
     figure: go.Figure | None = None
     html_after: str = ""
     anchor: str = ""
+    lead: bool = False  # shown on the first screen, right after the summary cards
 
 
 def _fig(fig: go.Figure) -> str:
@@ -131,11 +132,14 @@ def build_report(a: Analysis, sections: list[Section] | None = None) -> str:
 <div class="card"><b>{n_res} / {n_brk}</b>resets / breakdowns found</div></div>"""
     score_cols = ["kind", "start", "end", "peak_month", "duration_months", "size", "stability",
                   "began_with", "ended_with"]  # fmt: skip
+    lead = [s for s in sections or [] if s.lead]
+    rest = [s for s in sections or [] if not s.lead]
     parts = [
         f"<h1>resetlab report: United States and Russia</h1>"
         f"<p class='sub'>resetlab {__version__}, generated {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. "
         "Every event marker shows its source on hover.</p>",
         cards,
+        *(_section_html(s) for s in lead),
         "<h2 id='index'>The relations index</h2>",
         _fig(index_figure(a)),
         "<h2 id='scorecard'>Reset scorecard</h2>",
@@ -149,12 +153,7 @@ def build_report(a: Analysis, sections: list[Section] | None = None) -> str:
         "<h2 id='stability'>How many regimes? Cross-validation and stability across penalties</h2>",
         _fig(stability_figure(a)),
     ]
-    for s in sections or []:
-        anchor = f" id='{html.escape(s.anchor)}'" if s.anchor else ""
-        parts.append(f"<h2{anchor}>{html.escape(s.title)}</h2>")
-        if s.figure is not None:
-            parts.append(_fig(s.figure))
-        parts.append(s.html_after)
+    parts += [_section_html(s) for s in rest]
     parts += ["<h2 id='method'>Method</h2>", method_note(a), _sources_note()]
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
@@ -162,6 +161,14 @@ def build_report(a: Analysis, sections: list[Section] | None = None) -> str:
         f"<style>{CSS}</style><script type='text/javascript'>{get_plotlyjs()}</script></head>"
         f"<body>{''.join(parts)}</body></html>"
     )
+
+
+def _section_html(s: Section) -> str:
+    anchor = f" id='{html.escape(s.anchor)}'" if s.anchor else ""
+    out = f"<h2{anchor}>{html.escape(s.title)}</h2>"
+    if s.figure is not None:
+        out += _fig(s.figure)
+    return out + s.html_after
 
 
 def _sources_note() -> str:

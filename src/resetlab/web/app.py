@@ -346,6 +346,22 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         except ValueError as exc:
             raise ApiError(422, str(exc)) from None
 
+    # -- the fit, as the report shows it ------------------------------------------------
+    @app.get("/api/fit", tags=["fit"])
+    def fit_results(budget: str = "quick") -> dict[str, Any]:
+        """The backtest verdict, the comparison (with the 90 % model confidence set), the
+        outlook with its verdict and the claims: the report's results, read from the same
+        cache (``available`` false until ``resetlab run`` has made them for ``budget``)."""
+        from resetlab.fit.budget import BUDGETS
+
+        if budget not in BUDGETS:
+            raise ApiError(422, f"budget: {budget!r} is none of {', '.join(BUDGETS)}")
+        out = data.fit_results(budget)
+        bad = _non_finite(out)
+        if bad:  # JSON carries no NaN: the cached tables should have none left
+            raise ApiError(500, f"non-finite values in the fit results: {', '.join(bad[:5])}")
+        return out
+
     # -- scenarios ---------------------------------------------------------------------
     @app.get("/api/strategies", tags=["scenarios"])
     def strategies() -> dict[str, Any]:

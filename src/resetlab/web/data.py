@@ -131,6 +131,23 @@ class DataService:
         finally:
             self._ready.set()
 
+    def fit_results(self, budget: str) -> dict[str, Any]:
+        """The fit results the report shows, read from the same cache (never computed here)."""
+        from resetlab.fit.pipeline import Pipeline
+        from resetlab.fit.published import published
+
+        with self._lock:
+            store = self._open()
+            cursor = Store(store.con.cursor(), store.path)
+        try:
+            p = Pipeline.create(
+                cursor, budget, perspectives_path=self.settings.perspectives_dir,
+                log=lambda m: None,
+            )  # fmt: skip
+            return published(p)
+        finally:
+            cursor.close()
+
     def status(self) -> dict[str, Any]:
         """Whether the analysis is ready, and the error if it failed."""
         return {

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import yaml
 
 from resetlab.exceptions import Problem, ResetlabError, ScenarioError
+from resetlab.fit.hold import HOLD_MONTHS, hold_shares
 from resetlab.model.engine import run_ensemble
 from resetlab.model.output import SimulationResult
 from resetlab.model.scenario import Scenario, build_spec, load_scenario
@@ -30,10 +30,13 @@ from resetlab.model.state import Array
 from resetlab.web.settings import WebSettings
 
 BODY = "request body"
-#: Months after the start at which the hold probability is reported.
-HOLD_MONTHS: tuple[int, ...] = (12, 24)
-#: Months averaged when judging whether relations are above their starting level.
-HOLD_WINDOW = 3
+#: What "holds" means, as the dashboard shows it (the outlook's definition).
+HOLD_DEFINITION = (
+    "P(holds h months): share of members whose relations stay above the starting level "
+    "(initial.relations, where the relationship stood before the reset) in every month from "
+    "the first to month h; the first month at or below it is the breakdown that ends the "
+    "reset. The report's outlook and resetlab outlook use the same definition."
+)
 
 
 class Busy(ResetlabError):
@@ -59,25 +62,15 @@ def scenario_from_fields(fields: dict[str, Any], perspectives_dir: Path | None) 
 
 def hold_probabilities(
     relations: Array, start_level: float, months: tuple[int, ...] = HOLD_MONTHS
-) -> dict[str, dict[str, float | None]]:
+) -> dict[str, float | None]:
     """P(the reset holds h months) for each h, from ``(months, members)`` relations paths.
 
-    ``level``: share of members whose mean relations over months h-2..h (a 3-month window
-    ending h months after the start) is above ``start_level``. ``strict``: share whose 3-month
-    trailing mean never falls to or below ``start_level`` from month 3 to month h. None when
-    the run is shorter than h months.
+    The definition of :mod:`resetlab.fit.hold`, the one the outlook and the report use: the
+    share of members whose relations stay above ``start_level`` (the level before the
+    scenario's reset) in every month from the first (month 0) to month h. None when the run
+    is shorter than h + 1 months.
     """
-    data = np.asarray(relations, dtype=np.float64)
-    rolled = pd.DataFrame(data).rolling(HOLD_WINDOW).mean().to_numpy()
-    out: dict[str, dict[str, float | None]] = {}
-    for h in months:
-        if data.shape[0] < h:
-            out[str(h)] = {"level": None, "strict": None}
-            continue
-        level = float((rolled[h - 1] > start_level).mean())
-        strict = float((rolled[HOLD_WINDOW - 1 : h] > start_level).all(axis=0).mean())
-        out[str(h)] = {"level": level, "strict": strict}
-    return out
+    return hold_shares(np.asarray(relations, dtype=np.float64), start_level, months)
 
 
 @dataclasses.dataclass
@@ -138,11 +131,7 @@ def summarise(result: SimulationResult, start_level: float, chunk_size: int) -> 
             for row in q.to_dict("records")
         ],
         "hold": hold_probabilities(rel, start_level),
-        "hold_definition": (
-            f"level: share of members whose {HOLD_WINDOW}-month mean relations ending h months "
-            "after the start is above the starting level (initial.relations); strict: share "
-            f"whose {HOLD_WINDOW}-month trailing mean stays above it in every month up to h"
-        ),
+        "hold_definition": HOLD_DEFINITION,
     }
 
 

@@ -299,11 +299,49 @@ function showResult(job) {
   const pct = (v) => (v === null ? "n/a (run too short)" : (100 * v).toFixed(1) + " %");
   for (const [h, p] of Object.entries(job.hold)) {
     const tr = el("tr", null, { "data-months": h });
-    tr.append(el("td", `${h} months`), el("td", pct(p.level)), el("td", pct(p.strict)));
+    tr.append(el("td", `${h} months`), el("td", pct(p)));
     tbody.append(tr);
   }
   table.hidden = false;
   document.getElementById("hold-note").textContent = job.hold_definition;
+}
+
+// ---------------------------------------------------------------- fit results (the report's)
+function fitTable(id, rows, cols) {
+  const table = document.getElementById(id);
+  const head = el("tr");
+  for (const c of cols) head.append(el("th", c));
+  table.querySelector("thead").replaceChildren(head);
+  const tbody = table.querySelector("tbody");
+  tbody.replaceChildren();
+  const fmt = (v) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toFixed(3))
+    : v === null || v === undefined ? "" : String(v));
+  for (const r of rows) {
+    const tr = el("tr");
+    for (const c of cols) tr.append(el("td", fmt(r[c])));
+    tbody.append(tr);
+  }
+}
+
+async function loadFit() {
+  const note = document.getElementById("fit-headline");
+  try {
+    const { body } = await api("/api/fit?budget=quick");
+    if (!body.available) {
+      note.textContent = `No fit results cached yet: run ${body.how}.`;
+      return;
+    }
+    note.textContent = `${body.skill_headline} ${body.outlook_headline}`;
+    fitTable("fit-outlook", body.outlook, ["perspective", "p_hold_12", "p_hold_24", "mc_se",
+      "brier_skill_12", "brier_skill_24", "verdict_12", "verdict_24", "verdict"]);
+    const words = document.getElementById("fit-outlook-words");
+    words.replaceChildren(...body.outlook.map((r) => el("li", `${r.perspective}: ${r.words}`)));
+    fitTable("fit-compare", body.compare, ["perspective", "score", "rank", "p_best", "in_mcs"]);
+    fitTable("fit-claims", body.claims, ["perspective", "claim", "mechanism", "effect",
+      "ci_lo", "ci_hi", "p_value", "verdict"]);
+  } catch (err) {
+    note.textContent = "fit results unavailable: " + err.message;
+  }
 }
 
 // ---------------------------------------------------------------- start
@@ -315,6 +353,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     timer = setTimeout(searchEvents, 300);
   });
   const editor = initEditor().catch((e) => showErrors("editor: " + e.message));
+  const fit = loadFit();
   await loadIndex();
   try {
     await Promise.all([loadResets(), loadDomains()]);
@@ -323,6 +362,6 @@ document.addEventListener("DOMContentLoaded", async () => {
   } catch (e) {
     setStatus("error: " + e.message);
   }
-  await editor;
+  await Promise.all([editor, fit]);
   document.body.dataset.ready = "1";
 });
