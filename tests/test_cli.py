@@ -131,7 +131,7 @@ def test_report_takes_extra_scenarios_and_survives_a_broken_one(store: Path, tmp
     broken.write_text("name: broken\nhorizon: 12\n")
     out = tmp_path / "r.html"
     res = runner.invoke(app, ["report", "-o", str(out), "--store", str(store),
-                              "--scenario", str(broken)])  # fmt: skip
+                              "--scenario", str(broken), "--no-fit", "--no-panel"])  # fmt: skip
     assert res.exit_code == 0, res.output
     html = out.read_text()
     assert "broken.yaml (not run)" in html and "broken.yaml:" in html
@@ -147,9 +147,11 @@ def test_unknown_format_lists_valid_ones(tmp_path: Path) -> None:
 
 def test_report_is_self_contained(store: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.html"
-    res = runner.invoke(app, ["report", "-o", str(out), "--store", str(store)])
+    # the fit sections have their own tests on a tiny budget (tests/fit/test_fit_cli.py)
+    res = runner.invoke(app, ["report", "-o", str(out), "--store", str(store), "--no-fit"])
     assert res.exit_code == 0, res.output
     html = out.read_text()
+    assert "The panel of rival pairs" in html and "Reset scorecard across pairs" in html
     assert "<script src=" not in html.replace("<script src=\"data:", "")  # nothing from a CDN
     assert "Plotly.newPlot" in html and len(html) > 1_000_000  # plotly.js inlined
     assert "Reset scorecard" in html and "UN General Assembly" in html

@@ -41,6 +41,12 @@ FitOption = Annotated[
     bool,
     typer.Option("--fit/--no-fit", help="Include claims, calibration, backtest, outlook, levers."),
 ]
+PanelOption = Annotated[
+    bool,
+    typer.Option(
+        "--panel/--no-panel", help="Include the panel of rival pairs (every pair's index)."
+    ),
+]
 ResultsOption = Annotated[
     Path | None,
     typer.Option("--results", help="Also write the fit tables (CSV) into this folder."),
@@ -55,6 +61,7 @@ def make_report(
     fit: bool = True,
     budget: str = "quick",
     results: Path | None = None,
+    panel: bool = True,
 ) -> Path:
     from resetlab.index.api import analyse
     from resetlab.report.html import write_report
@@ -62,7 +69,15 @@ def make_report(
 
     with console.status("estimating the index and regimes"), open_store(store) as s:
         a = analyse(s)
-    sections = extra_sections(console, scenarios, a.index.frame)
+        if panel:
+            from resetlab.index.panel import analyse_panel
+            from resetlab.report.panel import panel_section
+
+            with console.status("estimating the panel of rival pairs"):
+                panel_part = [panel_section(analyse_panel(s))]
+        else:
+            panel_part = []
+    sections = extra_sections(console, scenarios, a.index.frame) + panel_part
     if fit:
         sections += fit_report_sections(store, budget, results)
     path = write_report(a, output, sections)
@@ -119,11 +134,14 @@ def report(
     fit: FitOption = True,
     budget: BudgetOption = "quick",
     results: ResultsOption = None,
+    panel: PanelOption = True,
 ) -> None:
     """Write the self-contained HTML report (index, regimes, scorecard, scenario fan charts,
     claims, calibration, backtest, comparison, outlook and levers)."""
     try:
-        path = make_report(output, store, scenario, fit=fit, budget=budget, results=results)
+        path = make_report(
+            output, store, scenario, fit=fit, budget=budget, results=results, panel=panel
+        )
     except ResetlabError as exc:
         raise fail(exc) from exc
     console.print(f"report written to [bold]{path.resolve()}[/bold]")
@@ -136,6 +154,7 @@ def run(
     fit: FitOption = True,
     budget: BudgetOption = "quick",
     results: ResultsOption = Path("results"),
+    panel: PanelOption = True,
 ) -> None:
     """The main job: build the store from the built-in files, then write the report and the
     fit tables (results/*.csv)."""
@@ -143,7 +162,9 @@ def run(
         with console.status("building the record store"), open_store(store) as s:
             counts = s.counts()
         console.print(f"store ready: {counts.get('events', 0)} events")
-        path = make_report(output, store, scenario, fit=fit, budget=budget, results=results)
+        path = make_report(
+            output, store, scenario, fit=fit, budget=budget, results=results, panel=panel
+        )
     except ResetlabError as exc:
         raise fail(exc) from exc
     console.print(f"report written to [bold]{path.resolve()}[/bold]")
