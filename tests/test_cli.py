@@ -87,7 +87,7 @@ def test_broken_import_is_rejected_whole_and_store_unchanged(store: Path, tmp_pa
     n_before = before.execute("SELECT count(*) FROM events").fetchone()
     before.close()
     res = runner.invoke(app, ["record", "import", str(bad), "--store", str(store)])
-    assert res.exit_code == 1
+    assert res.exit_code == 2  # bad input
     flat = res.output.replace("\n", "")
     assert "events_bad.csv:" in flat
     after = duckdb.connect(str(store), read_only=True)
@@ -111,7 +111,7 @@ def test_unknown_format_lists_valid_ones(tmp_path: Path) -> None:
     f.write_text("a\n1\n")
     res = runner.invoke(app, ["record", "import", str(f), "--format", "xml",
                               "--store", str(tmp_path / "s.duckdb")])  # fmt: skip
-    assert res.exit_code == 1 and "icews" in res.output
+    assert res.exit_code == 2 and "icews" in res.output
 
 
 def test_report_is_self_contained(store: Path, tmp_path: Path) -> None:

@@ -104,6 +104,8 @@ class ModelError(ResetlabError):
 class ReaderError(ResetlabError):
     """An article that cannot be read."""
 
+    exit_code = 2
+
 
 class MissingExtraError(ResetlabError, ImportError):
     """An optional dependency is missing; the message says which extra installs it."""

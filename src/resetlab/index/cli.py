@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
+from resetlab._cli import StoreOption, console, fail, open_store
 from resetlab.exceptions import ResetlabError
-from resetlab.record.cli import StoreOption, console, fail, open_store
 from resetlab.tables import write_table
 
 FmtOption = Annotated[str | None, typer.Option("--format", help="csv, json or parquet.")]
@@ -20,7 +20,7 @@ def index(output: OutOption, fmt: FmtOption = None, store: StoreOption = None) -
     from resetlab.index.api import analyse
 
     try:
-        with open_store(store) as s:
+        with open_store(store, read_only=True) as s:
             result = analyse(s)
         df = result.index.to_csv_frame()
         write_table(df, output, fmt)
@@ -38,7 +38,7 @@ def resets(
     from resetlab.index.api import analyse
 
     try:
-        with open_store(store) as s:
+        with open_store(store, read_only=True) as s:
             result = analyse(s)
         df = result.scorecard
         write_table(df, output, fmt)

@@ -112,7 +112,9 @@ def load_event_files(paths: list[Path] | None = None) -> pd.DataFrame:
             problems.append(Problem(name, None, ",".join(twice), "column given twice in header"))
         if missing or unknown or twice:
             if missing:
-                problems.append(Problem(name, None, ",".join(missing), "column missing from header"))
+                problems.append(
+                    Problem(name, None, ",".join(missing), "column missing from header")
+                )
             if unknown:
                 problems.append(Problem(name, None, ",".join(unknown), "unknown column in header"))
             continue

@@ -529,7 +529,11 @@ def _read_icews(r: _Reader, path: Path) -> None:
     if twice:
         raise ImportFormatError(
             f"{path}: the ICEWS header names a column twice",
-            [Problem(str(path), first[0] if first else None, ",".join(twice), "column given twice")],
+            [
+                Problem(
+                    str(path), first[0] if first else None, ",".join(twice), "column given twice"
+                )
+            ],
         )
     if missing:
         raise ImportFormatError(
@@ -809,7 +813,10 @@ def _read_plover(r: _Reader, path: Path) -> None:
 
 
 def _plover_record(
-    r: _Reader, line: int, value: dict[str, Any], table: Mapping[str, tuple[str, float, str, str, str]]
+    r: _Reader,
+    line: int,
+    value: dict[str, Any],
+    table: Mapping[str, tuple[str, float, str, str, str]],
 ) -> None:
     before = len(r.problems)
     ident = _slug(_text(value.get("id"), "id"))

@@ -190,7 +190,11 @@ def check_event_row(
         elif cameo_weights is not None:
             if cameo not in cameo_weights:
                 bad("cameo", f"{cameo!r} is not in the CAMEO code table")
-            elif match_weight and goldstein is not None and abs(cameo_weights[cameo] - goldstein) > 1e-9:
+            elif (
+                match_weight
+                and goldstein is not None
+                and abs(cameo_weights[cameo] - goldstein) > 1e-9
+            ):
                 bad(
                     "goldstein",
                     f"{goldstein} differs from the Goldstein weight {cameo_weights[cameo]} "

@@ -180,7 +180,9 @@ def _store_path(path: Path | str | None) -> Path:
             exit_code=2,
         ) from exc
     if real.is_dir():
-        raise StoreError(f"the store {real} is a folder; pass --store with a file path", exit_code=2)
+        raise StoreError(
+            f"the store {real} is a folder; pass --store with a file path", exit_code=2
+        )
     try:
         real.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:  # a parent is a file, or not writable
@@ -354,7 +356,9 @@ class Store:
     def _insert_events(self, frame: pd.DataFrame, origin: str) -> None:
         ev = _normalised(frame)
         rows = pd.DataFrame({c: ev[c] for c in _EVENT_FIELDS})
-        rows["day"] = [parse_date(d, p).day for d, p in zip(ev["date"], ev["precision"], strict=True)]
+        rows["day"] = [
+            parse_date(d, p).day for d, p in zip(ev["date"], ev["precision"], strict=True)
+        ]
         rows["goldstein"] = [parse_number(g) for g in ev["goldstein"]]
         rows["date_checked"] = [parse_bool(b) for b in ev["date_checked"]]
         rows["origin"] = origin
@@ -436,7 +440,9 @@ class Store:
             if row.id in known_ids:
                 line = int(row.line) if row.line.isdigit() else None
                 problems.append(
-                    Problem(file, line, "id", f"{row.id!r} is already in the store for another event")
+                    Problem(
+                        file, line, "id", f"{row.id!r} is already in the store for another event"
+                    )
                 )
                 continue
             new_rows.append(pos)
@@ -483,6 +489,22 @@ class Store:
             """,
             params,
         ).df()
+
+    def export_events(self) -> pd.DataFrame:
+        """:meth:`events` plus the source columns of the event schema (``source_publication``
+        ... ``source2_url``: an event's first two sources in the order recorded), so that an
+        export can be imported again; ``source`` and ``n_sources`` still list every source."""
+        df = self.events()
+        src = self.con.execute(
+            """SELECT event_id, publication, title, date, url,
+                      row_number() OVER (PARTITION BY event_id ORDER BY rowid) AS k
+               FROM sources"""
+        ).df()
+        for k, (pub, title, date, url) in enumerate(_SOURCE_SETS, start=1):
+            part = src[src["k"] == k].set_index("event_id")
+            for col, name in ((pub, "publication"), (title, "title"), (date, "date"), (url, "url")):
+                df[col] = df["id"].map(part[name]).fillna("").astype(str)
+        return df
 
     def table(self, name: str) -> pd.DataFrame:
         """A whole table as a DataFrame (error listing the tables if unknown)."""
