@@ -137,7 +137,8 @@ def _no_traceback(res) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_markup_in_user_text_is_printed_as_written(tmp_path: Path) -> None:
-    path = tmp_path / "[/bogus]events[red].csv"
+    (tmp_path / "[").mkdir()
+    path = tmp_path / "[" / "bogus]events[red].csv"  # the path holds "[/bogus]"
     text = (FIXTURES / "events_sample.csv").read_text().replace(",040,", ",[/bogus],", 1)
     path.write_text(text)
     res = runner.invoke(app, ["record", "import", str(path), "--store", str(tmp_path / "s.duckdb")])
@@ -145,6 +146,7 @@ def test_markup_in_user_text_is_printed_as_written(tmp_path: Path) -> None:
     assert res.exit_code == 2
     flat = res.output.replace("\n", "")
     assert "[/bogus]events[red].csv" in flat and "'[/bogus]'" in flat
+    assert "MarkupError" not in flat
 
 
 @pytest.mark.parametrize(

@@ -96,7 +96,8 @@ def test_every_importer_on_mutated_files(fmt: str, data: st.DataObject) -> None:
     original, suffix = _sample_bytes(fmt)
     content = data.draw(mutated_bytes(original))
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"[/bogus]fuzz{suffix}"
+        (Path(tmp) / "[").mkdir()
+        path = Path(tmp) / "[" / f"bogus]fuzz{suffix}"  # "[/bogus]" in the path
         path.write_bytes(content)
         _check_one(path, fmt)
         _check_one(path, None)
