@@ -208,8 +208,8 @@ def hostile_event_rows(draw: st.DrawFn, ident: str | None = None) -> dict[str, s
     for fld in ("summary", "source_publication", "source_title"):
         row[fld] = draw(hostile_text(1, 80))
     for fld in ("date", "actor", "target", "goldstein", "date_checked"):
-        row[fld] = draw(st.sampled_from(("", " ", "  "))) + row[fld] + draw(
-            st.sampled_from(("", " "))
+        row[fld] = (
+            draw(st.sampled_from(("", " ", "  "))) + row[fld] + draw(st.sampled_from(("", " ")))
         )
     return row
 

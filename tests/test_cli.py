@@ -247,9 +247,8 @@ def test_a_second_import_finds_the_lock_before_reading_its_file(store: Path, tmp
 
 @pytest.mark.parametrize("suffix", [".csv", ".json", ".parquet"])
 def test_export_imports_back_into_a_fresh_store(tmp_path: Path, suffix: str) -> None:
-    from resetlab.record.store import Store
-
     from resetlab.record.importers import read_events
+    from resetlab.record.store import Store
 
     first = tmp_path / "first.duckdb"
     with Store.open(first) as s:  # the built-in record plus three imported files

@@ -412,9 +412,17 @@ def test_hostile_json_is_a_clean_error(tmp_path: Path, text: str, field: str) ->
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("id", True), ("summary", {"nested": 1}), ("actor", ["USA"]), ("cameo", 40), ("date_checked", 1)],
+    [
+        ("id", True),
+        ("summary", {"nested": 1}),
+        ("actor", ["USA"]),
+        ("cameo", 40),
+        ("date_checked", 1),
+    ],
 )
-def test_json_values_that_are_not_text_are_refused(tmp_path: Path, field: str, value: object) -> None:
+def test_json_values_that_are_not_text_are_refused(
+    tmp_path: Path, field: str, value: object
+) -> None:
     import json
 
     row = json.loads(_json_row(1))

@@ -163,10 +163,20 @@ class DuplicateIndex:
 
 
 def _normalised(frame: pd.DataFrame, *, with_line: bool = False) -> pd.DataFrame:
-    """Event columns as the store keeps them: strings, stripped, missing as ""."""
+    """Event columns as the store keeps them: strings, stripped, missing as "".
+
+    Built from plain lists into a new frame (no ``attrs`` carried along, which pandas would
+    deep-copy on every operation)."""
     cols = [*EVENT_COLUMNS, "line"] if with_line else list(EVENT_COLUMNS)
-    ev = frame.reindex(columns=cols).astype(object).where(frame.reindex(columns=cols).notna(), "")
-    return ev.astype(str).apply(lambda c: c.str.strip())
+
+    def text(v: object) -> str:
+        return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v).strip()
+
+    data = {
+        c: [text(v) for v in frame[c].tolist()] if c in frame.columns else [""] * len(frame)
+        for c in cols
+    }
+    return pd.DataFrame(data, columns=cols, dtype=object)
 
 
 def _store_path(path: Path | str | None) -> Path:
