@@ -273,3 +273,12 @@ def test_export_imports_back_into_a_fresh_store(tmp_path: Path, suffix: str) -> 
         sources_before.sort_values(key).reset_index(drop=True),
         sources_after.sort_values(key).reset_index(drop=True),
     )
+
+
+def test_record_check_of_unreadable_files_lists_them(tmp_path: Path) -> None:
+    binary = tmp_path / "bin.csv"
+    binary.write_bytes(b"\xff\xfe\x00bad")
+    res = runner.invoke(app, ["record", "check", str(tmp_path / "missing.csv"), str(binary)])
+    _no_traceback(res)
+    flat = res.output.replace("\n", "")
+    assert res.exit_code == 2 and "missing.csv: (file)" in flat and "not UTF-8" in flat

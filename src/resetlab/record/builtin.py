@@ -104,7 +104,18 @@ def load_event_files(paths: list[Path] | None = None) -> pd.DataFrame:
     ids: list[tuple[str, int | None, str]] = []
     for path in paths:
         name = str(path)
-        header = csv_header(path)
+        try:
+            header = csv_header(path)
+            body = list(read_csv_rows(path))
+        except OSError as exc:
+            problems.append(Problem(name, None, "(file)", f"cannot read it: {exc.strerror}"))
+            continue
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(name, None, "(file)", f"not UTF-8 text ({exc.reason})"))
+            continue
+        except csv.Error as exc:
+            problems.append(Problem(name, None, "(file)", f"not readable as CSV ({exc})"))
+            continue
         missing = [c for c in EVENT_COLUMNS if c not in header]
         unknown = [c for c in header if c not in EVENT_COLUMNS]
         twice = duplicated(header)
@@ -118,7 +129,7 @@ def load_event_files(paths: list[Path] | None = None) -> pd.DataFrame:
             if unknown:
                 problems.append(Problem(name, None, ",".join(unknown), "unknown column in header"))
             continue
-        for line, row in read_csv_rows(path):
+        for line, row in body:
             if EXTRA_FIELDS_KEY in row:
                 problems.append(
                     Problem(name, line, "(row)", f"{row.pop(EXTRA_FIELDS_KEY)} field(s) more than "

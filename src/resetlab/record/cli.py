@@ -96,7 +96,9 @@ def import_(
     try:
         pair = parse_dyad(dyad)
         if not file.is_file():
-            raise InputError(f"{file}: no such file")
+            raise InputError(
+                f"{file}: {'a folder, not a file' if file.is_dir() else 'no such file'}"
+            )
         # The store first: a locked store is reported before the file is read.
         with open_store(store) as s:
             read = import_events(file, fmt, dyad=pair)
