@@ -89,7 +89,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
 
 #: Neighbours on each side, in each of the two sorted orders, that a summary is compared
 #: with when looking for its duplicate (see :class:`DuplicateIndex`).
-DUPLICATE_WINDOW = 4
+DUPLICATE_WINDOW = 3
 
 
 @dataclass(frozen=True)
@@ -150,8 +150,10 @@ class DuplicateIndex:
         best: tuple[float, str] | None = None
         for ordered, probe in ((block.forward, norm), (block.backward, norm[::-1])):
             at = bisect.bisect_left(ordered, (probe, ""))
+            matcher = SequenceMatcher(None)
+            matcher.set_seq2(probe)  # indexed once, compared with each neighbour
             for text, event_id in ordered[max(0, at - DUPLICATE_WINDOW) : at + DUPLICATE_WINDOW]:
-                matcher = SequenceMatcher(None, probe, text)
+                matcher.set_seq1(text)
                 if matcher.real_quick_ratio() < DUPLICATE_SIMILARITY:
                     continue
                 if matcher.quick_ratio() < DUPLICATE_SIMILARITY:
