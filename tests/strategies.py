@@ -149,3 +149,74 @@ def coded_events(draw: st.DrawFn) -> dict[str, Any]:
         "cameo": code,
         "goldstein": draw(goldstein_text(weight)),
     }
+
+
+#: Fragments a careless user or a careful attacker puts in a file: markup, separators,
+#: quotes, a byte-order mark, NUL, look-alike digits, numbers Python's ``float`` is lenient
+#: with, JSON structure, padding.
+HOSTILE_SNIPPETS: tuple[bytes, ...] = (
+    b"[/bogus]", b"[red]", b"\t", b",", b'"', b"'", b"\n", b"\r\n", b"\x00", b"\xef\xbb\xbf",
+    "\u0661\u0669\u0669\u0661".encode(), "\u2028".encode(), b"1_0", b"NaN", b"inf", b"-0",
+    b"[", b"]", b"{", b"}", b"[]garbage", b'{"a": {"b": [1, 2]}}', b"true", b"null", b" ",
+    b"RUS ", b" 2019-02-01", b"ZZZ", b"9" * 40, b"\xff\xfe", b"#", b"USA", b"RUS", b"NA",
+)  # fmt: skip
+
+
+@st.composite
+def mutated_bytes(draw: st.DrawFn, original: bytes, max_ops: int = 4) -> bytes:
+    """``original`` with a few random edits: a range cut out, a snippet of
+    :data:`HOSTILE_SNIPPETS` or random bytes put in, a line repeated, the file cut short."""
+    data = bytearray(original)
+    for _ in range(draw(st.integers(1, max_ops))):
+        op = draw(st.sampled_from(("cut", "insert", "random", "repeat", "truncate", "replace")))
+        at = draw(st.integers(0, len(data)))
+        if op == "cut":
+            del data[at : at + draw(st.integers(1, 40))]
+        elif op == "insert":
+            data[at:at] = draw(st.sampled_from(HOSTILE_SNIPPETS))
+        elif op == "random":
+            data[at:at] = draw(st.binary(min_size=1, max_size=12))
+        elif op == "repeat":
+            lines = bytes(data).split(b"\n")
+            k = draw(st.integers(0, max(0, len(lines) - 1)))
+            lines.insert(k, lines[k] if lines else b"")
+            data = bytearray(b"\n".join(lines))
+        elif op == "truncate":
+            del data[at:]
+        else:
+            end = at + draw(st.integers(1, 12))
+            data[at:end] = draw(st.sampled_from(HOSTILE_SNIPPETS))
+    return bytes(data)
+
+
+def hostile_text(min_size: int = 1, max_size: int = 60) -> st.SearchStrategy[str]:
+    """One-line text that is valid but awkward: rich markup, padding, quotes, tabs, commas."""
+    pieces = st.sampled_from(("[/bogus]", "[red]x[/red]", " ", '"', "'", ",", ";", "\t", "#"))
+    return st.builds(
+        lambda a, b, c: f"{a}{b}{c}",
+        st.sampled_from((" ", "", "  ")),
+        st.lists(st.one_of(pieces, safe_text(1, 10)), min_size=1, max_size=5).map("".join),
+        st.sampled_from((" ", "", "\t")),
+    ).filter(lambda s: s.strip() and min_size <= len(s.strip()) <= max_size)
+
+
+@st.composite
+def hostile_event_rows(draw: st.DrawFn, ident: str | None = None) -> dict[str, str]:
+    """A valid event row whose text fields carry markup and padding, and whose other values
+    are padded with spaces (the stored row is the row stripped)."""
+    row = draw(event_rows(ident=ident))
+    for fld in ("summary", "source_publication", "source_title"):
+        row[fld] = draw(hostile_text(1, 80))
+    for fld in ("date", "actor", "target", "goldstein", "date_checked"):
+        row[fld] = (
+            draw(st.sampled_from(("", " ", "  "))) + row[fld] + draw(st.sampled_from(("", " ")))
+        )
+    return row
+
+
+@st.composite
+def hostile_event_frames(draw: st.DrawFn, min_size: int = 1, max_size: int = 6) -> pd.DataFrame:
+    """A frame of :func:`hostile_event_rows` with unique ids."""
+    n = draw(st.integers(min_size, max_size))
+    rows = [draw(hostile_event_rows(ident=f"hx-{i:03d}")) for i in range(n)]
+    return pd.DataFrame(rows, columns=list(EVENT_COLUMNS), dtype=object)

@@ -118,7 +118,7 @@ def test_broken_import_is_rejected_whole_and_store_unchanged(store: Path, tmp_pa
     n_before = before.execute("SELECT count(*) FROM events").fetchone()
     before.close()
     res = runner.invoke(app, ["record", "import", str(bad), "--store", str(store)])
-    assert res.exit_code == 1
+    assert res.exit_code == 2  # bad input
     flat = res.output.replace("\n", "")
     assert "events_bad.csv:" in flat
     after = duckdb.connect(str(store), read_only=True)
@@ -142,7 +142,7 @@ def test_unknown_format_lists_valid_ones(tmp_path: Path) -> None:
     f.write_text("a\n1\n")
     res = runner.invoke(app, ["record", "import", str(f), "--format", "xml",
                               "--store", str(tmp_path / "s.duckdb")])  # fmt: skip
-    assert res.exit_code == 1 and "icews" in res.output
+    assert res.exit_code == 2 and "icews" in res.output
 
 
 def test_report_is_self_contained(store: Path, tmp_path: Path) -> None:
@@ -162,3 +162,159 @@ def test_report_is_self_contained(store: Path, tmp_path: Path) -> None:
         assert f"Scenario: {name}" in html
     assert "measured index" in html  # the replay is drawn against the index
     assert "reset" in res.output and str(out.resolve()) in res.output.replace("\n", "")
+
+
+# --- errors: one escaped line, exit 2 for bad input ----------------------------------------
+
+
+def _no_traceback(res) -> None:  # type: ignore[no-untyped-def]
+    assert res.exception is None or isinstance(res.exception, SystemExit), res.exception
+    assert "Traceback" not in res.output
+
+
+def test_markup_in_user_text_is_printed_as_written(tmp_path: Path) -> None:
+    (tmp_path / "[").mkdir()
+    path = tmp_path / "[" / "bogus]events[red].csv"  # the path holds "[/bogus]"
+    text = (FIXTURES / "events_sample.csv").read_text().replace(",040,", ",[/bogus],", 1)
+    path.write_text(text)
+    res = runner.invoke(app, ["record", "import", str(path), "--store", str(tmp_path / "s.duckdb")])
+    _no_traceback(res)
+    assert res.exit_code == 2
+    flat = res.output.replace("\n", "")
+    assert "[/bogus]events[red].csv" in flat and "'[/bogus]'" in flat
+    assert "MarkupError" not in flat
+
+
+@pytest.mark.parametrize(
+    ("dyad", "says"),
+    [("USA,USA", "same actor twice"), ("USA,XYZ", "XYZ"), ("USA", "two actor codes"),
+     ("USA,RUS,CHN", "two actor codes")],
+)  # fmt: skip
+def test_bad_dyads_are_one_line_errors(tmp_path: Path, dyad: str, says: str) -> None:
+    res = runner.invoke(app, ["record", "import", str(FIXTURES / "events_sample.csv"),
+                              "--dyad", dyad, "--store", str(tmp_path / "s.duckdb")])  # fmt: skip
+    _no_traceback(res)
+    assert res.exit_code == 2 and says in res.output.replace("\n", "")
+    assert not (tmp_path / "s.duckdb").exists()
+
+
+def test_unusable_paths_are_one_line_errors(store: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    a_file = tmp_path / "plain"
+    a_file.write_text("x")
+    res = runner.invoke(app, ["record", "export", "-o", str(a_file / "out.csv"), "--store", str(store)])
+    _no_traceback(res)
+    assert res.exit_code == 2 and "cannot write" in res.output
+    res = runner.invoke(app, ["record", "info", "--store", str(a_file / "r.duckdb")])
+    _no_traceback(res)
+    assert res.exit_code == 2 and "cannot create the folder" in res.output.replace("\n", "")
+    other = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(other))
+    con.execute("CREATE TABLE events (x INTEGER)")
+    con.close()
+    res = runner.invoke(app, ["record", "info", "--store", str(other)])
+    _no_traceback(res)
+    assert res.exit_code == 2 and "not a resetlab record store" in res.output.replace("\n", "")
+    monkeypatch.setenv("RESETLAB_HOME", str(a_file))
+    res = runner.invoke(app, ["record", "info"])
+    _no_traceback(res)
+    assert res.exit_code == 2 and "RESETLAB_HOME" in res.output
+
+
+# --- what an import reports ----------------------------------------------------------------
+
+
+def test_import_reports_rows_left_out_and_strict_refuses(tmp_path: Path) -> None:
+    path = tmp_path / "s.duckdb"
+    args = ["record", "import", str(FIXTURES / "gdelt1_sample.tsv"), "--format", "gdelt1",
+            "--dyad", "USA,RUS", "--store", str(path)]  # fmt: skip
+    res = runner.invoke(app, [*args, "--strict"])
+    _no_traceback(res)
+    assert res.exit_code == 2 and "--strict" in res.output and "nothing was imported" in res.output
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    flat = " ".join(res.output.split())
+    assert "row(s) read" in flat and "kept" in flat and "left out" in flat
+    assert "outside the dyad" in flat or "no PLOVER" in flat
+
+
+# --- the store as several processes see it -------------------------------------------------
+
+_HOLD = "import duckdb, sys, time; c = duckdb.connect(sys.argv[1], read_only=sys.argv[2] == 'ro'); print('held', flush=True); time.sleep(60)"
+
+
+def _hold(path: Path, mode: str):  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", _HOLD, str(path), mode], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
+    return proc
+
+
+def test_read_only_commands_run_beside_another_reader(store: Path, tmp_path: Path) -> None:
+    proc = _hold(store, "ro")
+    try:
+        res = runner.invoke(app, ["record", "info", "--store", str(store)])
+        assert res.exit_code == 0, res.output
+        out = tmp_path / "e.csv"
+        res = runner.invoke(app, ["record", "export", "-o", str(out), "--store", str(store)])
+        assert res.exit_code == 0, res.output
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def test_a_second_import_finds_the_lock_before_reading_its_file(store: Path, tmp_path: Path) -> None:
+    proc = _hold(store, "rw")
+    try:
+        res = runner.invoke(app, ["record", "import", str(FIXTURES / "events_bad.csv"),
+                                  "--store", str(store)])  # fmt: skip
+    finally:
+        proc.kill()
+        proc.wait()
+    _no_traceback(res)
+    flat = res.output.replace("\n", "")
+    assert res.exit_code == 1 and "in use by another process" in flat
+    assert "events_bad.csv:" not in flat  # the file was not parsed
+
+
+# --- export, then import: the same rows ------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json", ".parquet"])
+def test_export_imports_back_into_a_fresh_store(tmp_path: Path, suffix: str) -> None:
+    from resetlab.record.importers import read_events
+    from resetlab.record.store import Store
+
+    first = tmp_path / "first.duckdb"
+    with Store.open(first) as s:  # the built-in record plus three imported files
+        for name in ("events_sample.csv", "events_sample.json", "plover_sample.jsonl"):
+            s.import_events(read_events(FIXTURES / name), file=name, fmt="auto")
+        before = s.events()
+    out = tmp_path / f"export{suffix}"
+    res = runner.invoke(app, ["record", "export", "-o", str(out), "--store", str(first)])
+    assert res.exit_code == 0, res.output
+    second = tmp_path / "second.duckdb"  # a fresh store: built-in events merge, the rest is new
+    res = runner.invoke(app, ["record", "import", str(out), "--store", str(second)])
+    assert res.exit_code == 0, res.output
+    with Store.open(second, read_only=True) as s:
+        after = s.events()
+        sources_after = s.table("sources").drop(columns="origin")
+    with Store.open(first, read_only=True) as s:
+        sources_before = s.table("sources").drop(columns="origin")
+    keep = [c for c in before.columns if c != "origin"]
+    pd.testing.assert_frame_equal(before[keep], after[keep])
+    key = ["event_id", "publication", "title"]
+    pd.testing.assert_frame_equal(
+        sources_before.sort_values(key).reset_index(drop=True),
+        sources_after.sort_values(key).reset_index(drop=True),
+    )
+
+
+def test_record_check_of_unreadable_files_lists_them(tmp_path: Path) -> None:
+    binary = tmp_path / "bin.csv"
+    binary.write_bytes(b"\xff\xfe\x00bad")
+    res = runner.invoke(app, ["record", "check", str(tmp_path / "missing.csv"), str(binary)])
+    _no_traceback(res)
+    flat = res.output.replace("\n", "")
+    assert res.exit_code == 2 and "missing.csv: (file)" in flat and "not UTF-8" in flat

@@ -18,6 +18,7 @@ from typing import Any
 from resetlab.exceptions import (
     ImportFormatError,
     IndexEstimationError,
+    InputError,
     MissingExtraError,
     ModelError,
     Problem,
@@ -121,6 +122,7 @@ _LAZY: dict[str, str] = {
 __all__ = [
     "ImportFormatError",
     "IndexEstimationError",
+    "InputError",
     "MissingExtraError",
     "ModelError",
     "Problem",

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import importlib
+import sys
 
 import typer
+
+from resetlab._cli import print_error
+from resetlab.exceptions import ResetlabError
 
 app = typer.Typer(
     name="resetlab",
@@ -35,5 +39,14 @@ for _name in COMMAND_MODULES:
 
 
 def main() -> None:
-    """Entry point of the ``resetlab`` script."""
-    app()
+    """Entry point of the ``resetlab`` script.
+
+    A :class:`ResetlabError` that a command did not report itself is reported here the same
+    way (``resetlab._cli``: one escaped line, status 2 bad input / 1 failure), never as a
+    traceback.
+    """
+    try:
+        app()
+    except ResetlabError as exc:
+        print_error(exc)
+        sys.exit(exc.exit_code)

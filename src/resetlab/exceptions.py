@@ -3,9 +3,10 @@
 Catch :class:`ResetlabError` to catch them all::
 
     ResetlabError
+     +-- InputError           an argument, option or path given that cannot be used
      +-- RecordError          bad or conflicting facts in the record (file, line, field)
      |    +-- ImportFormatError   a file that cannot be read as the format it claims
-     +-- StoreError           the embedded store is missing, locked or inconsistent
+     +-- StoreError           the embedded store is missing, locked, full or not a record store
      +-- IndexEstimationError the relations index cannot be estimated from what is there
      +-- ScenarioError        a scenario or perspective file that does not validate
      +-- ModelError           an unknown mechanism/strategy key or inconsistent model state
@@ -14,6 +15,10 @@ Catch :class:`ResetlabError` to catch them all::
 
 Errors that concern rows of a file carry a list of :class:`Problem` (``file:line: field:
 message``) so that a user sees every bad row at once, not just the first.
+
+Each class has an ``exit_code``, the status the command line exits with when it reports the
+error: 2 for bad input (a file, argument or option the user can fix), 1 for a failure of
+the run itself (a locked or full store, a model that cannot be estimated).
 """
 
 from __future__ import annotations
@@ -38,6 +43,15 @@ class Problem:
 class ResetlabError(Exception):
     """Base class of every error resetlab raises on purpose."""
 
+    #: Status of the command line reporting this error: 2 bad input, 1 failure.
+    exit_code: int = 1
+
+
+class InputError(ResetlabError):
+    """An argument, option or path given to resetlab that cannot be used (says what to fix)."""
+
+    exit_code = 2
+
 
 class _ProblemsError(ResetlabError):
     def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
@@ -54,13 +68,23 @@ class _ProblemsError(ResetlabError):
 class RecordError(_ProblemsError):
     """Bad or conflicting facts in the record; lists every bad row as file:line: field: what."""
 
+    exit_code = 2
+
 
 class ImportFormatError(RecordError):
     """A file that cannot be read as the format it claims to be."""
 
 
 class StoreError(ResetlabError):
-    """The embedded store is missing, locked or inconsistent."""
+    """The embedded store is missing, locked, full or not a record store.
+
+    ``exit_code`` is 1 (a failure: locked, full) unless given as 2 for a store path the user
+    can fix (a file that is not a record store, a folder that cannot hold one).
+    """
+
+    def __init__(self, message: str, *, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 class IndexEstimationError(ResetlabError):
@@ -70,6 +94,8 @@ class IndexEstimationError(ResetlabError):
 class ScenarioError(_ProblemsError):
     """A scenario or perspective file that does not validate (file, line, field)."""
 
+    exit_code = 2
+
 
 class ModelError(ResetlabError):
     """Unknown mechanism or strategy key, or inconsistent model state."""
@@ -78,9 +104,13 @@ class ModelError(ResetlabError):
 class ReaderError(ResetlabError):
     """An article that cannot be read."""
 
+    exit_code = 2
+
 
 class MissingExtraError(ResetlabError, ImportError):
     """An optional dependency is missing; the message says which extra installs it."""
+
+    exit_code = 2
 
     def __init__(self, module: str, extra: str) -> None:
         super().__init__(
@@ -93,6 +123,7 @@ class MissingExtraError(ResetlabError, ImportError):
 __all__ = [
     "ImportFormatError",
     "IndexEstimationError",
+    "InputError",
     "MissingExtraError",
     "ModelError",
     "Problem",

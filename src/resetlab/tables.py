@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from resetlab.exceptions import ResetlabError
+from resetlab.exceptions import InputError
 
 FORMATS = ("csv", "json", "parquet")
 
@@ -23,7 +23,7 @@ def format_for(path: Path, fmt: str | None) -> str:
     if chosen == "jsonl":
         chosen = "json"
     if chosen not in FORMATS:
-        raise ResetlabError(
+        raise InputError(
             f"cannot tell the format of {path} ({chosen or 'no suffix'}); "
             f"use --format with one of: {', '.join(FORMATS)}"
         )

@@ -148,6 +148,6 @@ def test_cli_read_and_review(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert yaml.safe_load(yml.read_text())["mechanisms"]["M4"]["enabled"] is True
     res = runner.invoke(app, ["read", str(tmp_path / "missing.txt"), "--no-store"])
-    assert res.exit_code == 1 and "no such file" in res.output
+    assert res.exit_code == 2 and "no such file" in res.output
     res = runner.invoke(app, [*args, "--published", "soon"])
-    assert res.exit_code == 1 and "not a date" in res.output
+    assert res.exit_code == 2 and "not a date" in res.output

@@ -11,8 +11,8 @@ import pandas as pd
 import typer
 from rich.table import Table
 
+from resetlab._cli import StoreOption, console, fail, open_store
 from resetlab.exceptions import ResetlabError
-from resetlab.record.cli import StoreOption, console, fail, open_store
 from resetlab.tables import write_table
 
 if TYPE_CHECKING:

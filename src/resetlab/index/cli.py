@@ -9,14 +9,13 @@ from typing import Annotated
 
 import typer
 
+from resetlab._cli import StoreOption, console, fail, open_store, parse_dyad
 from resetlab.exceptions import ResetlabError
-from resetlab.record.cli import StoreOption, console, fail, open_store
-from resetlab.record.dyad import DEFAULT_DYAD, Dyad, parse_dyad
+from resetlab.record.dyad import DEFAULT_DYAD, Dyad
 from resetlab.tables import write_table
 
 FmtOption = Annotated[str | None, typer.Option("--format", help="csv, json or parquet.")]
 OutOption = Annotated[Path, typer.Option("-o", "--output", help="File to write.")]
-# A local parse of --dyad (resetlab.record.dyad.parse_dyad); the record commands have their own.
 DyadOption = Annotated[
     str,
     typer.Option("--dyad", help="The two actors, e.g. USA,RUS (the dyad rule: docs/data.md)."),
@@ -26,9 +25,10 @@ DEFAULT_DYAD_TEXT = ",".join(DEFAULT_DYAD)
 
 def _dyad(text: str) -> Dyad:
     try:
-        return parse_dyad(text)
+        pair = parse_dyad(text)
     except ResetlabError as exc:
         raise fail(exc) from exc
+    return DEFAULT_DYAD if pair is None else pair
 
 
 def index(
@@ -40,7 +40,7 @@ def index(
 
     pair = _dyad(dyad)
     try:
-        with open_store(store) as s:
+        with open_store(store, read_only=True) as s:
             result = analyse_pair(s, pair)
         df = result.index.to_csv_frame()
         write_table(df, output, fmt)
@@ -60,7 +60,7 @@ def resets(
 
     pair = _dyad(dyad)
     try:
-        with open_store(store) as s:
+        with open_store(store, read_only=True) as s:
             result = analyse_pair(s, pair)
         df = result.scorecard
         write_table(df, output, fmt)
@@ -83,7 +83,7 @@ def indicators(
 
     pair = _dyad(dyad)
     try:
-        with open_store(store) as s:
+        with open_store(store, read_only=True) as s:
             result = analyse_pair(s, pair)
         df = result.index.indicator_table()
         write_table(df, output, fmt)
@@ -98,7 +98,7 @@ def dyads(output: OutOption, fmt: FmtOption = None, store: StoreOption = None) -
     from resetlab.tasks import rich_progress
 
     try:
-        with open_store(store) as s, rich_progress("estimating the pairs") as tick:
+        with open_store(store, read_only=True) as s, rich_progress("estimating the pairs") as tick:
             df = analyse_panel(s, progress=tick).table()
         write_table(df, output, fmt)
     except ResetlabError as exc:

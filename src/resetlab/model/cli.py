@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from resetlab._cli import fail
 from resetlab.exceptions import ResetlabError
 
 
@@ -28,7 +29,6 @@ def register(app: typer.Typer) -> None:
             result = simulate(scenario, members=members, seed=seed, progress=progress)
             result.write(output, paths=paths)
         except ResetlabError as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(code=2) from None
+            raise fail(exc) from None
         what = "member paths" if paths else "quantiles"
         typer.echo(f"wrote {what} of {result.name} ({members} members, seed {seed}) to {output}")

@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 import typer
 
+from resetlab._cli import fail
 from resetlab.exceptions import ResetlabError
 
 
@@ -73,8 +74,7 @@ def read_command(
             output.write_text(text + "\n", encoding="utf-8")
             typer.echo(f"wrote {output}", err=True)
     except ResetlabError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from exc
+        raise fail(exc) from exc
 
 
 def review_command(
@@ -98,8 +98,7 @@ def review_command(
         finally:
             con.close()
     except ResetlabError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from exc
+        raise fail(exc) from exc
 
 
 def _review(

@@ -21,8 +21,11 @@ from resetlab.record.schema import EVENT_COLUMNS, check_event_row, check_unique_
 
 
 def read_csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield ``(line_number, row)`` for each data row of a CSV with optional ``#`` header lines."""
-    text = path.read_text(encoding="utf-8")
+    """Yield ``(line_number, row)`` for each data row of a CSV with optional ``#`` header lines.
+
+    A byte-order mark at the start (``utf-8-sig``, as spreadsheet programs write) is dropped.
+    """
+    text = path.read_text(encoding="utf-8-sig")
     lines = text.splitlines(keepends=True)
     skip = 0
     while skip < len(lines) and lines[skip].startswith("#"):
@@ -34,6 +37,24 @@ def read_csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         if None in row:  # more fields than the header: an unquoted comma, usually
             out[EXTRA_FIELDS_KEY] = str(len(row[None]))  # type: ignore[index]
         yield skip + reader.line_num, out
+
+
+def csv_header(path: Path) -> list[str]:
+    """The header of a CSV file: its first line that is not a ``#`` note (BOM dropped)."""
+    with open(path, encoding="utf-8-sig") as fh:
+        first = next((ln for ln in fh if not ln.startswith("#")), "")
+    return next(csv.reader([first]), [])
+
+
+def duplicated(names: list[str]) -> list[str]:
+    """Names that occur more than once, in order of first repeat."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for n in names:
+        if n in seen and n not in out:
+            out.append(n)
+        seen.add(n)
+    return out
 
 
 #: Key under which :func:`read_csv_rows` reports a row with more fields than the header.
@@ -83,18 +104,32 @@ def load_event_files(paths: list[Path] | None = None) -> pd.DataFrame:
     ids: list[tuple[str, int | None, str]] = []
     for path in paths:
         name = str(path)
-        with open(path, encoding="utf-8") as fh:
-            first = next((ln for ln in fh if not ln.startswith("#")), "")
-        header = next(csv.reader([first]), [])
+        try:
+            header = csv_header(path)
+            body = list(read_csv_rows(path))
+        except OSError as exc:
+            problems.append(Problem(name, None, "(file)", f"cannot read it: {exc.strerror}"))
+            continue
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(name, None, "(file)", f"not UTF-8 text ({exc.reason})"))
+            continue
+        except csv.Error as exc:
+            problems.append(Problem(name, None, "(file)", f"not readable as CSV ({exc})"))
+            continue
         missing = [c for c in EVENT_COLUMNS if c not in header]
         unknown = [c for c in header if c not in EVENT_COLUMNS]
-        if missing or unknown:
+        twice = duplicated(header)
+        if twice:
+            problems.append(Problem(name, None, ",".join(twice), "column given twice in header"))
+        if missing or unknown or twice:
             if missing:
-                problems.append(Problem(name, None, ",".join(missing), "column missing from header"))
+                problems.append(
+                    Problem(name, None, ",".join(missing), "column missing from header")
+                )
             if unknown:
                 problems.append(Problem(name, None, ",".join(unknown), "unknown column in header"))
             continue
-        for line, row in read_csv_rows(path):
+        for line, row in body:
             if EXTRA_FIELDS_KEY in row:
                 problems.append(
                     Problem(name, line, "(row)", f"{row.pop(EXTRA_FIELDS_KEY)} field(s) more than "

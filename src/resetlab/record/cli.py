@@ -3,41 +3,38 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from resetlab.exceptions import ResetlabError
+from resetlab._cli import (
+    DyadOption,
+    StoreOption,
+    console,
+    fail,
+    open_store,
+    os_error,
+    parse_dyad,
+    say,
+)
+from resetlab.exceptions import InputError, ResetlabError
 from resetlab.tables import write_table
 
-console = Console(stderr=True)
+if TYPE_CHECKING:
+    from resetlab.record.importers import ImportStats
+
 record_app = typer.Typer(help="The record: build, check, import and export.", no_args_is_help=True)
 
-StoreOption = Annotated[
-    Path | None,
-    typer.Option("--store", help="DuckDB file (default: $RESETLAB_HOME/record.duckdb)."),
-]
-
-#: The columns ``record export --table events`` always writes first.
+#: The columns ``record export --table events`` always writes first; the source columns of
+#: the event schema follow, so that ``record import`` reads an export back.
 EXPORT_EVENT_COLUMNS = (
     "date", "actor", "target", "goldstein", "plover", "domain", "summary", "source",
     "id", "precision", "plover_mode", "plover_context", "cameo", "date_checked", "n_sources",
     "source_url", "origin",
 )  # fmt: skip
 
-
-def fail(exc: ResetlabError) -> typer.Exit:
-    """Print a resetlab error in red and return the exit to raise (status 1)."""
-    console.print("[red]error:[/red]", str(exc), markup=True, highlight=False, soft_wrap=True)
-    return typer.Exit(code=1)
-
-
-def open_store(path: Path | None):  # type: ignore[no-untyped-def]
-    from resetlab.record.store import Store
-
-    return Store.open(path)
+__all__ = ["EXPORT_EVENT_COLUMNS", "StoreOption", "console", "fail", "open_store", "record_app"]
 
 
 @record_app.command("build")
@@ -55,7 +52,7 @@ def build(store: StoreOption = None) -> None:
 def info(store: StoreOption = None) -> None:
     """Row counts of the store's tables."""
     try:
-        with open_store(store) as s:
+        with open_store(store, read_only=True) as s:
             _print_counts(s.counts(), s.path)
     except ResetlabError as exc:
         raise fail(exc) from exc
@@ -84,31 +81,55 @@ def import_(
             "(default: guessed from the file).",
         ),
     ] = None,
-    dyad: Annotated[
-        str | None, typer.Option(help="Keep only rows between two actors, e.g. USA,RUS.")
-    ] = None,
+    dyad: DyadOption = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Refuse the file if any row would be left out.")
+    ] = False,
     store: StoreOption = None,
 ) -> None:
-    """Import events; all rows go in or none do (errors list file:line: field)."""
-    from resetlab.record.importers import read_events
+    """Import events; all rows go in or none do (errors list file:line: field).
 
-    pair: tuple[str, str] | None = None
-    if dyad:
-        parts = [p.strip().upper() for p in dyad.split(",")]
-        if len(parts) != 2:
-            raise fail(ResetlabError(f"--dyad needs two actors like USA,RUS, got {dyad!r}"))
-        pair = (parts[0], parts[1])
-    if not file.exists():
-        raise fail(ResetlabError(f"{file}: no such file"))
+    Prints the rows read, kept (new and merged) and left out, with why.
+    """
+    from resetlab.record.importers import import_events
+
     try:
-        frame = read_events(file, fmt, dyad=pair)
+        pair = parse_dyad(dyad)
+        if not file.is_file():
+            raise InputError(
+                f"{file}: {'a folder, not a file' if file.is_dir() else 'no such file'}"
+            )
+        # The store first: a locked store is reported before the file is read.
         with open_store(store) as s:
-            result = s.import_events(frame, file=str(file), fmt=fmt or "auto")
+            read = import_events(file, fmt, dyad=pair)
+            stats = read.stats
+            if strict and stats.skipped:
+                raise InputError(
+                    f"{file}: --strict and {stats.skipped} of {stats.rows_read} row(s) would be "
+                    f"left out ({_why(stats)}); nothing was imported"
+                )
+            result = s.import_events(read.frame, file=str(file), fmt=fmt or stats.fmt)
     except ResetlabError as exc:
         raise fail(exc) from exc
-    console.print(
-        f"imported {file}: {result.added} new event(s), {result.merged} merged into existing ones"
+    say(
+        f"imported {file} ({stats.fmt}): {stats.rows_read} row(s) read, {stats.kept} kept "
+        f"({result.added} new, {result.merged} merged into existing events), "
+        f"{stats.skipped} left out" + (f" ({_why(stats)})" if stats.skipped else "")
     )
+    if stats.unknown_actors:
+        top = sorted(stats.unknown_actors.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+        say("actors not in actors.csv: " + ", ".join(f"{k} ({n})" for k, n in top))
+
+
+def _why(stats: ImportStats) -> str:
+    reasons = (
+        (stats.skipped_dyad, "outside the dyad"),
+        (stats.skipped_no_plover, "no PLOVER category (CAMEO 01/02)"),
+        (stats.skipped_no_actor, "no country actor or target"),
+        (stats.skipped_unknown_actor, "actor not in actors.csv"),
+        (stats.skipped_same_actor, "actor and target the same"),
+    )
+    return ", ".join(f"{n} {why}" for n, why in reasons if n)
 
 
 @record_app.command("export")
@@ -118,18 +139,24 @@ def export(
     fmt: Annotated[str | None, typer.Option("--format", help="csv, json or parquet.")] = None,
     store: StoreOption = None,
 ) -> None:
-    """Export a table (events with their sources joined) as CSV, JSON or Parquet."""
+    """Export a table (events with their sources joined) as CSV, JSON or Parquet.
+
+    An events export can be imported again with ``record import``.
+    """
     try:
-        with open_store(store) as s:
+        with open_store(store, read_only=True) as s:
             if table == "events":
-                df = s.events()
+                df = s.export_events()
                 df = df[[*EXPORT_EVENT_COLUMNS, *[c for c in df if c not in EXPORT_EVENT_COLUMNS]]]
             else:
                 df = s.table(table)
-        write_table(df, output, fmt)
+        try:
+            write_table(df, output, fmt)
+        except OSError as exc:
+            raise os_error(exc, f"write {output}") from exc
     except ResetlabError as exc:
         raise fail(exc) from exc
-    console.print(f"wrote {len(df)} rows to {output}")
+    say(f"wrote {len(df)} rows to {output}")
 
 
 def _print_counts(counts: dict[str, int], path: Path | None) -> None:

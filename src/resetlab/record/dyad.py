@@ -36,18 +36,6 @@ DEFAULT_DYAD: Dyad = ("USA", "RUS")
 ALLIANCES: Mapping[str, tuple[str, ...]] = {"USA": ("NATO",)}
 
 
-def parse_dyad(text: str) -> Dyad:
-    """``"USA,RUS"`` -> ``("USA", "RUS")``; a clear error for anything else."""
-    parts = [p.strip().upper() for p in str(text).split(",")]
-    if len(parts) != 2 or not all(parts) or not all(p.isalnum() for p in parts):
-        raise RecordError(
-            f"--dyad: {text!r} is not two actor codes separated by a comma, e.g. USA,RUS"
-        )
-    if parts[0] == parts[1]:
-        raise RecordError(f"--dyad: {text!r} names the same actor twice")
-    return parts[0], parts[1]
-
-
 def side(state: str, other: str) -> frozenset[str]:
     """The actor codes that act for ``state`` in its dyad with ``other``."""
     return frozenset({state, *(a for a in ALLIANCES.get(state, ()) if a != other)})

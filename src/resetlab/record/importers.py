@@ -28,11 +28,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+import numpy as np
 import pandas as pd
 
 from resetlab.config import data_dir
 from resetlab.exceptions import ImportFormatError, Problem, RecordError
-from resetlab.record.builtin import cameo_table, read_csv_rows, read_table
+from resetlab.record.builtin import cameo_table, csv_header, duplicated, read_csv_rows, read_table
 from resetlab.record.schema import (
     EVENT_COLUMNS,
     ORGANISATIONS,
@@ -41,6 +42,8 @@ from resetlab.record.schema import (
     check_event_row,
     check_unique_ids,
     is_actor,
+    normalise_event_row,
+    parse_number,
 )
 
 #: Every format :func:`read_events` understands.
@@ -107,7 +110,11 @@ _DOMESTIC_CONTEXTS = frozenset(
 )  # fmt: skip
 _MISSING = frozenset({"", "NA", "N/A", "NULL", "None", "nan"})
 _OPTIONAL_COLUMNS = frozenset(EVENT_COLUMNS) - frozenset(REQUIRED_EVENT_FIELDS)
-_IGNORED_COLUMNS = frozenset({"line", "file"})
+#: Columns read and ignored: ``line``/``file`` of a checked frame, and the columns that
+#: ``resetlab record export`` adds (derived from the others or from the store), so that an
+#: export can be imported again.
+EXPORT_ONLY_COLUMNS: tuple[str, ...] = ("source", "n_sources", "origin", "day")
+_IGNORED_COLUMNS = frozenset({"line", "file", *EXPORT_ONLY_COLUMNS})
 
 
 def domain_for(plover: str, context: str, cameo: str) -> str:
@@ -240,11 +247,11 @@ class _Reader:
 
     def keep(self, line: int, row: dict[str, str]) -> None:
         """Check a row in the project schema; keep it unless outside the dyad."""
-        row = {c: row.get(c, "") for c in EVENT_COLUMNS}
+        row = normalise_event_row(row)
         found = check_event_row(row, self.file, line, None)
-        cameo = row["cameo"].strip()
+        cameo = row["cameo"]
         table = _cameo()
-        if cameo and re.fullmatch(r"\d{2,4}", cameo) and cameo not in table:
+        if cameo and re.fullmatch(r"[0-9]{2,4}", cameo) and cameo not in table:
             found.append(Problem(self.file, line, "cameo", f"{cameo!r} is not in the CAMEO table"))
         if found:
             self.problems.extend(found)
@@ -252,11 +259,13 @@ class _Reader:
         if self.dyad is not None and frozenset((row["actor"], row["target"])) != self.dyad:
             self.skips["dyad"] += 1
             return
-        if cameo and abs(table[cameo][1] - float(row["goldstein"])) > 1e-9:
+        if cameo and abs(table[cameo][1] - parse_number(row["goldstein"])) > 1e-9:
             self.goldstein_differs += 1
         self.rows.append({**row, "line": str(line)})
 
     def result(self) -> ImportResult:
+        if not self.read and not self.problems:
+            raise ImportFormatError(f"{self.file} holds no events (an empty {self.fmt} file)")
         if self.read and not self.parsed and self.problems:
             raise ImportFormatError(
                 f"{self.file} is not a {self.fmt} file: no row could be read", self.problems
@@ -309,7 +318,7 @@ class _Coded:
 def _iso_day(text: str) -> str | None:
     """``YYYYMMDD`` or ``YYYY-MM-DD`` -> ``YYYY-MM-DD`` if it is a real date."""
     t = text.strip()
-    m = re.fullmatch(r"(\d{4})-?(\d{2})-?(\d{2})", t)
+    m = re.fullmatch(r"([0-9]{4})-?([0-9]{2})-?([0-9]{2})", t)
     if not m:
         return None
     try:
@@ -320,6 +329,13 @@ def _iso_day(text: str) -> str | None:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9._-]+", "-", text.strip().lower()).strip("-")
+
+
+def _prefixed(prefix: str, ident: str) -> str:
+    """``prefix-ident`` (slugged), so that ids of different sources never collide; "" if the
+    file's id has nothing usable in it."""
+    slug = _slug(ident)
+    return f"{prefix}-{slug}" if re.search(r"[a-z0-9]", slug) else ""
 
 
 def _clip(text: str, n: int = 300) -> str:
@@ -344,7 +360,7 @@ def _coded(r: _Reader, e: _Coded) -> None:
     if cameo not in table:
         r.bad(e.line, col["cameo"], f"{cameo!r} is not a CAMEO code in the CAMEO table")
     try:
-        goldstein = float(e.goldstein)
+        goldstein = parse_number(e.goldstein.strip())
         if not -10.0 <= goldstein <= 10.0:
             r.bad(e.line, col["goldstein"], f"{goldstein} is outside -10..+10")
     except ValueError:
@@ -449,7 +465,7 @@ def _read_gdelt(r: _Reader, path: Path, version: int) -> None:
         _coded(
             r,
             _Coded(
-                line=line, ident=f"gdelt-{eid}" if eid.isdigit() else eid, day=v["SQLDATE"],
+                line=line, ident=_prefixed("gdelt", eid), day=v["SQLDATE"],
                 actor=v["Actor1CountryCode"], target=v["Actor2CountryCode"], actor_kind="cameo",
                 cameo=code, goldstein=v["GoldsteinScale"],
                 summary=_summary_with(a1, "", a2, code),
@@ -490,7 +506,7 @@ def _read_phoenix(r: _Reader, path: Path) -> None:
         _coded(
             r,
             _Coded(
-                line=line, ident=f"phoenix-{_slug(eid)}", day=v["Date"],
+                line=line, ident=_prefixed("phoenix", eid), day=v["Date"],
                 actor=country(v["SourceActorEntity"], v["SourceActorFull"]),
                 target=country(v["TargetActorEntity"], v["TargetActorFull"]), actor_kind="cameo",
                 cameo=code, goldstein=v["GoldsteinScore"],
@@ -509,6 +525,16 @@ def _read_icews(r: _Reader, path: Path) -> None:
     first = next(lines, None)
     header = first[1].split("\t") if first else []
     missing = [c for c in ICEWS_COLUMNS if c not in header]
+    twice = duplicated(header)
+    if twice:
+        raise ImportFormatError(
+            f"{path}: the ICEWS header names a column twice",
+            [
+                Problem(
+                    str(path), first[0] if first else None, ",".join(twice), "column given twice"
+                )
+            ],
+        )
     if missing:
         raise ImportFormatError(
             f"{path} is not a raw ICEWS file: header lacks {', '.join(missing)}",
@@ -528,7 +554,8 @@ def _read_icews(r: _Reader, path: Path) -> None:
         _coded(
             r,
             _Coded(
-                line=line, ident=f"icews-{day.replace('-', '')}-{eid}" if eid.isdigit() else eid,
+                line=line, ident=_prefixed("icews", f"{day.replace('-', '')}-{eid}"
+                                           if eid.isascii() and eid.isdigit() else eid),
                 day=day, actor=v["Source Country"], target=v["Target Country"], actor_kind="name",
                 cameo=v["CAMEO Code"].strip(), goldstein=v["Intensity"],
                 summary=_summary_with(sname, what.strip(), tname, v["CAMEO Code"].strip()),
@@ -542,40 +569,147 @@ def _read_icews(r: _Reader, path: Path) -> None:
         )  # fmt: skip
 
 
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicate_keys)
+
+
+def _decode(r: _Reader, text: str, at: int, line: int, first_line: int) -> tuple[Any, int] | None:
+    """The JSON value at ``text[at:]`` (starting on ``line``; ``text`` starts on ``first_line``)
+    as ``(value, end)``, or None with the problem noted."""
+    try:
+        return _DECODER.raw_decode(text, at)
+    except _DuplicateKey as exc:
+        r.bad(line, str(exc), "key given twice in one object")
+    except json.JSONDecodeError as exc:
+        r.bad(first_line + exc.lineno - 1, "json", f"not JSON ({exc.msg})")
+    except RecursionError:
+        r.bad(line, "json", "nested too deeply to read")
+    except ValueError as exc:  # an integer past Python's digit limit
+        r.bad(line, "json", f"unreadable value ({exc})")
+    return None
+
+
+def _json_list(r: _Reader, text: str, start: int) -> Iterator[tuple[int, Any]]:
+    """The elements of the JSON list opening at ``text[start]``, with their lines."""
+    n, i, counted, line = len(text), start + 1, 0, 1
+
+    def skip(j: int) -> int:
+        while j < n and text[j] in " \t\r\n":
+            j += 1
+        return j
+
+    def problem(message: str) -> None:
+        r.read += 1
+        r.bad(line, "json", message)
+
+    i = skip(i)
+    first = True
+    while True:
+        line += text.count("\n", counted, i)
+        counted = i
+        if i >= n:
+            problem("the list is not closed with ']'")
+            return
+        if text[i] == "]" and first:
+            break
+        got = _decode(r, text, i, line, 1)
+        if got is None:
+            r.read += 1
+            return
+        yield line, got[0]
+        first = False
+        i = skip(got[1])
+        line += text.count("\n", counted, i)
+        counted = i
+        if i < n and text[i] == ",":
+            i = skip(i + 1)
+            if i < n and text[i] == "]":
+                line += text.count("\n", counted, i)
+                problem("a ',' before the closing ']'")
+                return
+            continue
+        if i < n and text[i] == "]":
+            break
+        problem("expected ',' or ']' after a list element" if i < n else
+                "the list is not closed with ']'")  # fmt: skip
+        return
+    rest = skip(i + 1)
+    if rest < n:
+        line += text.count("\n", counted, rest)
+        problem("content after the list's closing ']'")
+
+
 def _json_objects(r: _Reader, path: Path) -> Iterator[tuple[int, Any]]:
-    """``(line, value)`` for each element of a JSON array or each line of JSON lines."""
+    """``(line, value)`` for each element of a JSON array or each line of JSON lines.
+
+    A list is read element by element with the line count carried forward (linear in the
+    file); anything after its closing ``]`` is an error, not ignored.
+    """
     text = path.read_text(encoding="utf-8-sig")
     start = len(text) - len(text.lstrip())
     if text[start : start + 1] == "[":
-        dec = json.JSONDecoder()
-        i = start + 1
-        while True:
-            while i < len(text) and text[i] in " \t\r\n,":
-                i += 1
-            if i >= len(text):
-                r.bad(text.count("\n", 0, i) + 1, "json", "the list is not closed with ']'")
-                return
-            if text[i] == "]":
-                return
-            line = text.count("\n", 0, i) + 1
-            try:
-                value, i = dec.raw_decode(text, i)
-            except json.JSONDecodeError as exc:
-                r.read += 1
-                r.bad(exc.lineno, "json", exc.msg)
-                return
-            yield line, value
+        yield from _json_list(r, text, start)
         return
     for line, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
             continue
-        try:
-            value = json.loads(raw)
-        except json.JSONDecodeError as exc:
+        got = _decode(r, raw, len(raw) - len(raw.lstrip()), line, line)
+        if got is not None and raw[got[1] :].strip():
+            r.bad(line, "json", "more than one JSON value on the line")
+            got = None
+        if got is None:
             r.read += 1
-            r.bad(line, "json", f"not a JSON value ({exc.msg})")
             continue
-        yield line, value
+        yield line, got[0]
+
+
+class _NotText(ValueError):
+    def __init__(self, field: str, value: Any) -> None:
+        super().__init__(f"expected text, got {_kind(value)}")
+        self.field = field
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, bool):
+        return "true/false"
+    return type(value).__name__
+
+
+def _text(value: Any, fld: str) -> str:
+    """A field's value as text: a string as it is, missing/NaN as ""; raise :class:`_NotText`
+    for anything else, except a number for ``goldstein`` and true/false for ``date_checked``
+    (how JSON and Parquet spell those two)."""
+    if value is None or value is pd.NA:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float | np.floating) and value != value:  # NaN
+        return ""
+    if fld == "date_checked" and isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if (
+        fld == "goldstein"
+        and isinstance(value, int | float | np.integer | np.floating)
+        and not isinstance(value, bool | np.bool_)
+    ):
+        return repr(float(value)) if isinstance(value, float | np.floating) else str(int(value))
+    raise _NotText(fld, value)
 
 
 def _as_text(value: Any) -> str:
@@ -593,13 +727,25 @@ def _schema_row(r: _Reader, line: int, row: Mapping[str, Any]) -> None:
     if unknown:
         r.bad(line, ",".join(map(str, unknown)), "unknown field (not an event column)")
         return
-    r.keep(line, {c: _as_text(row.get(c)) for c in EVENT_COLUMNS})
+    values: dict[str, str] = {}
+    ok = True
+    for c in EVENT_COLUMNS:
+        try:
+            values[c] = _text(row.get(c), c)
+        except _NotText as exc:
+            r.bad(line, exc.field, str(exc))
+            ok = False
+    if ok:
+        r.keep(line, values)
 
 
 def _check_header(path: Path, header: list[str]) -> None:
     missing = [c for c in REQUIRED_EVENT_FIELDS if c not in header]
     unknown = [c for c in header if c not in EVENT_COLUMNS and c not in _IGNORED_COLUMNS]
     problems = []
+    twice = duplicated(header)
+    if twice:
+        problems.append(Problem(str(path), None, ",".join(twice), "column given twice in header"))
     if missing:
         problems.append(Problem(str(path), None, ",".join(missing), "column missing from header"))
     if unknown:
@@ -609,9 +755,7 @@ def _check_header(path: Path, header: list[str]) -> None:
 
 
 def _read_csv(r: _Reader, path: Path) -> None:
-    with open(path, encoding="utf-8") as fh:
-        first = next((ln for ln in fh if not ln.startswith("#")), "")
-    _check_header(path, next(csv.reader([first]), []))
+    _check_header(path, csv_header(path))
     for line, row in read_csv_rows(path):
         r.read += 1
         r.parsed += 1
@@ -646,12 +790,12 @@ def _first(value: Any) -> Any:
     return value
 
 
-def _entity(value: Any) -> str:
+def _entity(value: Any, fld: str) -> str:
     """The country of a PLOVER actor/recipient: list of entity objects, one object or a string."""
     v = _first(value)
     if isinstance(v, dict):
-        return _as_text(v.get("code") or v.get("country") or "")
-    return _as_text(v)
+        return _text(v.get("code") or v.get("country") or "", fld)
+    return _text(v, fld)
 
 
 def _read_plover(r: _Reader, path: Path) -> None:
@@ -662,63 +806,75 @@ def _read_plover(r: _Reader, path: Path) -> None:
             r.bad(line, "json", f"expected a PLOVER record (object), got {type(value).__name__}")
             continue
         r.parsed += 1
-        before = len(r.problems)
-        ident = _slug(_as_text(value.get("id")))
-        if not ident:
-            r.bad(line, "id", "missing (required)")
-        day = _iso_day(_as_text(value.get("date")))
-        if day is None:
-            r.bad(line, "date", f"{value.get('date')!r} is not a YYYY-MM-DD date")
-        event = _as_text(_first(value.get("event"))).strip().upper()
-        if event not in PLOVER_EVENTS:
-            r.bad(line, "event", f"{event!r} is not a PLOVER event type")
-        if len(r.problems) > before:
-            continue
-        ends = []
-        for key in ("actor", "recipient"):
-            raw = _entity(value.get(key)).strip()
-            if raw in _MISSING:
-                r.skips["no_actor"] += 1
+        try:
+            _plover_record(r, line, value, table)
+        except _NotText as exc:
+            r.bad(line, exc.field, str(exc))
+
+
+def _plover_record(
+    r: _Reader,
+    line: int,
+    value: dict[str, Any],
+    table: Mapping[str, tuple[str, float, str, str, str]],
+) -> None:
+    before = len(r.problems)
+    ident = _slug(_text(value.get("id"), "id"))
+    if not ident:
+        r.bad(line, "id", "missing (required)")
+    day = _iso_day(_text(value.get("date"), "date"))
+    if day is None:
+        r.bad(line, "date", f"{value.get('date')!r} is not a YYYY-MM-DD date")
+    event = _text(_first(value.get("event")), "event").strip().upper()
+    if event not in PLOVER_EVENTS:
+        r.bad(line, "event", f"{event!r} is not a PLOVER event type")
+    if len(r.problems) > before:
+        return
+    ends = []
+    for key in ("actor", "recipient"):
+        raw = _entity(value.get(key), key).strip()
+        if raw in _MISSING:
+            r.skips["no_actor"] += 1
+            break
+        iso = actor_code(raw, "name") or actor_code(raw, "cameo")
+        if iso is None:
+            if raw in ORGANISATIONS:
+                iso = raw  # NATO, UN, OSCE ... are accepted actor codes
+            else:
+                r.skips["unknown_actor"] += 1
+                r.unknown[raw] += 1
                 break
-            iso = actor_code(raw, "name") or actor_code(raw, "cameo")
-            if iso is None:
-                if raw in ORGANISATIONS:
-                    iso = raw  # NATO, UN, OSCE ... are accepted actor codes
-                else:
-                    r.skips["unknown_actor"] += 1
-                    r.unknown[raw] += 1
-                    break
-            ends.append(iso)
-        if len(ends) < 2:
-            continue
-        if ends[0] == ends[1]:
-            r.skips["same_actor"] += 1
-            continue
-        modes = value.get("mode") or []
-        contexts = value.get("context") or []
-        mode = "; ".join(map(_as_text, modes)) if isinstance(modes, list) else _as_text(modes)
-        context = (
-            "; ".join(map(_as_text, contexts)) if isinstance(contexts, list) else _as_text(contexts)
-        )
-        cite = value.get("cite_info") if isinstance(value.get("cite_info"), dict) else {}
-        assert isinstance(cite, dict)
-        text = _as_text(_first(value.get("event_text")) or value.get("text") or "")
-        summary = text or f"{ends[0]} {event} {ends[1]} (PLOVER)"
-        r.keep(
-            line,
-            {
-                "id": f"plover-{ident}", "date": day or "", "precision": "day",
-                "actor": ends[0], "target": ends[1], "plover": event, "plover_mode": mode,
-                "plover_context": context, "cameo": "",
-                "goldstein": f"{table[PLOVER_GOLDSTEIN_ROOT[event]][1]:g}",
-                "domain": domain_for(event, context, ""), "summary": _clip(summary),
-                "source_publication": _clip(_as_text(
-                    cite.get("publication") or cite.get("corpus") or "PLOVER record"), 200),
-                "source_title": _clip(_as_text(cite.get("title") or f"PLOVER event {ident}"), 200),
-                "source_date": "", "source_url": _as_text(cite.get("url")),
-                "date_checked": "false",
-            },
-        )  # fmt: skip
+        ends.append(iso)
+    if len(ends) < 2:
+        return
+    if ends[0] == ends[1]:
+        r.skips["same_actor"] += 1
+        return
+    modes = value.get("mode") or []
+    contexts = value.get("context") or []
+    mode = "; ".join(_text(m, "mode") for m in (modes if isinstance(modes, list) else [modes]))
+    context = "; ".join(
+        _text(c, "context") for c in (contexts if isinstance(contexts, list) else [contexts])
+    )
+    cite = value.get("cite_info") if isinstance(value.get("cite_info"), dict) else {}
+    assert isinstance(cite, dict)
+    text = _text(_first(value.get("event_text")) or value.get("text") or "", "event_text")
+    summary = text or f"{ends[0]} {event} {ends[1]} (PLOVER)"
+    r.keep(
+        line,
+        {
+            "id": f"plover-{ident}", "date": day or "", "precision": "day",
+            "actor": ends[0], "target": ends[1], "plover": event, "plover_mode": mode,
+            "plover_context": context, "cameo": "",
+            "goldstein": f"{table[PLOVER_GOLDSTEIN_ROOT[event]][1]:g}",
+            "domain": domain_for(event, context, ""), "summary": _clip(summary),
+            "source_publication": _clip(_as_text(
+                cite.get("publication") or cite.get("corpus") or "PLOVER record"), 200),
+            "source_title": _clip(_as_text(cite.get("title") or f"PLOVER event {ident}"), 200),
+            "source_date": "", "source_url": _as_text(cite.get("url")),
+            "date_checked": "false",
+        },
+    )  # fmt: skip
 
 
 _READERS: dict[str, Callable[[_Reader, Path], None]] = {
@@ -739,7 +895,7 @@ def guess_format(path: Path) -> str:
     if suffix in {".parquet", ".pq"}:
         return "parquet"
     try:
-        with open(path, encoding="utf-8") as fh:
+        with open(path, encoding="utf-8-sig") as fh:
             head = fh.read(65536)
     except (OSError, UnicodeDecodeError) as exc:
         raise ImportFormatError(f"cannot read {path} to guess its format: {exc}") from exc

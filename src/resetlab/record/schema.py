@@ -7,11 +7,14 @@ rules, so a bad row is reported the same way wherever it comes from:
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
+from resetlab.config import data_dir
 from resetlab.exceptions import Problem
 
 #: The 16 PLOVER event types (PLOVER manual, draft 0.8, 2021).
@@ -29,6 +32,10 @@ PRECISIONS: tuple[str, ...] = ("day", "month", "year")
 #: Actor codes: ISO 3166-1 alpha-3 for states, plus a few international bodies.
 ORGANISATIONS: tuple[str, ...] = ("NATO", "UN", "EU", "OSCE", "IAEA", "G8", "G20", "CSTO")
 
+#: State codes accepted besides the ``iso3`` column of ``actors.csv``: XKX, the user-assigned
+#: code for Kosovo that the European Commission and the World Bank use (ISO 3166-1 has none).
+EXTRA_STATE_CODES: tuple[str, ...] = ("XKX",)
+
 #: Columns of an events CSV, in order. ``source2_*`` are optional second sources.
 EVENT_COLUMNS: tuple[str, ...] = (
     "id", "date", "precision", "actor", "target", "plover", "plover_mode", "plover_context",
@@ -42,13 +49,14 @@ REQUIRED_EVENT_FIELDS: tuple[str, ...] = (
     "source_publication", "source_title", "date_checked",
 )  # fmt: skip
 
+# ASCII digits only: ``\d`` would also match Arabic-Indic and other Unicode digits.
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-_ACTOR_RE = re.compile(r"^[A-Z]{3}$")
-_CAMEO_RE = re.compile(r"^\d{2,4}$")
+_CAMEO_RE = re.compile(r"^[0-9]{2,4}$")
+_NUMBER_RE = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 _DATE_RES = {
-    "day": re.compile(r"^\d{4}-\d{2}-\d{2}$"),
-    "month": re.compile(r"^\d{4}-\d{2}$"),
-    "year": re.compile(r"^\d{4}$"),
+    "day": re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"),
+    "month": re.compile(r"^[0-9]{4}-[0-9]{2}$"),
+    "year": re.compile(r"^[0-9]{4}$"),
 }
 
 
@@ -71,6 +79,17 @@ def parse_date(text: str, precision: str) -> ParsedDate:
     return ParsedDate(date(parts[0], parts[1], parts[2]), precision)
 
 
+def parse_number(text: str) -> float:
+    """A plain decimal number (``-4``, ``3.5``, ``1e-1``; ASCII digits, no ``_``); raise ValueError.
+
+    Stricter than :func:`float`, which also takes ``1_0``, ``nan``, ``inf`` and non-ASCII
+    digits.
+    """
+    if not _NUMBER_RE.match(text):
+        raise ValueError(f"{text!r} is not a number")
+    return float(text)
+
+
 def parse_bool(text: str) -> bool:
     """``true``/``false`` (also yes/no, 1/0), case-insensitive; raise ValueError."""
     low = text.strip().lower()
@@ -81,9 +100,27 @@ def parse_bool(text: str) -> bool:
     raise ValueError(f"{text!r} is not true or false")
 
 
+@lru_cache(maxsize=1)
+def actor_codes() -> frozenset[str]:
+    """Every accepted actor code: the ``iso3`` column of ``actors.csv``,
+    :data:`EXTRA_STATE_CODES` and :data:`ORGANISATIONS`."""
+    with open(data_dir() / "actors.csv", encoding="utf-8") as fh:
+        body = [line for line in fh if not line.startswith("#")]
+    states = {row["iso3"].strip() for row in csv.DictReader(body) if row.get("iso3")}
+    return frozenset(states | set(EXTRA_STATE_CODES) | set(ORGANISATIONS))
+
+
 def is_actor(code: str) -> bool:
-    """Whether ``code`` is an accepted actor code (ISO3 or one of :data:`ORGANISATIONS`)."""
-    return bool(_ACTOR_RE.match(code)) or code in ORGANISATIONS
+    """Whether ``code`` is an accepted actor code (see :func:`actor_codes`)."""
+    return code in actor_codes()
+
+
+def normalise_event_row(row: Mapping[str, object]) -> dict[str, str]:
+    """The row as the record stores it: every event column a string, stripped (None -> "").
+
+    Checking and storing both use this form, so a value is stored exactly as it was checked.
+    """
+    return {c: "" if row.get(c) is None else str(row.get(c)).strip() for c in EVENT_COLUMNS}
 
 
 def check_event_row(
@@ -126,7 +163,11 @@ def check_event_row(
             bad("date", str(exc))
     for field in ("actor", "target"):
         if val(field) and not is_actor(val(field)):
-            bad(field, f"{val(field)!r} is not an ISO3 code or one of {', '.join(ORGANISATIONS)}")
+            bad(
+                field,
+                f"{val(field)!r} is not a code of the actors table (actors.csv iso3) "
+                f"or one of {', '.join(ORGANISATIONS)}",
+            )
     if val("actor") and val("actor") == val("target"):
         bad("target", "actor and target are the same")
     if val("plover") and val("plover") not in PLOVER_EVENTS:
@@ -136,10 +177,11 @@ def check_event_row(
     goldstein: float | None = None
     if val("goldstein"):
         try:
-            goldstein = float(val("goldstein"))
+            goldstein = parse_number(val("goldstein"))
             if not -10.0 <= goldstein <= 10.0:
                 bad("goldstein", f"{goldstein} is outside -10..+10")
         except ValueError:
+            goldstein = None
             bad("goldstein", f"{val('goldstein')!r} is not a number")
     cameo = val("cameo")
     if cameo:
@@ -148,7 +190,11 @@ def check_event_row(
         elif cameo_weights is not None:
             if cameo not in cameo_weights:
                 bad("cameo", f"{cameo!r} is not in the CAMEO code table")
-            elif match_weight and goldstein is not None and abs(cameo_weights[cameo] - goldstein) > 1e-9:
+            elif (
+                match_weight
+                and goldstein is not None
+                and abs(cameo_weights[cameo] - goldstein) > 1e-9
+            ):
                 bad(
                     "goldstein",
                     f"{goldstein} differs from the Goldstein weight {cameo_weights[cameo]} "

@@ -17,11 +17,13 @@ plus the built-in tables ``treaties``, ``treaty_events``, ``elections``, ``leade
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -31,7 +33,7 @@ import pandas as pd
 
 from resetlab.config import data_dir, default_store_path
 from resetlab.exceptions import Problem, RecordError, StoreError
-from resetlab.record.schema import EVENT_COLUMNS, parse_date
+from resetlab.record.schema import EVENT_COLUMNS, parse_bool, parse_date, parse_number
 
 BUILTIN_ORIGIN = "builtin"
 
@@ -73,6 +75,22 @@ CREATE TABLE IF NOT EXISTS imports (
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 """
 
+#: The columns of the store's own tables, in order: a DuckDB file whose tables differ is
+#: not a record store and is refused before anything is written to it.
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "events": (
+        "id", "date", "precision", "day", "actor", "target", "plover", "plover_mode",
+        "plover_context", "cameo", "goldstein", "domain", "summary", "date_checked", "origin",
+    ),
+    "sources": ("event_id", "publication", "title", "date", "url", "origin"),
+    "imports": ("file", "format", "added", "merged", "imported_at"),
+    "meta": ("key", "value"),
+}  # fmt: skip
+
+#: Neighbours on each side, in each of the two sorted orders, that a summary is compared
+#: with when looking for its duplicate (see :class:`DuplicateIndex`).
+DUPLICATE_WINDOW = 3
+
 
 @dataclass(frozen=True)
 class ImportResult:
@@ -92,6 +110,102 @@ def similar(a: str, b: str) -> float:
     return SequenceMatcher(None, _normalise(a), _normalise(b)).ratio()
 
 
+@dataclass
+class _Block:
+    exact: dict[str, str] = field(default_factory=dict)  # normalised summary -> event id
+    forward: list[tuple[str, str]] = field(default_factory=list)  # (summary, id), sorted
+    backward: list[tuple[str, str]] = field(default_factory=list)  # (reversed summary, id)
+
+
+class DuplicateIndex:
+    """Events blocked by (date, actor, target, PLOVER type), to find an event's duplicate.
+
+    Within a block, an identical normalised summary is found by hash. Otherwise the summary
+    is compared (difflib ratio, :data:`DUPLICATE_SIMILARITY`) only with its
+    :data:`DUPLICATE_WINDOW` nearest neighbours on each side in two sorted orders, of the
+    text and of the text reversed, so that a change at either end still finds its twin
+    (sorted neighbourhood). A look-up costs O(log n) plus a bounded number of comparisons,
+    so an import is n log n in its rows however many share one block; the price is that a
+    twin differing from it at both ends, among many near-identical summaries, can be missed.
+    """
+
+    def __init__(self) -> None:
+        self._blocks: dict[tuple[str, ...], _Block] = {}
+
+    def add(self, key: tuple[str, ...], event_id: str, summary: str) -> None:
+        block = self._blocks.setdefault(key, _Block())
+        norm = _normalise(summary)
+        block.exact.setdefault(norm, event_id)
+        bisect.insort(block.forward, (norm, event_id))
+        bisect.insort(block.backward, (norm[::-1], event_id))
+
+    def find(self, key: tuple[str, ...], summary: str) -> str | None:
+        """The id of the most similar event of the block at or above the threshold, or None."""
+        block = self._blocks.get(key)
+        if block is None:
+            return None
+        norm = _normalise(summary)
+        if norm in block.exact:
+            return block.exact[norm]
+        best: tuple[float, str] | None = None
+        for ordered, probe in ((block.forward, norm), (block.backward, norm[::-1])):
+            at = bisect.bisect_left(ordered, (probe, ""))
+            matcher = SequenceMatcher(None)
+            matcher.set_seq2(probe)  # indexed once, compared with each neighbour
+            for text, event_id in ordered[max(0, at - DUPLICATE_WINDOW) : at + DUPLICATE_WINDOW]:
+                matcher.set_seq1(text)
+                if matcher.real_quick_ratio() < DUPLICATE_SIMILARITY:
+                    continue
+                if matcher.quick_ratio() < DUPLICATE_SIMILARITY:
+                    continue
+                ratio = matcher.ratio()
+                if ratio >= DUPLICATE_SIMILARITY and (best is None or ratio > best[0]):
+                    best = (ratio, event_id)
+        return None if best is None else best[1]
+
+
+def _normalised(frame: pd.DataFrame, *, with_line: bool = False) -> pd.DataFrame:
+    """Event columns as the store keeps them: strings, stripped, missing as "".
+
+    Built from plain lists into a new frame (no ``attrs`` carried along, which pandas would
+    deep-copy on every operation)."""
+    cols = [*EVENT_COLUMNS, "line"] if with_line else list(EVENT_COLUMNS)
+
+    def text(v: object) -> str:
+        return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v).strip()
+
+    data = {
+        c: [text(v) for v in frame[c].tolist()] if c in frame.columns else [""] * len(frame)
+        for c in cols
+    }
+    return pd.DataFrame(data, columns=cols, dtype=object)
+
+
+def _store_path(path: Path | str | None) -> Path:
+    """The store file for ``path`` (default under ``RESETLAB_HOME``), its folder created."""
+    try:
+        real = Path(path) if path is not None else default_store_path()
+    except OSError as exc:  # RESETLAB_HOME names a file, or a folder that cannot be made
+        raise StoreError(
+            f"RESETLAB_HOME={os.environ.get('RESETLAB_HOME', '')!r} cannot be the resetlab "
+            f"home folder ({exc.strerror}): point it at a folder, or pass --store",
+            exit_code=2,
+        ) from exc
+    if real.is_dir():
+        raise StoreError(
+            f"the store {real} is a folder; pass --store with a file path", exit_code=2
+        )
+    try:
+        real.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a parent is a file, or not writable
+        raise StoreError(
+            f"cannot create the folder of the store {real} ({exc.strerror}: {exc.filename}); "
+            "pass --store with a path in a folder you can write",
+            exit_code=2,
+        ) from exc
+    return real
+
+
 def builtin_fingerprint() -> str:
     """A hash of every built-in data file, so a changed file triggers a rebuild."""
     h = hashlib.sha256()
@@ -105,31 +219,88 @@ def builtin_fingerprint() -> str:
 class Store:
     """The record store (a DuckDB database). Use :meth:`open`; close with :meth:`close`."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path | None) -> None:
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, path: Path | None, *, read_only: bool = False
+    ) -> None:
         self.con = con
         self.path = path
+        self.read_only = read_only
 
     # -- opening -----------------------------------------------------------------------
     @classmethod
-    def open(cls, path: Path | str | None = None, *, build: bool = True) -> Store:
+    def open(
+        cls, path: Path | str | None = None, *, build: bool = True, read_only: bool = False
+    ) -> Store:
         """Open (and create) the store; with ``build`` (re)load built-in data when it changed.
 
-        ``path=":memory:"`` gives an in-memory store (tests, notebooks).
+        ``path=":memory:"`` gives an in-memory store (tests, notebooks). With ``read_only``
+        the file is opened read-only, so any number of readers can share it; a store that
+        does not exist yet or needs its built-in data reloaded is first built read-write.
+        Errors are :class:`StoreError` naming the file and what to do.
         """
         if path == ":memory:":
-            con, real = duckdb.connect(":memory:"), None
+            store = cls(duckdb.connect(":memory:"), None)
+            store.con.execute(_SCHEMA)
         else:
-            real = Path(path) if path is not None else default_store_path()
-            real.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                con = duckdb.connect(str(real))
-            except duckdb.Error as exc:
-                raise StoreError(f"cannot open the store {real}: {exc}") from exc
-        store = cls(con, real)
-        con.execute(_SCHEMA)
+            real = _store_path(path)
+            if read_only:
+                if real.exists():
+                    store = cls._connect(real, read_only=True)
+                    if not build or store.meta("builtin_fingerprint") == builtin_fingerprint():
+                        return store
+                    store.close()
+                cls.open(real, build=build).close()
+                return cls._connect(real, read_only=True)
+            store = cls._connect(real, read_only=False)
         if build and store.meta("builtin_fingerprint") != builtin_fingerprint():
             store.build_builtin()
         return store
+
+    @classmethod
+    def _connect(cls, path: Path, *, read_only: bool) -> Store:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+        except duckdb.Error as exc:
+            locked = "lock" in str(exc).lower()
+            what = (
+                "it is in use by another process (a running import or `resetlab serve`); "
+                "retry when that has finished"
+                if locked
+                else "it is not a DuckDB database; pass --store with another path or move it away"
+            )
+            raise StoreError(
+                f"cannot open the store {path}: {what} ({exc})", exit_code=1 if locked else 2
+            ) from exc
+        store = cls(con, path, read_only=read_only)
+        try:
+            store._check_tables()
+            if not read_only:
+                con.execute(_SCHEMA)
+        except BaseException:
+            con.close()
+            raise
+        return store
+
+    def _check_tables(self) -> None:
+        """Refuse a DuckDB file whose tables are not the record store's."""
+        rows = self.con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
+        ).fetchall()
+        found: dict[str, list[str]] = {}
+        for table, column in rows:
+            found.setdefault(str(table), []).append(str(column))
+        for table, columns in TABLE_COLUMNS.items():
+            have = found.get(table)
+            if have is None and not self.read_only:
+                continue  # created next
+            if have is None or tuple(have) != columns:
+                got = "is missing" if have is None else f"has columns {', '.join(have)}"
+                raise StoreError(
+                    f"{self.path} is not a resetlab record store: table {table!r} {got}, "
+                    f"expected {', '.join(columns)}; pass --store with another path",
+                    exit_code=2,
+                )
 
     def close(self) -> None:
         self.con.close()
@@ -142,14 +313,28 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """All or nothing: roll back every change if the block raises."""
+        """All or nothing: roll back every change if the block or the commit fails.
+
+        A database error (a full disk, most often at COMMIT) becomes a :class:`StoreError`
+        saying that nothing was written.
+        """
+        if self.read_only:
+            raise StoreError(f"the store {self.path} was opened read-only; nothing was written")
         self.con.execute("BEGIN TRANSACTION")
         try:
             yield
-        except BaseException:
-            self.con.execute("ROLLBACK")
+            self.con.execute("COMMIT")
+        except BaseException as exc:
+            try:
+                self.con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # the failed COMMIT already ended the transaction
+            if isinstance(exc, duckdb.Error):
+                raise StoreError(
+                    f"writing the store {self.path or '(in memory)'} failed, nothing was "
+                    f"written: {exc} (is the disk full?)"
+                ) from exc
             raise
-        self.con.execute("COMMIT")
 
     def meta(self, key: str) -> str | None:
         row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
@@ -181,11 +366,13 @@ class Store:
             self._set_meta("builtin_fingerprint", builtin_fingerprint())
 
     def _insert_events(self, frame: pd.DataFrame, origin: str) -> None:
-        ev = frame.reindex(columns=list(EVENT_COLUMNS)).fillna("").astype(str)
+        ev = _normalised(frame)
         rows = pd.DataFrame({c: ev[c] for c in _EVENT_FIELDS})
-        rows["day"] = [parse_date(d, p).day for d, p in zip(ev["date"], ev["precision"], strict=True)]
-        rows["goldstein"] = ev["goldstein"].astype(float)
-        rows["date_checked"] = ev["date_checked"].str.lower().isin(["true", "yes", "1"])
+        rows["day"] = [
+            parse_date(d, p).day for d, p in zip(ev["date"], ev["precision"], strict=True)
+        ]
+        rows["goldstein"] = [parse_number(g) for g in ev["goldstein"]]
+        rows["date_checked"] = [parse_bool(b) for b in ev["date_checked"]]
         rows["origin"] = origin
         self.con.register("_rows", rows)
         cols = ", ".join(f'"{c}"' for c in rows.columns)
@@ -232,7 +419,7 @@ class Store:
         from resetlab.record.builtin import cameo_weights
         from resetlab.record.schema import check_event_row, check_unique_ids
 
-        ev = frame.reindex(columns=[*EVENT_COLUMNS, "line"]).fillna("").astype(str)
+        ev = _normalised(frame, with_line=True)
         weights = cameo_weights()
         problems: list[Problem] = []
         for row in ev.to_dict("records"):
@@ -249,31 +436,30 @@ class Store:
 
         existing = self.con.execute(
             "SELECT id, date, actor, target, plover, summary FROM events"
-        ).df()
-        by_key: dict[tuple[str, str, str, str], list[tuple[str, str]]] = {}
-        for r in existing.itertuples(index=False):
-            by_key.setdefault((r.date, r.actor, r.target, r.plover), []).append((r.id, r.summary))
-        known_ids = set(existing["id"])
+        ).fetchall()
+        index = DuplicateIndex()
+        for eid, day, actor, target, plover, summary in existing:
+            index.add((day, actor, target, plover), eid, summary)
+        known_ids = {r[0] for r in existing}
         new_rows: list[int] = []
         merges: list[tuple[int, str]] = []  # (row position, existing event id)
         for pos, row in enumerate(ev.itertuples(index=False)):
             key = (row.date, row.actor, row.target, row.plover)
-            match = next(
-                (eid for eid, summ in by_key.get(key, []) if similar(summ, row.summary) >= DUPLICATE_SIMILARITY),
-                None,
-            )
+            match = index.find(key, row.summary)
             if match is not None:
                 merges.append((pos, match))
                 continue
             if row.id in known_ids:
                 line = int(row.line) if row.line.isdigit() else None
                 problems.append(
-                    Problem(file, line, "id", f"{row.id!r} is already in the store for another event")
+                    Problem(
+                        file, line, "id", f"{row.id!r} is already in the store for another event"
+                    )
                 )
                 continue
             new_rows.append(pos)
             known_ids.add(row.id)
-            by_key.setdefault(key, []).append((row.id, row.summary))
+            index.add(key, row.id, row.summary)
         if problems:
             raise RecordError(f"{file}: {len(problems)} problem(s); nothing was imported", problems)
 
@@ -315,6 +501,22 @@ class Store:
             """,
             params,
         ).df()
+
+    def export_events(self) -> pd.DataFrame:
+        """:meth:`events` plus the source columns of the event schema (``source_publication``
+        ... ``source2_url``: an event's first two sources in the order recorded), so that an
+        export can be imported again; ``source`` and ``n_sources`` still list every source."""
+        df = self.events()
+        src = self.con.execute(
+            """SELECT event_id, publication, title, date, url,
+                      row_number() OVER (PARTITION BY event_id ORDER BY rowid) AS k
+               FROM sources"""
+        ).df()
+        for k, (pub, title, date, url) in enumerate(_SOURCE_SETS, start=1):
+            part = src[src["k"] == k].set_index("event_id")
+            for col, name in ((pub, "publication"), (title, "title"), (date, "date"), (url, "url")):
+                df[col] = df["id"].map(part[name]).fillna("").astype(str)
+        return df
 
     def table(self, name: str) -> pd.DataFrame:
         """A whole table as a DataFrame (error listing the tables if unknown)."""

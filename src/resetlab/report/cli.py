@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from resetlab._cli import StoreOption, console, fail, open_store
 from resetlab.exceptions import ResetlabError
 from resetlab.index.api import Analysis
-from resetlab.record.cli import StoreOption, console, fail, open_store
 
 OutOption = Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")]
 

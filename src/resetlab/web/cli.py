@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from resetlab._cli import fail, print_error
 from resetlab.web.settings import DEFAULT_PORT, LOOPBACK
 
 
@@ -38,7 +39,7 @@ def register(app: typer.Typer) -> None:
         except ImportError as exc:
             from resetlab.exceptions import MissingExtraError
 
-            raise MissingExtraError(exc.name or "fastapi", "web") from exc
+            raise fail(MissingExtraError(exc.name or "fastapi", "web")) from exc
         try:
             settings = WebSettings(
                 store_path=store,
@@ -52,7 +53,7 @@ def register(app: typer.Typer) -> None:
                 max_jobs=max_jobs,
             )
         except ValueError as exc:
-            typer.echo(f"error: {exc}", err=True)
+            print_error(exc)
             raise typer.Exit(code=2) from None
         if host not in (LOOPBACK, "localhost", "::1"):
             typer.echo(f"warning: serving on {host}, reachable beyond this machine", err=True)
