@@ -185,10 +185,13 @@ def _events_only_index(analysis: Analysis) -> FloatArray:
     from resetlab.index.kalman import estimate_index
     from resetlab.index.observations import Observations
 
+    from resetlab.index.kalman import AUXILIARY
+
     obs = analysis.observations
     frame = obs.frame.copy()
-    for col in ("un_agreement", "treaties"):
-        frame[col] = np.nan
+    for col in AUXILIARY:  # every indicator but the events
+        if col in frame:
+            frame[col] = np.nan
     return np.asarray(
         estimate_index(Observations(frame, obs.raw_events)).frame["score"], dtype=float
     )
