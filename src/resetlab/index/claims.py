@@ -182,10 +182,8 @@ def _prepare_events(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def _events_only_index(analysis: Analysis) -> FloatArray:
-    from resetlab.index.kalman import estimate_index
+    from resetlab.index.kalman import AUXILIARY, estimate_index
     from resetlab.index.observations import Observations
-
-    from resetlab.index.kalman import AUXILIARY
 
     obs = analysis.observations
     frame = obs.frame.copy()
