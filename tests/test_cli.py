@@ -318,3 +318,9 @@ def test_record_check_of_unreadable_files_lists_them(tmp_path: Path) -> None:
     _no_traceback(res)
     flat = res.output.replace("\n", "")
     assert res.exit_code == 2 and "missing.csv: (file)" in flat and "not UTF-8" in flat
+
+
+def test_store_counts_title_with_markup_in_the_path_prints() -> None:
+    from resetlab.record.cli import _print_counts
+
+    _print_counts({"events": 1}, Path("/tmp/[/bogus]r.duckdb"))  # no MarkupError

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from resetlab._cli import (
@@ -160,7 +161,7 @@ def export(
 
 
 def _print_counts(counts: dict[str, int], path: Path | None) -> None:
-    t = Table(title=f"record store {path or '(in memory)'}")
+    t = Table(title=escape(f"record store {path or '(in memory)'}"))
     t.add_column("table")
     t.add_column("rows", justify="right")
     for k, v in counts.items():
