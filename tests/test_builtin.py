@@ -43,6 +43,8 @@ def test_pair_files_hold_only_their_pair() -> None:
         assert (rows["actor"].isin([a, b]) & rows["target"].isin([a, b])).all(), file
         assert (rows["actor"] != rows["target"]).all(), file
         assert len(rows) >= 30, f"{file}: {len(rows)} events, fewer than 30"
+        slug = f"-{a.lower()}-{b.lower()}-"
+        assert rows["id"].str.contains(slug, regex=False).all(), f"{file}: ids must carry {slug}"
 
 
 @pytest.mark.parametrize(

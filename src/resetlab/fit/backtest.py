@@ -46,6 +46,7 @@ from resetlab.fit.history import FitData, Vintage, history_forcing
 from resetlab.fit.hold import stays_above
 from resetlab.model.forcing import Forcing
 from resetlab.model.scenario import PerspectiveModel, Scenario
+from resetlab.tasks import Runner
 
 #: Every possible origin (monthly); a budget takes every ``origin_step``-th.
 ORIGINS = pd.period_range("2005-01", "2023-07", freq="M")
@@ -490,10 +491,15 @@ def run_backtest(
     baselines: tuple[str, ...] = BASELINES,
     jobs: int | None = None,
     progress: Callable[[str], None] | None = None,
+    runner: Runner | None = None,
 ) -> Backtest:
     """Backtest every perspective (and the baselines) at every origin, for every seed.
 
     ``origins`` default to the budget's (:func:`origins_for`); they must be evenly spaced.
+    Each (perspective, seed) is one task; with a distributed ``runner``
+    (:class:`resetlab.tasks.Runner` with workers or a scheduler) the tasks run on its Dask
+    cluster, otherwise on ``jobs`` local processes. Each task's seeds come from its own
+    identity, so the scores are the same bit for bit either way.
     """
     b = get_budget(budget)
     seeds = b.seeds if seeds is None else tuple(seeds)
@@ -524,7 +530,13 @@ def run_backtest(
     ]
     jobs = max(1, min(jobs or os.cpu_count() or 1, max(1, len(tasks))))
     results: list[list[dict[str, Any]]] = []
-    if jobs == 1:
+    if runner is not None and runner.distributed:
+        results = runner.map(
+            _run_task, tasks, identities=[("backtest", t.perspective.name, t.seed) for t in tasks],
+            label="backtest",
+            progress=(lambda done, total: progress(f"{done}/{total} tasks")) if progress else None,
+        )  # fmt: skip
+    elif jobs == 1:
         for t in tasks:
             results.append(_run_task(t))
             if progress:

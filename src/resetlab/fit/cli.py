@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from resetlab._cli import StoreOption, console, fail, open_store
@@ -37,19 +38,36 @@ JobsOption = Annotated[
     int | None, typer.Option("--jobs", help="Worker processes (default: all cores).")
 ]
 CacheOption = Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse cached results.")]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option("--workers", help="Run the tasks on a local Dask cluster of N worker processes."),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Run the tasks on an existing Dask cluster (tcp://HOST:PORT; or $RESETLAB_SCHEDULER).",
+    ),
+]
 
 
 @contextmanager
 def pipeline(
     store: Path | None, budget: str, seed: int, perspectives: Path | None, base: Path | None,
     jobs: int | None = None, cache: bool = True,
+    workers: int | None = None, scheduler: str | None = None,
 ) -> Iterator[Pipeline]:  # fmt: skip
     from resetlab.fit.pipeline import Pipeline
+    from resetlab.tasks import Runner
 
-    with open_store(store) as s:
+    def log(m: str) -> None:
+        console.print(f"[dim]{escape(m)}[/dim]", highlight=False)
+
+    runner = Runner(workers=workers, scheduler=scheduler, log=log)
+    with open_store(store) as s, runner:
         yield Pipeline.create(
             s, budget, perspectives_path=perspectives, base_path=base, seed=seed, jobs=jobs,
-            cache=cache, log=lambda m: console.print(f"[dim]{m}[/dim]", highlight=False),
+            cache=cache, runner=runner if runner.distributed else None, log=log,
         )  # fmt: skip
 
 
@@ -73,11 +91,15 @@ def _table_command(kind: str, help_text: str):  # type: ignore[no-untyped-def]
         base: BaseOption = None,
         jobs: JobsOption = None,
         cache: CacheOption = True,
+        workers: WorkersOption = None,
+        scheduler: SchedulerOption = None,
     ) -> None:
         from resetlab.fit.pipeline import table_for
 
         try:
-            with pipeline(store, budget, seed, perspectives, base, jobs, cache) as p:
+            with pipeline(
+                store, budget, seed, perspectives, base, jobs, cache, workers, scheduler
+            ) as p:
                 full = (fmt or output.suffix.lstrip(".")) != "csv"
                 df = table_for(kind, p, full=full)
                 write_table(df, output, fmt)
@@ -157,6 +179,8 @@ def levers(
     base: BaseOption = None,
     jobs: JobsOption = None,
     cache: CacheOption = True,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
     perspective: Annotated[
         str | None,
         typer.Option(
@@ -169,7 +193,9 @@ def levers(
     from resetlab.fit.pipeline import TABLE_COLUMNS
 
     try:
-        with pipeline(store, budget, seed, perspectives, base, jobs, cache) as p:
+        with pipeline(
+            store, budget, seed, perspectives, base, jobs, cache, workers, scheduler
+        ) as p:
             la = p.levers(perspective)
             full = (fmt or output.suffix.lstrip(".")) != "csv"
             df = la.table if full else la.table[list(TABLE_COLUMNS["levers"])]

@@ -32,6 +32,7 @@ from resetlab.fit.hold import latest_reset
 from resetlab.fit.outlook import LeverAnalysis, Outlook, levers, outlook, outlook_table
 from resetlab.fit.perspectives import load_perspectives, perspectives_dir, repo_dir
 from resetlab.model.scenario import PerspectiveModel, Scenario, load_scenario
+from resetlab.tasks import Runner
 
 BASE_SCENARIO = "replay-1992-2025.yaml"
 T = TypeVar("T")
@@ -85,6 +86,7 @@ class Pipeline:
     seed: int = 0
     jobs: int | None = None
     cache: bool = True
+    runner: Runner | None = None  # a Dask runner for the backtest's tasks (resetlab.tasks)
     log: Callable[[str], None] = print
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -192,7 +194,8 @@ class Pipeline:
             ):
                 return run_backtest(
                     self.perspectives, self.data, self.base, budget=self.budget,
-                    jobs=self.jobs, progress=lambda s: self.log(f"  backtest done: {s}"),
+                    jobs=self.jobs, runner=self.runner,
+                    progress=lambda s: self.log(f"  backtest done: {s}"),
                 )  # fmt: skip
 
         return self._cached("backtest", make)

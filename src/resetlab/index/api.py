@@ -82,12 +82,16 @@ def _has(store: Store, table: str) -> bool:
 
 
 def analyse(
-    store: Store, dyad: Dyad = DEFAULT_DYAD, *, observations: Observations | None = None
+    store: Store,
+    dyad: Dyad = DEFAULT_DYAD,
+    *,
+    observations: Observations | None = None,
+    events: pd.DataFrame | None = None,
 ) -> Analysis:
     """Index, regimes, scorecard and announced resets for ``dyad`` (its events by the dyad
-    rule), from ``observations`` if given (the panel's indicators for a rival pair, see
-    :mod:`resetlab.index.panel`), else from the store's indicators for the dyad."""
-    events = dyad_events_from_store(store, dyad)
+    rule), from ``observations`` and ``events`` if given (the panel's indicators and events
+    for a rival pair, see :mod:`resetlab.index.panel`), else from the store's."""
+    events = dyad_events_from_store(store, dyad) if events is None else events
     obs = observations_from_store(store, dyad) if observations is None else observations
     index = estimate_index(obs)
     regimes = find_regimes(index.frame, events)

@@ -80,12 +80,28 @@ def _table(name: str) -> pd.DataFrame:
     return df.copy()
 
 
-def panel_observations(store: Store, pair: Pair) -> Observations:
-    """The monthly indicators of a (non-built-in) pair: its events, negative UN ideal-point
-    distance and MIE incidents (see the module docstring)."""
+def pair_events(store: Store, pair: Pair) -> pd.DataFrame:
+    """The pair's events: its own built-in file (ids carry the pair, ``...-aaa-bbb-...``) and
+    anything a user imported between the two, by the dyad rule. Built-in rows of other files
+    that concern the pair (the U.S.-Russia record keeps Russia's acts toward Ukraine and
+    Georgia as context) are left out, so that no happening is counted twice."""
     from resetlab.index.api import dyad_events_from_store
 
     events = dyad_events_from_store(store, pair.dyad)
+    if not pair.events_file:
+        return events
+    slug = f"-{pair.pair.lower()}-"
+    own = events["id"].astype(str).str.contains(slug, regex=False)
+    imported = events["origin"].astype(str) != "builtin" if "origin" in events else False
+    return events.loc[own | imported].reset_index(drop=True)
+
+
+def panel_observations(
+    store: Store, pair: Pair, events: pd.DataFrame | None = None
+) -> Observations:
+    """The monthly indicators of a (non-built-in) pair: its events, negative UN ideal-point
+    distance and MIE incidents (see the module docstring)."""
+    events = pair_events(store, pair) if events is None else events
     if events.empty:
         raise IndexEstimationError(
             f"no events between {pair.a} and {pair.b} in the store (expected them from "
@@ -116,7 +132,10 @@ def analyse_pair(store: Store, dyad: Dyad) -> Analysis:
     pair = find_pair(dyad)
     if pair is None:
         return analyse(store, dyad)
-    return analyse(store, pair.dyad, observations=panel_observations(store, pair))
+    events = pair_events(store, pair)
+    return analyse(
+        store, pair.dyad, observations=panel_observations(store, pair, events), events=events
+    )
 
 
 @dataclass(frozen=True)
