@@ -184,6 +184,84 @@ def _rule_claims(sentences: tuple[Sentence, ...]) -> dict[tuple[int, str], Claim
     return out
 
 
+#: Causal cues, in the manner of the Causal News Corpus: connectives and verbs of causing.
+CAUSAL_CUES = re.compile(
+    r"\b(because|due to|as a result|result(?:ed|s)? in|lead(?:s|ing)? to|led to|caus(?:e|ed|es|"
+    r"ing)|trigger(?:ed|s)?|provok(?:e|ed|es|ing)|provocations?|to blame|blam(?:e|ed)|fuel(?:s|ed)?|"
+    r"undermin(?:e|ed|es|ing)|strain(?:ed|s)?|hurt(?:ing|s)?|damag(?:e|ed|es|ing)|"
+    r"jeopardi[sz]e|shatter|in retaliation|in response to|responses? to|tipping point|"
+    r"helped|enabl(?:e|ed|es)|prevent(?:s|ed)?|block(?:s|ed|ing)|spiral|vicious (?:circle|"
+    r"cycle)|feeds?|breeds?|erod(?:e|es|ed)|deepen(?:s|ed)?|incentive|set the seal on|"
+    r"liquidates?|ends? a long chapter|opens? up an entirely new|strengthened the world|"
+    r"needs? more trust|sticking point|answered .{0,20} with|suffered from|built upon|"
+    r"played into|coming home to roost|premised on|makes? clear|no substitute for|"
+    r"so that|therefore|thus|hence|in order to|as these .{0,30}, so)\b",
+    re.IGNORECASE,
+)
+#: What a sentence must be about: the relationship, its climate, or both sides at once.
+_RELATION = re.compile(
+    r"\b(relations?|relationship|ties|trust|distrust|cooperation|confrontation|tensions?|"
+    r"rivalry|partnership|reset|d[ée]tente|cold war|friend(?:ship)?s?|enem(?:y|ies)|"
+    r"adversar(?:y|ies)|hostility|foundations|interests?|lines of division)\b",
+    re.IGNORECASE,
+)
+#: Keywords that point a causal sentence to a mechanism when no rule pattern names one.
+_KEYWORD_MECHANISM = (
+    ("M3", r"vicious|spiral|circle"),
+    ("M9", r"nato|enlarge|expan|provo|retaliat|respon|meddl|interfer|harass|answered|"
+           r"asylum|georgia|missile shield|insult|tipping point|intransigence|strikes"),
+    ("M12", r"treaty|arms control|start\b|abm|inf\b|disarmament|nuclear|pact|agreement"),
+    ("M16", r"trust"),
+    ("M15", r"interests?|ideals|values"),
+    ("M13", r"china|beijing"),
+    ("M7", r"election|campaign"),
+    ("M21", r"votes|congress|domestic"),
+    ("M18", r"weakness|naive|naïve|capitulat|patience|neglect|blame"),
+    ("M19", r"reset"),
+    ("M14", r"foundations|institution|channel|dialogue|face-to-face|commission|routine"),
+    ("M11", r"concession|package"),
+    ("M6", r"terror|afghanistan|common challenge"),
+)  # fmt: skip
+
+
+def _cue_claims(
+    sentences: tuple[Sentence, ...], embedder: Embedder | None
+) -> dict[tuple[int, str], Claim]:
+    """Sentences with a causal cue about the relationship; the mechanism is the nearest
+    mechanism prototype when the model is present and close (cosine >= 0.5), else the first
+    keyword match, else ``other``."""
+    picked = [
+        s
+        for s in sentences
+        if CAUSAL_CUES.search(s.text)
+        and (_RELATION.search(s.text) or len({m.state for m in _sides_in(s.text)}) == 2)
+    ]
+    out: dict[tuple[int, str], Claim] = {}
+    near: dict[int, tuple[str, float]] = {}
+    if embedder is not None and picked:
+        pv, owner = _prototypes(embedder)
+        sims = embedder.encode([s.text for s in picked]) @ pv.T
+        owners = np.asarray(owner)
+        for s, row in zip(picked, sims, strict=True):
+            per = np.array([row[owners == i].max() for i in range(len(MECHANISMS))])
+            near[s.index] = (MECHANISMS[int(per.argmax())].id, float(per.max()))
+    for s in picked:
+        mech: str | None = None
+        conf = 0.5
+        if s.index in near and near[s.index][1] >= 0.5:
+            mech, conf = near[s.index][0], round(near[s.index][1], 2)
+        else:
+            mech = next((m for m, p in _KEYWORD_MECHANISM if re.search(p, s.text, re.I)), None)
+        out[(s.index, mech or "other")] = Claim(mech or "other", True, s.text, conf, s.index, "cue")
+    return out
+
+
+def _sides_in(text: str) -> list:  # type: ignore[type-arg]
+    from resetlab.reader.gazetteer import side_mentions
+
+    return side_mentions(text)
+
+
 def extract_claims(
     sentences: tuple[Sentence, ...],
     embedder: Embedder | None = None,
@@ -191,6 +269,10 @@ def extract_claims(
 ) -> list[Claim]:
     """Claims from rules, plus embedding matches at cosine >= ``threshold`` when available."""
     found = _rule_claims(sentences)
+    ruled = {k[0] for k in found}
+    for key, claim in _cue_claims(sentences, embedder).items():
+        if key[0] not in ruled:  # a rule already names this sentence's mechanism
+            found.setdefault(key, claim)
     if embedder is not None and sentences:
         pv, owner = _prototypes(embedder)
         sv = embedder.encode([s.text for s in sentences])
