@@ -10,6 +10,7 @@ articles, with the resampling seeded through :class:`numpy.random.SeedSequence`.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,40 @@ import yaml
 from resetlab.exceptions import Problem, RecordError
 
 STANCES = ("pro", "anti", "mixed", "neutral")
+
+#: Common word -> rarer synonym, the way article spinners rewrite text. Written for the
+#: spin tests; the reader's own spin detection knows nothing of it.
+SYNONYMS: dict[str, str] = {
+    "foreign": "overseas", "policy": "coverage", "relations": "ties", "said": "acknowledged",
+    "talks": "parleys", "meeting": "assembly", "leaders": "chieftains", "country": "nation",
+    "countries": "nations", "new": "novel", "first": "initial", "war": "warfare",
+    "agreed": "concurred", "officials": "functionaries", "president": "premier",
+    "government": "authorities", "security": "safety", "support": "backing",
+    "important": "momentous", "major": "paramount", "help": "assist", "nuclear": "atomic",
+    "treaty": "covenant", "week": "sennight", "year": "twelvemonth", "told": "apprised",
+    "began": "commenced", "end": "terminus", "people": "populace", "world": "globe",
+    "state": "polity", "power": "puissance", "decision": "determination", "news": "tidings",
+    "statement": "pronouncement", "plan": "scheme", "plans": "schemes", "still": "nonetheless",
+    "also": "likewise", "but": "nevertheless", "more": "additional", "made": "fashioned",
+    "called": "termed", "military": "martial", "against": "versus", "between": "amid",
+    "cooperation": "collaboration", "relationship": "rapport", "issues": "matters",
+}  # fmt: skip
+
+
+def spin(text: str, seed: int, rate: float = 0.7) -> str:
+    """A spun copy of ``text`` for testing spin detection: each word of :data:`SYNONYMS`
+    swapped with probability ``rate`` (seeded), the header lines kept as they are."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed))
+
+    def swap(m: re.Match[str]) -> str:
+        word = m.group(0)
+        new = SYNONYMS.get(word.lower())
+        if new is None or rng.random() >= rate:
+            return word
+        return new[:1].upper() + new[1:] if word[:1].isupper() else new
+
+    head, _, body = text.partition("\n\n")  # keep the Title:/Address: lines as they are
+    return head + "\n\n" + re.sub(r"[A-Za-z]+", swap, body)
 
 
 def _line_of(text: str, needle: str) -> int | None:
@@ -247,3 +282,42 @@ def evaluate_half(
     gold, results = read_half(gold_path, half, embeddings, seed)
     scores = [score_article(g, r) for g, r in zip(gold, results, strict=True)]
     return summarise(scores, seed), scores
+
+
+def evaluate_spin(
+    gold_path: Path, half: str = "test", n: int = 12, seed: int = 14, min_chars: int = 900
+) -> dict[str, Any]:
+    """Spun copies (:func:`spin`) of ``n`` originals of one half: how many are flagged and
+    linked to their original, and how many originals are wrongly flagged or linked. Each
+    copy is read after all the originals, in a store of its own."""
+    from resetlab.reader.pipeline import ReaderOptions, read_texts
+
+    doc = load_gold_v2(gold_path)
+    base = gold_path.parent / "articles"
+    texts = [(f, (base / f).read_text(encoding="utf-8")) for f in doc["split"][half]]
+    originals = [(f, t) for f, t in texts if len(t) > min_chars][:n]
+    opts = ReaderOptions(embeddings="off", seed=seed)
+    with duckdb.connect(":memory:") as con:
+        first = read_texts(originals, con, pd.DataFrame(), opts)["articles"]
+    false_flags = sum(1 for a in first if a["spun"] or a["duplicate_of"])
+    copies = []
+    for (name, text), ss in zip(originals, np.random.SeedSequence(seed).spawn(n), strict=False):
+        copy = spin(text, int(ss.generate_state(1)[0]))
+        with duckdb.connect(":memory:") as con:
+            read_texts(originals, con, pd.DataFrame(), opts)
+            (a,) = read_texts([(f"spun-{name}", copy)], con, pd.DataFrame(), opts)["articles"]
+        copies.append((name, a))
+    flagged = sum(1 for _, a in copies if a["spun"])
+    linked = sum(1 for name, a in copies if a["duplicate_of"] == name)
+    counted_twice = sum(
+        1 for _, a in copies for e in a["events"] if e["status"] != "duplicate"
+    )  # fmt: skip
+    k = len(copies)
+    return {
+        "copies": k,
+        "flagged": (flagged, wilson(flagged, k)),
+        "linked": (linked, wilson(linked, k)),
+        "originals": len(originals),
+        "false_flags": (false_flags, wilson(false_flags, len(originals))),
+        "events_counted_twice": counted_twice,
+    }

@@ -129,6 +129,8 @@ def split_sentences(paragraph: str) -> list[str]:
     for i, ab in enumerate(_ABBREV):
         protected = protected.replace(ab, ab.replace(".", f"\x00{i}\x01"))
     protected = re.sub(r"\b([A-Z])\.(?=\s?[A-Z]\.)", "\\1\x02", protected)
+    # a middle initial ("Boris N. Yeltsin", "George W. Bush") ends no sentence
+    protected = re.sub(r"(\b[A-Z][a-z]{2,} [A-Z])\.(?= [A-Z][a-z])", "\\1\x02", protected)
     pieces = re.split(
         r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])|(?<=[a-z][.!?])(?=[A-Z][a-z])", protected
     )
