@@ -102,14 +102,31 @@ def test_review_accept_reject_export(
     assert len(candidates(con, "accepted")) == 1
 
 
-def test_draft_perspective(con: duckdb.DuckDBPyConnection, no_record: pd.DataFrame) -> None:
-    arts = read_texts([("a.txt", ARTICLE)], con, no_record, RULES)["articles"]
+def test_draft_perspective_validates(
+    con: duckdb.DuckDBPyConnection, no_record: pd.DataFrame, tmp_path: Path
+) -> None:
+    from resetlab.model.scenario import load_perspective
+    from resetlab.reader.perspective import write_perspective
+
+    arts = read_texts([("007_x.txt", ARTICLE)], con, no_record, RULES)["articles"]
     p = draft_perspective(arts)
-    assert list(p["mechanisms"]) == [f"M{i}" for i in range(1, 22)]
-    assert p["mechanisms"]["M4"]["enabled"] is True
-    assert "Trust is the product" in p["mechanisms"]["M4"]["source"]["quote"]
-    assert p["mechanisms"]["M16"]["enabled"] is False
-    assert p["mechanisms"]["M1"] == {"enabled": False, "source": {"file": "a.txt", "quote": None}}
+    assert list(p["mechanisms"]) == [f"m{i}" for i in range(1, 22)]
+    assert p["mechanisms"]["m4"]["enabled"] is True
+    assert p["mechanisms"]["m4"]["source"]["file"] == "007"
+    assert "Trust is the product" in p["mechanisms"]["m4"]["source"]["quote"]
+    assert p["mechanisms"]["m16"]["enabled"] is False
+    assert p["mechanisms"]["m1"]["source"] is None and p["mechanisms"]["m1"]["why"]
+    path = tmp_path / "draft-007.yaml"
+    write_perspective(p, path)
+    model = load_perspective(path)  # raises with every problem if it does not validate
+    assert model.mechanisms["m4"].enabled and model.name == "draft-007"
+    # a file without an article id cannot be cited: its claims go into the reasons
+    other = read_texts([("notes.md", ARTICLE)], None, no_record, RULES)["articles"]
+    q = draft_perspective(other)
+    assert not any(m["enabled"] for m in q["mechanisms"].values())
+    assert "Trust is the product" in q["mechanisms"]["m4"]["why"]
+    write_perspective(q, tmp_path / "notes.yaml")
+    load_perspective(tmp_path / "notes.yaml")
 
 
 def test_embeddings_forced_off_path(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -146,7 +163,11 @@ def test_cli_read_and_review(tmp_path: Path) -> None:
     yml = tmp_path / "p.yaml"
     res = runner.invoke(app, [*args, "--draft-perspective", "-o", str(yml)])
     assert res.exit_code == 0, res.output
-    assert yaml.safe_load(yml.read_text())["mechanisms"]["M4"]["enabled"] is True
+    drafted = yaml.safe_load(yml.read_text())
+    assert drafted["name"] == "p" and "Trust is the product" in drafted["mechanisms"]["m4"]["why"]
+    from resetlab.model.scenario import load_perspective
+
+    load_perspective(yml)
     res = runner.invoke(app, ["read", str(tmp_path / "missing.txt"), "--no-store"])
     assert res.exit_code == 2 and "no such file" in res.output
     res = runner.invoke(app, [*args, "--published", "soon"])

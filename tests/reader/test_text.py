@@ -76,3 +76,12 @@ def test_html_boilerplate_stripped(tmp_path: Path) -> None:
     assert "arms control" in text
     assert "cookie notice" not in text and "Subscribe now" not in text
     assert meta.get("title") == "Arms talks resume"
+
+
+def test_middle_initials_end_no_sentence() -> None:
+    from resetlab.reader.text import split_sentences
+
+    assert split_sentences("Presidents Clinton and Boris N. Yeltsin met. They talked.") == [
+        "Presidents Clinton and Boris N. Yeltsin met.",
+        "They talked.",
+    ]

@@ -17,7 +17,7 @@ import numpy as np
 from resetlab.reader.embed import Embedder
 from resetlab.reader.text import Sentence
 
-Stance = Literal["pro", "anti", "mixed"]
+Stance = Literal["pro", "anti", "mixed", "neutral"]
 
 
 @dataclass(frozen=True)
@@ -184,6 +184,84 @@ def _rule_claims(sentences: tuple[Sentence, ...]) -> dict[tuple[int, str], Claim
     return out
 
 
+#: Causal cues, in the manner of the Causal News Corpus: connectives and verbs of causing.
+CAUSAL_CUES = re.compile(
+    r"\b(because|due to|as a result|result(?:ed|s)? in|lead(?:s|ing)? to|led to|caus(?:e|ed|es|"
+    r"ing)|trigger(?:ed|s)?|provok(?:e|ed|es|ing)|provocations?|to blame|blam(?:e|ed)|fuel(?:s|ed)?|"
+    r"undermin(?:e|ed|es|ing)|strain(?:ed|s)?|hurt(?:ing|s)?|damag(?:e|ed|es|ing)|"
+    r"jeopardi[sz]e|shatter|in retaliation|in response to|responses? to|tipping point|"
+    r"helped|enabl(?:e|ed|es)|prevent(?:s|ed)?|block(?:s|ed|ing)|spiral|vicious (?:circle|"
+    r"cycle)|feeds?|breeds?|erod(?:e|es|ed)|deepen(?:s|ed)?|incentive|set the seal on|"
+    r"liquidates?|ends? a long chapter|opens? up an entirely new|strengthened the world|"
+    r"needs? more trust|sticking point|answered .{0,20} with|suffered from|built upon|"
+    r"played into|coming home to roost|premised on|makes? clear|no substitute for|"
+    r"so that|therefore|thus|hence|in order to|as these .{0,30}, so)\b",
+    re.IGNORECASE,
+)
+#: What a sentence must be about: the relationship, its climate, or both sides at once.
+_RELATION = re.compile(
+    r"\b(relations?|relationship|ties|trust|distrust|cooperation|confrontation|tensions?|"
+    r"rivalry|partnership|reset|d[ée]tente|cold war|friend(?:ship)?s?|enem(?:y|ies)|"
+    r"adversar(?:y|ies)|hostility|foundations|interests?|lines of division)\b",
+    re.IGNORECASE,
+)
+#: Keywords that point a causal sentence to a mechanism when no rule pattern names one.
+_KEYWORD_MECHANISM = (
+    ("M3", r"vicious|spiral|circle"),
+    ("M9", r"nato|enlarge|expan|provo|retaliat|respon|meddl|interfer|harass|answered|"
+           r"asylum|georgia|missile shield|insult|tipping point|intransigence|strikes"),
+    ("M12", r"treaty|arms control|start\b|abm|inf\b|disarmament|nuclear|pact|agreement"),
+    ("M16", r"trust"),
+    ("M15", r"interests?|ideals|values"),
+    ("M13", r"china|beijing"),
+    ("M7", r"election|campaign"),
+    ("M21", r"votes|congress|domestic"),
+    ("M18", r"weakness|naive|naïve|capitulat|patience|neglect|blame"),
+    ("M19", r"reset"),
+    ("M14", r"foundations|institution|channel|dialogue|face-to-face|commission|routine"),
+    ("M11", r"concession|package"),
+    ("M6", r"terror|afghanistan|common challenge"),
+)  # fmt: skip
+
+
+def _cue_claims(
+    sentences: tuple[Sentence, ...], embedder: Embedder | None
+) -> dict[tuple[int, str], Claim]:
+    """Sentences with a causal cue about the relationship; the mechanism is the nearest
+    mechanism prototype when the model is present and close (cosine >= 0.5), else the first
+    keyword match, else ``other``."""
+    picked = [
+        s
+        for s in sentences
+        if CAUSAL_CUES.search(s.text)
+        and (_RELATION.search(s.text) or len({m.state for m in _sides_in(s.text)}) == 2)
+    ]
+    out: dict[tuple[int, str], Claim] = {}
+    near: dict[int, tuple[str, float]] = {}
+    if embedder is not None and picked:
+        pv, owner = _prototypes(embedder)
+        sims = embedder.encode([s.text for s in picked]) @ pv.T
+        owners = np.asarray(owner)
+        for s, row in zip(picked, sims, strict=True):
+            per = np.array([row[owners == i].max() for i in range(len(MECHANISMS))])
+            near[s.index] = (MECHANISMS[int(per.argmax())].id, float(per.max()))
+    for s in picked:
+        mech: str | None = None
+        conf = 0.5
+        if s.index in near and near[s.index][1] >= 0.5:
+            mech, conf = near[s.index][0], round(near[s.index][1], 2)
+        else:
+            mech = next((m for m, p in _KEYWORD_MECHANISM if re.search(p, s.text, re.I)), None)
+        out[(s.index, mech or "other")] = Claim(mech or "other", True, s.text, conf, s.index, "cue")
+    return out
+
+
+def _sides_in(text: str) -> list:  # type: ignore[type-arg]
+    from resetlab.reader.gazetteer import side_mentions
+
+    return side_mentions(text)
+
+
 def extract_claims(
     sentences: tuple[Sentence, ...],
     embedder: Embedder | None = None,
@@ -191,6 +269,10 @@ def extract_claims(
 ) -> list[Claim]:
     """Claims from rules, plus embedding matches at cosine >= ``threshold`` when available."""
     found = _rule_claims(sentences)
+    ruled = {k[0] for k in found}
+    for key, claim in _cue_claims(sentences, embedder).items():
+        if key[0] not in ruled:  # a rule already names this sentence's mechanism
+            found.setdefault(key, claim)
     if embedder is not None and sentences:
         pv, owner = _prototypes(embedder)
         sv = embedder.encode([s.text for s in sentences])
@@ -223,38 +305,91 @@ class StanceResult:
     sentences: tuple[str, ...]
 
 
+#: Words of an author's own judgement (outside quotation marks): their presence marks an
+#: opinion or analysis piece; straight news reports others' words and is ``neutral``.
+_OPINION = (
+    r"\bshould\b", r"\bmust\b", r"\bneeds? to\b", r"\bwe\b", r"\bour\b", r"\bus\b",
+    r"\bI\b", r"\bnaive", r"naïve", r"\bfailure\b", r"\bfailed\b", r"\bunfortunately\b",
+    r"\bhard reality\b", r"\bnonsense\b", r"\bmystery\b", r"\bstrange\b", r"\bin fact\b",
+    r"\bindeed\b", r"\bperhaps\b", r"\bof course\b", r"\bclearly\b", r"\bwillful",
+    r"\bpretend", r"\bcan be forgiven\b", r"\bit is time\b", r"\btime for\b", r"\bmistaken\b",
+    r"\bdangerous\b", r"\balarming\b", r"\bdeafening\b", r"\bpoison pill\b",
+    r"\bwould (?:benefit|be better|serve|help|harm|hurt)\b",
+)  # fmt: skip
+#: An author arguing for better relations (engagement, dialogue, restraint, shared interests).
+_PRO_OPINION = (
+    r"\bdiplomacy\b", r"\bdialogue\b", r"\bengag(?:e|ement|ing)\b", r"\bdeescalat",
+    r"\bde-escalat", r"\brestraint\b", r"interests in common", r"common interests?",
+    r"reduce tension", r"\bcooperat(?:e|ion|ing)\b", r"\bpartner\b", r"\bstatesmanship\b",
+    r"\bfoundations\b", r"\bwin-win\b", r"talk to", r"\bhawks\b", r"anti-russian sentiment",
+    r"settle differences", r"mutually beneficial",
+)  # fmt: skip
+#: An author arguing against engagement or calling it a failure.
+_ANTI_OPINION = (
+    r"\bnaive", r"naïve", r"\bfailure\b", r"\bfailed\b", r"\bcapitulat", r"\bweakness\b",
+    r"\badversary\b", r"no friend", r"\bresolve\b", r"\btougher\b", r"\bstick\b",
+    r"\bfeckless\b", r"played into", r"\bfictional\b", r"\baggressive\b", r"\bbully\b",
+    r"to blame", r"looked the other way", r"\bexploit", r"\bappease", r"\bpernicious\b",
+    r"told us who he was", r"should not now be surprised", r"\bpretend",
+)  # fmt: skip
+_QUOTED = re.compile(r"[\"“][^\"”]{0,400}[\"”]")
+_REPORTING = re.compile(r"\b(said|says|told|according to|reported|announced|stated)\b", re.I)
+
+
+def _author_voice(text: str) -> str:
+    return _QUOTED.sub(" ", text)
+
+
 def extract_stance(
     sentences: tuple[Sentence, ...],
     embedder: Embedder | None = None,
     margin: float = 0.2,
     mixed_band: tuple[float, float] = (0.35, 0.65),
+    opinion_min: float = 0.05,
 ) -> StanceResult:
-    """Pro, anti or mixed, from cue phrases (and embeddings when present), with sentences."""
+    """Pro, anti, mixed or neutral toward improving relations, with the sentences it rests on.
+
+    A text whose own voice (quotations removed) carries few marks of judgement per sentence
+    (fewer than ``opinion_min``, or fewer than six times that where at least 30% of its
+    sentences report what others said) is straight news: ``neutral``. Otherwise pro and anti cue phrases (and, with the model, the nearest of
+    the pro and anti examples) are weighed; a pro share inside ``mixed_band`` is ``mixed``.
+    """
+    if not sentences:
+        return StanceResult("neutral", 0.5, ())
+    voice = [_author_voice(s.text) for s in sentences]
+    judged = [sum(bool(re.search(p, v)) for p in _OPINION) for v in voice]
+    density = sum(judged) / len(sentences)
+    reporting = sum(bool(_REPORTING.search(s.text)) for s in sentences) / len(sentences)
     scores: dict[int, float] = {}
-    for s in sentences:
-        pro = sum(bool(re.search(p, s.text, re.I)) for p in _PRO)
-        anti = sum(bool(re.search(p, s.text, re.I)) for p in _ANTI)
+    for s, v in zip(sentences, voice, strict=True):
+        pro = sum(bool(re.search(p, v, re.I)) for p in _PRO + _PRO_OPINION)
+        anti = sum(bool(re.search(p, v, re.I)) for p in _ANTI + _ANTI_OPINION)
         if pro != anti:
             scores[s.index] = float(pro - anti)
-    if embedder is not None and sentences:
+    if embedder is not None:
         relevant = [
-            s for s in sentences if re.search(r"\b(reset|relations|cooperat|engag)", s.text, re.I)
+            (s, v)
+            for s, v in zip(sentences, voice, strict=True)
+            if re.search(r"\b(reset|relations|cooperat|engag)", v, re.I)
         ]
         if relevant:
-            sv = embedder.encode([s.text for s in relevant])
+            sv = embedder.encode([v for _, v in relevant])
             pro_v = embedder.encode(list(_STANCE_EXAMPLES["pro"]))
             anti_v = embedder.encode(list(_STANCE_EXAMPLES["anti"]))
             diff = (sv @ pro_v.T).max(axis=1) - (sv @ anti_v.T).max(axis=1)
-            for s, d in zip(relevant, diff, strict=True):
+            for (s, _), d in zip(relevant, diff, strict=True):
                 if abs(float(d)) >= margin:
                     scores[s.index] = scores.get(s.index, 0.0) + float(np.sign(d)) * 0.5
     pro_w = sum(v for v in scores.values() if v > 0)
     anti_w = -sum(v for v in scores.values() if v < 0)
     share = pro_w / (pro_w + anti_w) if pro_w + anti_w > 0 else 0.5
+    text = {s.index: s.text for s in sentences}
+    if density < opinion_min or (density < 6 * opinion_min and reporting >= 0.3):
+        keys = sorted(scores, key=lambda i: (-abs(scores[i]), i))[:3]
+        return StanceResult("neutral", round(share, 3), tuple(text[i] for i in sorted(keys)))
     stance: Stance = (
         "pro" if share >= mixed_band[1] else "anti" if share <= mixed_band[0] else "mixed"
     )
-    text = {s.index: s.text for s in sentences}
     if stance == "pro":
         keys = [i for i, v in scores.items() if v > 0]
     elif stance == "anti":

@@ -42,7 +42,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"(?P<unit>year|month|week)\b", re.I)),
     ("day", re.compile(r"\b(?P<word>yesterday|today|tomorrow)\b", re.I)),
     ("wd", re.compile(
-        r"\b(?:[Oo]n|[Ll]ast) (?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")),
+        r"\b(?P<last>[Oo]n |[Ll]ast )?(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+        rf"Sunday)\b(?! (?:night|morning|evening)? ?(?:next|after))(?!,? {_MONTH_RE} \d)")),
     ("y", re.compile(rf"(?<![\d.,$-])(?P<mod>(?:early|late|mid|mid-)\s?)?(?P<y>{_YEAR})(?![\d]|s\b|'s\b|-\d)")),
 )  # fmt: skip
 
@@ -102,7 +103,9 @@ def _resolve(kind: str, m: re.Match[str], published: date | None) -> tuple[str |
         offset = {"yesterday": -1, "today": 0, "tomorrow": 1}[g["word"].lower()]
         return _fmt(published + timedelta(days=offset), "day"), "day"
     if kind == "wd":
-        back = (published.weekday() - _WEEKDAYS[g["wd"].lower()]) % 7 or 7
+        back = (published.weekday() - _WEEKDAYS[g["wd"].lower()]) % 7
+        if back == 0 and (g.get("last") or "").lower().strip() == "last":
+            back = 7
         return _fmt(published - timedelta(days=back), "day"), "day"
     if kind == "rel":
         step = {"last": -1, "previous": -1, "this": 0, "next": 1}[g["which"].lower()]

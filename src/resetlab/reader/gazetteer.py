@@ -68,9 +68,14 @@ def holder(state: str, role: str, on: date) -> str | None:
 _US_WORDS = (
     r"United States|U\.S\.|USA|US|America|Americans?|Washington|White House|Pentagon|"
     r"State Department|Obama|Biden|Clinton|Trump|Bush|Pompeo|Kerry|Tillerson|Blinken|Rubio|"
-    r"Sullivan|Harris"
+    r"Sullivan|Harris|Albright|Berger|Powell|Rumsfeld|Rice|Hagel|Waltz|Witkoff|Carney|"
+    r"Fleischer|Psaki|Congress|Senate|Treasury|Foggy Bottom|Air Force One|Reagan|Nixon"
 )
-_RU_WORDS = r"Russian Federation|Russians?|Russia|Moscow|Kremlin|Putin|Medvedev|Lavrov|Yeltsin"
+_RU_WORDS = (
+    r"Russian Federation|Russians?|Russia|Moscow|Kremlin|Putin|Medvedev|Lavrov|Yeltsin|"
+    r"Soviet Union|Soviets?|Gorbachev|Primakov|Rogozin|Ushakov|Peskov|Yastrzhembsky|"
+    r"Chernomyrdin|Duma|Smolensk Square"
+)
 US_RE = re.compile(rf"(?<![\w.])(?:{_US_WORDS})(?![\w])")
 RU_RE = re.compile(rf"(?<![\w.])(?:{_RU_WORDS})(?![\w])")
 #: Roles that resolve to a person through :data:`TERMS`.

@@ -17,7 +17,7 @@ from resetlab.reader.claims import extract_claims, extract_stance
 from resetlab.reader.dedup import MinHasher, similarity
 from resetlab.reader.embed import Embedder, EmbeddingMode, load_embedder
 from resetlab.reader.events import ReadEvent, extract_events
-from resetlab.reader.spin import detect_spin
+from resetlab.reader.spin import detect_spin, spun_copy
 from resetlab.reader.store import ensure_schema, rows
 from resetlab.reader.text import clean_markdown, load_file, parse_article
 
@@ -164,8 +164,8 @@ def _read_one(
     norm = " ".join(re.findall(r"[a-z0-9]+", article.text.lower()))
     art_id = hashlib.sha1(norm.encode()).hexdigest()[:16]
     sig = hasher.signature(article.text)
-    duplicate_of, dup_id, dup_sim = None, None, 0.0
-    for prev in rows(con, "SELECT id, file, signature, duplicate_of_id FROM reader_articles"):
+    duplicate_of, dup_id, dup_sim, dup_text = None, None, 0.0, ""
+    for prev in rows(con, "SELECT id, file, signature, duplicate_of_id, text FROM reader_articles"):
         if prev["id"] == art_id and prev["file"] == name:
             continue
         if prev["duplicate_of_id"] == art_id:  # a copy of this very article, read later
@@ -176,6 +176,19 @@ def _read_one(
         sim = 1.0 if prev["id"] == art_id else similarity(sig, prev_sig)
         if sim >= options.duplicate_threshold and sim > dup_sim:
             duplicate_of, dup_id, dup_sim = prev["file"], prev["id"], sim
+            dup_text = str(prev["text"] or "")
+    # A near-duplicate whose own words are rarer than those of the text it copies is a spun
+    # copy (word frequencies, no phrase list); a text with no near-duplicate can only be
+    # judged by the phrase list of known spinner swaps.
+    spun_words: list[str] = []
+    if duplicate_of:
+        spun, choice = spun_copy(clean_markdown(raw), dup_text)
+        if choice is None:
+            spun = spin.spun
+        else:
+            spun_words = list(choice.rarer) if spun else []
+    else:
+        spun = spin.spun
     events = extract_events(article.sentences, article.published)
     claims = extract_claims(article.sentences, embedder)
     stance = extract_stance(article.sentences, embedder)
@@ -224,7 +237,7 @@ def _read_one(
         "INSERT INTO reader_articles (id, file, title, outlet, author, published, stance, spun, "
         "duplicate_of, duplicate_of_id, signature, text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         [art_id, name, article.title, article.outlet, article.author, published, stance.stance,
-         spin.spun, duplicate_of, dup_id, [int(x) for x in sig], article.text],
+         spun, duplicate_of, dup_id, [int(x) for x in sig], article.text],
     )  # fmt: skip
     return {
         "file": name,
@@ -236,8 +249,9 @@ def _read_one(
         "stance": stance.stance,
         "stance_pro_share": stance.pro_share,
         "stance_sentences": list(stance.sentences),
-        "spun": spin.spun,
+        "spun": spun,
         "spun_phrases": [{"found": p.found, "original": p.original} for p in spin.phrases],
+        "spun_rare_words": spun_words,
         "duplicate_of": duplicate_of,
         "duplicate_similarity": round(dup_sim, 3) if duplicate_of else None,
         "embeddings": embedder.name if embedder is not None else None,

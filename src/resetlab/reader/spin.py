@@ -145,3 +145,57 @@ def detect_spin(text: str, min_phrases: int = 2) -> SpinReport:
         restored=restore(text, phrases),
         rate_per_1000_words=1000.0 * len(phrases) / n_words,
     )
+
+
+_LONG_WORD = re.compile(r"[a-z][a-z'-]{2,}")
+
+
+def _zipf(word: str) -> float | None:
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:  # the reader extra is missing
+        return None
+    return float(zipf_frequency(word, "en"))
+
+
+@dataclass(frozen=True)
+class WordChoice:
+    """How a text's own words compare with those of its near-duplicate.
+
+    ``shift`` is the mean Zipf frequency (``wordfreq``, English) of the words only the text
+    uses less that of the words only the other uses: a spinner swaps common words for rarer
+    synonyms, so a spun copy has a clearly negative shift; ``words`` is the smaller of the
+    two sets of differing words.
+    """
+
+    shift: float
+    words: int
+    rarer: tuple[str, ...]
+
+
+def word_choice(text: str, other: str) -> WordChoice | None:
+    """Compare the words ``text`` alone uses with those ``other`` alone uses; None when the
+    frequency list (``wordfreq``) is not installed."""
+    if _zipf("the") is None:
+        return None
+    a = set(_LONG_WORD.findall(text.lower()))
+    b = set(_LONG_WORD.findall(other.lower()))
+    only_a, only_b = sorted(a - b), sorted(b - a)
+    if not only_a or not only_b:
+        return WordChoice(0.0, 0, ())
+    fa = {w: _zipf(w) or 0.0 for w in only_a}
+    fb = [_zipf(w) or 0.0 for w in only_b]
+    shift = sum(fa.values()) / len(fa) - sum(fb) / len(fb)
+    rarer = tuple(sorted(fa, key=lambda w: fa[w])[:8])
+    return WordChoice(round(shift, 3), min(len(only_a), len(only_b)), rarer)
+
+
+def spun_copy(
+    text: str, original: str, max_shift: float = -0.3, min_words: int = 3
+) -> tuple[bool, WordChoice | None]:
+    """Whether ``text`` reads as a spun copy of its near-duplicate ``original``: the words it
+    alone uses are rarer, by ``max_shift`` Zipf units or more, than those they replace."""
+    wc = word_choice(text, original)
+    if wc is None:
+        return False, None
+    return wc.words >= min_words and wc.shift <= max_shift, wc

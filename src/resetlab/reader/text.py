@@ -48,6 +48,8 @@ class Article:
     author: str | None = None
     published: date | None = None
     sentences: tuple[Sentence, ...] = field(default_factory=tuple)
+    #: ``day``, or ``month`` when only the month is known (``published`` is then its last day)
+    published_precision: str = "day"
 
 
 def load_file(path: Path) -> tuple[str, dict[str, str | None]]:
@@ -127,6 +129,8 @@ def split_sentences(paragraph: str) -> list[str]:
     for i, ab in enumerate(_ABBREV):
         protected = protected.replace(ab, ab.replace(".", f"\x00{i}\x01"))
     protected = re.sub(r"\b([A-Z])\.(?=\s?[A-Z]\.)", "\\1\x02", protected)
+    # a middle initial ("Boris N. Yeltsin", "George W. Bush") ends no sentence
+    protected = re.sub(r"(\b[A-Z][a-z]{2,} [A-Z])\.(?= [A-Z][a-z])", "\\1\x02", protected)
     pieces = re.split(
         r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])|(?<=[a-z][.!?])(?=[A-Z][a-z])", protected
     )
@@ -161,6 +165,140 @@ def _title(paras: list[str]) -> str | None:
     ):
         return first
     return None
+
+
+_HEADER = re.compile(r"^(Title|Address|URL|Published|Date|Author):[ \t]*(.*)$", re.I)
+_MONTH_ABBR = {
+    m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)
+}
+#: Dates in web addresses: /2009/03/06/, /2016/Dec-30/, /1991/8/1/, /2014/mar/4/,
+#: /1993-04-05/, /9903/29/ (CNN's yymm/dd), and ids ending in YYYYMMDD.
+_ADDRESS_DATES = (
+    (re.compile(r"/((?:19|20)\d\d)/(\d{1,2})/(\d{1,2})(?:/|$)"), "ymd"),
+    (re.compile(r"/((?:19|20)\d\d)-(\d\d)-(\d\d)(?:/|$)"), "ymd"),
+    (re.compile(r"/((?:19|20)\d\d)/([A-Za-z]{3})[a-z]*[-/](\d{1,2})(?:/|\b)"), "ybd"),
+    (re.compile(r"[-/]((?:19|20)\d\d)-(\d\d)-(\d\d)[-/]"), "ymd"),
+    (re.compile(r"\D((?:19|20)\d\d)(\d\d)(\d\d)(?:\D|$)"), "ymd"),
+    (re.compile(r"/([0-9]{2})(\d\d)/(\d\d)/"), "yymd"),
+    (re.compile(r"/((?:19|20)\d\d)/(\d{1,2})/"), "ym"),
+)
+
+
+@dataclass(frozen=True)
+class Published:
+    """A publication date, its precision (day or month) and where it was read."""
+
+    value: date
+    precision: str
+    source: str
+
+
+def split_header(text: str) -> tuple[dict[str, str], str]:
+    """Leading ``Title:``, ``Address:``, ``Published:`` lines (as stored pages give them)
+    as a mapping, and the text without them."""
+    lines = text.split("\n")
+    header: dict[str, str] = {}
+    i = 0
+    while i < len(lines):
+        line = lines[i].strip()
+        m = _HEADER.match(line)
+        if m:
+            header.setdefault(m.group(1).lower(), m.group(2).strip())
+        elif line:
+            break
+        i += 1
+    return header, "\n".join(lines[i:])
+
+
+def _month_end(y: int, m: int) -> date:
+    import calendar
+
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+def date_from_address(address: str) -> Published | None:
+    """The date a web address carries, if any (day, else month precision)."""
+    for pattern, kind in _ADDRESS_DATES:
+        m = pattern.search(address)
+        if not m:
+            continue
+        try:
+            if kind == "ymd":
+                return Published(date(int(m[1]), int(m[2]), int(m[3])), "day", "address")
+            if kind == "ybd" and m[2].lower()[:3] in _MONTH_ABBR:
+                mon = _MONTH_ABBR[m[2].lower()[:3]]
+                return Published(date(int(m[1]), mon, int(m[3])), "day", "address")
+            if kind == "yymd":
+                yy = int(m[1])
+                year = 1900 + yy if yy >= 70 else 2000 + yy
+                return Published(date(year, int(m[2]), int(m[3])), "day", "address")
+            if kind == "ym":
+                return Published(_month_end(int(m[1]), int(m[2])), "month", "address")
+        except ValueError:
+            continue
+    return None
+
+
+def date_from_line(value: str) -> Published | None:
+    """A publication date from a ``Published:`` line: ISO, a written date with a year, or
+    what ``dateparser`` reads (a date without a year is not taken)."""
+    value = value.strip()
+    m = re.match(r"((?:19|20)\d\d)-(\d\d)-(\d\d)", value)
+    if m:
+        try:
+            return Published(date(int(m[1]), int(m[2]), int(m[3])), "day", "line")
+        except ValueError:
+            return None
+    m = re.search(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b", value)
+    if m:
+        try:
+            return Published(date(int(m[3]), int(m[1]), int(m[2])), "day", "line")
+        except ValueError:
+            return None
+    for d in find_dates(value):
+        if d.precision == "day" and d.value and not d.relative:
+            return Published(date.fromisoformat(d.value), "day", "line")
+    if not re.search(r"(?:19|20)\d\d", value):
+        return None
+    try:
+        import dateparser
+    except ImportError:  # the reader extra is missing: the patterns above must do
+        return None
+    parsed = dateparser.parse(value, languages=["en"], settings={"STRICT_PARSING": True})
+    return Published(parsed.date(), "day", "line") if parsed is not None else None
+
+
+def _dateline(paras: list[str]) -> Published | None:
+    """A dated dateline or title: "Helsinki, 21 March 1997 (RFE/RL) --",
+    "WASHINGTON, March 25, 1997 –", "... Treaty - 2002-05-23"."""
+    for para in paras[:3]:
+        head = para[:90]
+        m = re.search(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b", head)
+        if m and not re.search(r"https?://", head):
+            try:
+                return Published(date(int(m[1]), int(m[2]), int(m[3])), "day", "dateline")
+            except ValueError:
+                pass
+        m = re.match(r"^[A-Z][\w .,-]{1,40}?,\s+(.{6,30}?\b(?:19|20)\d\d)\b", head)
+        if m:
+            for d in find_dates(m.group(1)):
+                if d.precision == "day" and d.value and not d.relative:
+                    return Published(date.fromisoformat(d.value), "day", "dateline")
+    return None
+
+
+def find_published(header: dict[str, str], paras: list[str]) -> Published | None:
+    """The publication date: the ``Published:`` line, else the address, else a dateline."""
+    if header.get("published") or header.get("date"):
+        got = date_from_line(header.get("published") or header.get("date") or "")
+        if got is not None:
+            return got
+    for key in ("address", "url"):
+        if header.get(key):
+            got = date_from_address(header[key])
+            if got is not None:
+                return got
+    return _dateline(([header["title"]] if header.get("title") else []) + paras)
 
 
 def _published(lines: list[str], text: str) -> date | None:
@@ -209,23 +347,30 @@ def parse_article(
     ``published`` (from ``--published``) wins over a date found in the text.
     """
     meta = meta or {}
-    text = clean_markdown(raw).replace("\r\n", "\n")
+    header, body = split_header(clean_markdown(raw).replace("\r\n", "\n"))
+    text = body if header else clean_markdown(raw).replace("\r\n", "\n")
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     paras = paragraphs(text)
     pub = published
+    pub_precision = "day"
     if pub is None and meta.get("published"):
         try:
             pub = date.fromisoformat(str(meta["published"])[:10])
         except ValueError:
             pub = None
+    if pub is None and header:
+        found = find_published(header, paras)
+        if found is not None:
+            pub, pub_precision = found.value, found.precision
     if pub is None:
         pub = _published(lines, text)
     return Article(
         file=file,
         text=text,
-        title=meta.get("title") or _title(paras),
+        title=meta.get("title") or header.get("title") or _title(paras),
         outlet=meta.get("outlet") or _outlet(raw),
         author=meta.get("author") or _author(lines),
         published=pub,
         sentences=sentences_of(text),
+        published_precision=pub_precision,
     )
