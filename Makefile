@@ -27,10 +27,11 @@ run: $(STAMP)
 ## make test: install test extras, then ruff, mypy and pytest
 test: $(TESTSTAMP) lint typecheck
 	sh scripts/install_browser.sh
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --run-slow
 
 lint: $(TESTSTAMP)
 	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/ruff format --check src tests scripts benchmarks
 
 typecheck: $(TESTSTAMP)
 	$(BIN)/mypy

@@ -60,8 +60,14 @@ def derive(shared: Path) -> list[dict[str, str]]:
 
 
 def main() -> None:
-    shared = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parents[2] / "shared" / "data"
-    out = Path(sys.argv[2]) if len(sys.argv) > 2 else Path(__file__).parents[1] / "src/resetlab/data/cameo.csv"
+    shared = (
+        Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parents[2] / "shared" / "data"
+    )
+    out = (
+        Path(sys.argv[2])
+        if len(sys.argv) > 2
+        else Path(__file__).parents[1] / "src/resetlab/data/cameo.csv"
+    )
     rows = derive(shared)
     with open(out, "w", encoding="utf-8", newline="") as fh:
         fh.write(HEADER)

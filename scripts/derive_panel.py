@@ -118,7 +118,12 @@ def mie_months(shared: Path, pairs: dict[tuple[int, int], str]) -> list[dict[str
         count[k] += 1
         level[k] = max(level[k], _int(r["hostlev"]))
     return [
-        {"pair": p, "month": m, "incidents": str(count[(p, m)]), "max_hostility": str(level[(p, m)])}
+        {
+            "pair": p,
+            "month": m,
+            "incidents": str(count[(p, m)]),
+            "max_hostility": str(level[(p, m)]),
+        }
         for p, m in sorted(count)
     ]
 
@@ -138,7 +143,13 @@ def mid_years(shared: Path, pairs: dict[tuple[int, int], str]) -> list[dict[str,
             max(old[2], _int(r["hostlev1"]), _int(r["hostlev2"])),
         ]
     return [
-        {"pair": p, "year": str(y), "ongoing": str(v[0]), "onset": str(v[1]), "hostility": str(v[2])}
+        {
+            "pair": p,
+            "year": str(y),
+            "ongoing": str(v[0]),
+            "onset": str(v[1]),
+            "hostility": str(v[2]),
+        }
         for (p, y), v in sorted(seen.items())
     ]
 

@@ -126,7 +126,9 @@ def test_broken_import_is_rejected_whole_and_store_unchanged(store: Path, tmp_pa
     after.close()
 
 
-def test_report_takes_extra_scenarios_and_survives_a_broken_one(store: Path, tmp_path: Path) -> None:
+def test_report_takes_extra_scenarios_and_survives_a_broken_one(
+    store: Path, tmp_path: Path
+) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text("name: broken\nhorizon: 12\n")
     out = tmp_path / "r.html"
@@ -152,7 +154,7 @@ def test_report_is_self_contained(store: Path, tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     html = out.read_text()
     assert "The panel of rival pairs" in html and "Reset scorecard across pairs" in html
-    assert "<script src=" not in html.replace("<script src=\"data:", "")  # nothing from a CDN
+    assert "<script src=" not in html.replace('<script src="data:', "")  # nothing from a CDN
     assert "Plotly.newPlot" in html and len(html) > 1_000_000  # plotly.js inlined
     assert "Reset scorecard" in html and "UN General Assembly" in html
     # The table of loadings: one row per indicator, each with its reading.
@@ -201,7 +203,9 @@ def test_bad_dyads_are_one_line_errors(tmp_path: Path, dyad: str, says: str) -> 
 def test_unusable_paths_are_one_line_errors(store: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     a_file = tmp_path / "plain"
     a_file.write_text("x")
-    res = runner.invoke(app, ["record", "export", "-o", str(a_file / "out.csv"), "--store", str(store)])
+    res = runner.invoke(
+        app, ["record", "export", "-o", str(a_file / "out.csv"), "--store", str(store)]
+    )
     _no_traceback(res)
     assert res.exit_code == 2 and "cannot write" in res.output
     res = runner.invoke(app, ["record", "info", "--store", str(a_file / "r.duckdb")])
@@ -246,7 +250,9 @@ def _hold(path: Path, mode: str):  # type: ignore[no-untyped-def]
     import subprocess
     import sys
 
-    proc = subprocess.Popen([sys.executable, "-c", _HOLD, str(path), mode], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _HOLD, str(path), mode], stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
     return proc
 
@@ -264,7 +270,9 @@ def test_read_only_commands_run_beside_another_reader(store: Path, tmp_path: Pat
         proc.wait()
 
 
-def test_a_second_import_finds_the_lock_before_reading_its_file(store: Path, tmp_path: Path) -> None:
+def test_a_second_import_finds_the_lock_before_reading_its_file(
+    store: Path, tmp_path: Path
+) -> None:
     proc = _hold(store, "rw")
     try:
         res = runner.invoke(app, ["record", "import", str(FIXTURES / "events_bad.csv"),

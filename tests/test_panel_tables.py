@@ -16,7 +16,9 @@ ACTORS = REPO / "src" / "resetlab" / "data" / "actors.csv"
 
 
 def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("derive_panel", REPO / "scripts" / "derive_panel.py")
+    spec = importlib.util.spec_from_file_location(
+        "derive_panel", REPO / "scripts" / "derive_panel.py"
+    )
     assert spec and spec.loader
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)

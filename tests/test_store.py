@@ -96,7 +96,9 @@ def test_id_clash_with_different_event_is_an_error(store: Store) -> None:
     assert len(store.events()) == 1
 
 
-def test_failure_inside_transaction_rolls_back(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_inside_transaction_rolls_back(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def boom(*args: object, **kw: object) -> None:
         raise RuntimeError("disk full")
 
@@ -238,9 +240,10 @@ def test_read_only_store_reads_and_refuses_writes(tmp_path) -> None:  # type: ig
     path = tmp_path / "r.duckdb"
     with Store.open(path, build=False) as s:
         s.import_events(frame(event()), file="a.csv", fmt="csv")
-    with Store.open(path, build=False, read_only=True) as ro, Store.open(
-        path, build=False, read_only=True
-    ) as ro2:
+    with (
+        Store.open(path, build=False, read_only=True) as ro,
+        Store.open(path, build=False, read_only=True) as ro2,
+    ):
         assert len(ro.events()) == len(ro2.events()) == 1
         with pytest.raises(StoreError, match="read-only"):
             ro.import_events(frame(event(id="x2", summary="other")), file="b.csv", fmt="csv")

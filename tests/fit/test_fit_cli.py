@@ -85,7 +85,10 @@ def test_every_table_command_writes_its_columns(small: tuple[Path, Path], tmp_pa
     cl = tables["claims"]
     assert set(cl["perspective"]) == {"valdai-2011"} and len(cl) >= 2
     assert set(cl["verdict"]) <= {"supported", "contradicted", "inconclusive"}
-    assert "from cache" in runner.invoke(app, ["compare", "-o", str(tmp_path / "c.json"), *common]).output
+    assert (
+        "from cache"
+        in runner.invoke(app, ["compare", "-o", str(tmp_path / "c.json"), *common]).output
+    )
 
 
 def test_fit_command_writes_a_posterior_and_chart(small: tuple[Path, Path], tmp_path: Path) -> None:
@@ -103,7 +106,9 @@ def test_fit_command_writes_a_posterior_and_chart(small: tuple[Path, Path], tmp_
     bad = runner.invoke(app, ["fit", "nobody", "-o", str(out), "--store", str(store),
                               "--perspectives", str(folder)])  # fmt: skip
     assert bad.exit_code != 0 and "valdai-2011" in bad.output
-    bad = runner.invoke(app, ["backtest", "-o", str(out), "--budget", "huge", "--store", str(store)])
+    bad = runner.invoke(
+        app, ["backtest", "-o", str(out), "--budget", "huge", "--store", str(store)]
+    )
     assert bad.exit_code != 0 and "quick, full" in bad.output
 
 

@@ -52,7 +52,9 @@ class Regimes:
     """Regime segments with the shifts between them."""
 
     segments: pd.DataFrame  # start, end, mean (index), event_mean, n_events, n_months
-    shifts: pd.DataFrame  # start, end, kind, peak_month, size, stability, prev_mean, mean, duration_months
+    shifts: (
+        pd.DataFrame
+    )  # start, end, kind, peak_month, size, stability, prev_mean, mean, duration_months
     sweep: PenaltySweep = field(repr=False)
 
 
@@ -156,12 +158,16 @@ def find_regimes(
                 "start": months[a],
                 "end": months[b - 1],
                 "mean": float(score[a:b].mean()),
-                "event_mean": float(seq.loc[in_seg, "goldstein"].mean()) if in_seg.any() else np.nan,
+                "event_mean": float(seq.loc[in_seg, "goldstein"].mean())
+                if in_seg.any()
+                else np.nan,
                 "n_events": int(in_seg.sum()),
                 "n_months": b - a,
             }
         )
-    segs = pd.DataFrame(seg_rows, columns=["start", "end", "mean", "event_mean", "n_events", "n_months"])
+    segs = pd.DataFrame(
+        seg_rows, columns=["start", "end", "mean", "event_mean", "n_events", "n_months"]
+    )
     near = [k for k, p in enumerate(sweep.penalties) if chosen / 4 <= p <= chosen * 4]
     rows = []
     for k in range(1, len(segs)):
@@ -193,5 +199,7 @@ def find_regimes(
         columns=["start", "end", "kind", "peak_month", "size", "stability", "prev_mean", "mean",
                  "duration_months"],
     )  # fmt: skip
-    sweep = PenaltySweep(sweep.penalties, sweep.n_breaks, sweep.cv_error, sweep.break_months, chosen)
+    sweep = PenaltySweep(
+        sweep.penalties, sweep.n_breaks, sweep.cv_error, sweep.break_months, chosen
+    )
     return Regimes(segments=segs, shifts=shifts, sweep=sweep)

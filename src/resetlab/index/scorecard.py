@@ -91,5 +91,12 @@ def announced_resets(regimes: Regimes, events: pd.DataFrame, *, window: int = 6)
         )
     return pd.DataFrame(
         rows,
-        columns=["date", "summary", "event_id", "nearest_detected_reset", "months_apart", "borne_out"],
+        columns=[
+            "date",
+            "summary",
+            "event_id",
+            "nearest_detected_reset",
+            "months_apart",
+            "borne_out",
+        ],
     )

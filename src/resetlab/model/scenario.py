@@ -383,7 +383,11 @@ def _read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
         except _DuplicateKey as dup:
             raise ScenarioError(
                 f"{name} does not validate",
-                [Problem(name, dup.line, _field(dup.loc), "given twice (YAML keys must be unique)")],
+                [
+                    Problem(
+                        name, dup.line, _field(dup.loc), "given twice (YAML keys must be unique)"
+                    )
+                ],
             ) from None
     return data, lines
 
@@ -536,7 +540,10 @@ def _check_perspective(p: PerspectiveModel, name: str, lines: dict[Loc, int]) ->
     if p.article is not None:
         for loc, src in _sources(p):
             if src.file != p.article.file:
-                bad((*loc, "source", "file"), f"quotes file {src.file}, not the article's {p.article.file}")
+                bad(
+                    (*loc, "source", "file"),
+                    f"quotes file {src.file}, not the article's {p.article.file}",
+                )
     return out
 
 

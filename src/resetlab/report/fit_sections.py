@@ -302,11 +302,20 @@ def outlook_section(o: Any, table: pd.DataFrame, index: pd.DataFrame) -> Section
         c = _COLORS[i % len(_COLORS)]
         x = _x(d["month"])
         fig.add_trace(
-            go.Scatter(mode="lines", x=x, y=d["q95"], line=dict(width=0), showlegend=False, hoverinfo="skip")
+            go.Scatter(
+                mode="lines",
+                x=x,
+                y=d["q95"],
+                line=dict(width=0),
+                showlegend=False,
+                hoverinfo="skip",
+            )
         )
         fig.add_trace(go.Scatter(mode="lines", x=x, y=d["q05"], fill="tonexty", line=dict(width=0),
                                  fillcolor=_rgba(c, 0.10), showlegend=False))  # fmt: skip
-        fig.add_trace(go.Scatter(mode="lines", x=x, y=d["q50"], name=f"{name} median", line=dict(color=c)))
+        fig.add_trace(
+            go.Scatter(mode="lines", x=x, y=d["q50"], name=f"{name} median", line=dict(color=c))
+        )
     fig.add_hline(y=o.level, line=dict(color="#555", dash="dash"),
                   annotation_text=f"pre-reset level {o.level:+.2f}")  # fmt: skip
     for h in (12, 24):
