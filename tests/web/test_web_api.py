@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import json
 import re
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -328,6 +330,30 @@ def test_import_with_token(tmp_path: Path) -> None:
     assert {r["id"] for r in dyad} == {"test-001", "test-002"}
     empty = client.post("/api/import", params=params, headers={"x-resetlab-token": TOKEN})
     assert empty.status_code == 422
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "resetlab.cli", *args], capture_output=True, text=True, timeout=300
+    )
+
+
+def test_reads_work_while_a_server_holds_the_store(tmp_path: Path) -> None:
+    path = tmp_path / "record.duckdb"
+    settings = WebSettings(store_path=path, token=TOKEN)
+    service = create_app(settings)
+    client = TestClient(service)
+    assert client.get("/api/events", params={"q": "reset"}).status_code == 200  # store open
+    info = _cli("record", "info", "--store", str(path))  # another process reads meanwhile
+    assert info.returncode == 0, info.stderr
+    good = (FIXTURES / "events_sample.csv").read_bytes()
+    ok = client.post(
+        "/api/import", params={"name": "events_sample.csv", "format": "csv"}, content=good,
+        headers={"x-resetlab-token": TOKEN},
+    )  # fmt: skip
+    assert ok.status_code == 201, ok.text  # the server takes the write lock only to write
+    again = _cli("record", "info", "--store", str(path))
+    assert again.returncode == 0, again.stderr
 
 
 # ------------------------------------------------------------------ the command

@@ -106,8 +106,11 @@ class DataService:
                 self._store = None
 
     def _open(self) -> Store:
+        """The store, held read-only: other processes (``resetlab index``, ``record info``,
+        another server) can read it while this server runs. Imports take the write lock
+        only while they write (:meth:`import_bytes`)."""
         if self._store is None:
-            self._store = Store.open(self.settings.store_path)
+            self._store = Store.open(self.settings.store_path, read_only=True)
         return self._store
 
     def _load(self) -> None:
@@ -249,9 +252,17 @@ class DataService:
                 problems = [dataclasses.replace(p, file=safe) for p in exc.problems]
                 message = str(exc).split("\n", 1)[0].replace(str(path), safe)
                 raise type(exc)(message, problems) from None
+            if self._thread is not None:
+                self._thread.join()  # no estimation reads the connection about to close
             with self._lock:
-                store = self._open()
-                result = store.import_events(frame, file=safe, fmt=fmt or "auto")
+                if self._store is not None:
+                    self._store.close()
+                    self._store = None
+                try:
+                    with Store.open(self.settings.store_path) as writer:
+                        result = writer.import_events(frame, file=safe, fmt=fmt or "auto")
+                finally:
+                    store = self._open()  # back to read-only, also after a failed import
                 self._events = store.events()
         self._refresh()
         return {"file": result.file, "added": result.added, "merged": result.merged}
