@@ -220,3 +220,26 @@ def hostile_event_frames(draw: st.DrawFn, min_size: int = 1, max_size: int = 6) 
     n = draw(st.integers(min_size, max_size))
     rows = [draw(hostile_event_rows(ident=f"hx-{i:03d}")) for i in range(n)]
     return pd.DataFrame(rows, columns=list(EVENT_COLUMNS), dtype=object)
+
+
+#: Snippets that break a YAML scenario or perspective file in the ways a careless edit or an
+#: attacker would: aliases, deep nesting, non-finite and huge numbers, wrong types, tabs.
+YAML_SNIPPETS: tuple[bytes, ...] = (
+    b"&a [1]", b"*a", b"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[", b".nan", b".inf", b"-.inf",
+    b"1e309", b"\t", b": :", b"- - -", b"!!python/object:os.system", b"~", b"null", b"\xff\xfe",
+    b"'", b'"', b"{", b"}", b"enabled: maybe", b"9" * 400, b"\n  extra: 1\n",
+)  # fmt: skip
+
+
+@st.composite
+def mutated_yaml(draw: st.DrawFn, original: bytes, max_ops: int = 3) -> bytes:
+    """A scenario or perspective file with a few edits from :data:`YAML_SNIPPETS` or
+    :func:`mutated_bytes`'s repertoire."""
+    data = bytearray(original)
+    for _ in range(draw(st.integers(1, max_ops))):
+        if draw(st.booleans()):
+            at = draw(st.integers(0, len(data)))
+            data[at:at] = draw(st.sampled_from(YAML_SNIPPETS))
+        else:
+            data = bytearray(draw(mutated_bytes(bytes(data), max_ops=1)))
+    return bytes(data)
