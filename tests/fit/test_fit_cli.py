@@ -129,3 +129,11 @@ def test_report_has_a_section_for_each_and_names_the_budget(
     assert text.index("id='headline'") < text.index("id='index'")  # on the first screen
     assert sorted(p.name for p in (tmp_path / "results").iterdir()) == [
         "backtest.csv", "claims.csv", "compare.csv", "levers.csv", "outlook.csv"]  # fmt: skip
+
+
+@pytest.mark.parametrize("until", ["2020-13", "2020-00", "20-01", "soon"])
+def test_fit_until_must_be_a_month(until: str, tmp_path: Path) -> None:
+    res = runner.invoke(app, ["fit", "null", "-o", str(tmp_path / "p.json"), "--until", until,
+                              "--store", str(tmp_path / "s.duckdb")])  # fmt: skip
+    assert res.exit_code == 2 and "is not a month YYYY-MM" in res.output
+    assert not (tmp_path / "s.duckdb").exists()  # refused before any work

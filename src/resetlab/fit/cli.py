@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from resetlab._cli import StoreOption, console, fail, open_store
-from resetlab.exceptions import ResetlabError
+from resetlab.exceptions import InputError, ResetlabError
 from resetlab.tables import write_table
 
 if TYPE_CHECKING:
@@ -139,6 +140,8 @@ def fit(
     from resetlab.fit.calibrate import replay_band
     from resetlab.fit.perspectives import load_perspectives
 
+    if until is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", until.strip()):
+        raise fail(InputError(f"--until {until!r} is not a month YYYY-MM (month 01-12)"))
     try:
         with pipeline(store, budget, seed, perspectives, base) as p:
             persp = load_perspectives(perspectives, (perspective,))[perspective]
