@@ -38,9 +38,11 @@ typecheck: $(TESTSTAMP)
 
 bench: $(TESTSTAMP)
 	$(BIN)/python benchmarks/run.py --full --write docs/benchmarks.md
+	$(BIN)/python benchmarks/import_scale.py --rows 50000000 --write docs/benchmarks.md
 
 bench-quick: $(TESTSTAMP)
 	$(BIN)/python benchmarks/run.py --quick
+	$(BIN)/python benchmarks/import_scale.py --rows 2000000
 
 eval-reader: $(TESTSTAMP)
 	$(BIN)/python scripts/eval_reader.py --write docs/reader.md

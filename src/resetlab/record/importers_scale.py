@@ -19,6 +19,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -72,13 +73,23 @@ def parse_columns(text: str | None) -> dict[str, str]:
     return out
 
 
-def _spellings(iso3: str) -> list[str]:
+#: The columns of ``actors.csv`` whose spellings each format's actor columns use (with ISO3);
+#: a format not listed is matched against all of them.
+_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "gdelt1": ("cameo",),
+    "gdelt2": ("cameo",),
+    "icews": ("icews",),
+}
+
+
+@lru_cache(maxsize=64)
+def _spellings(iso3: str, kinds: tuple[str, ...]) -> list[str]:
     from resetlab.record.builtin import read_table
 
     t = read_table(data_dir() / "actors.csv")
     rows = t[t["iso3"] == iso3]
     found = {iso3}
-    for col in ("cameo", "name", "icews"):
+    for col in kinds:
         found.update(v for v in rows[col] if v)
     return sorted(found)
 
@@ -155,43 +166,52 @@ def aggregate_events(
             raise ImportFormatError(f"{path}: not a Parquet file DuckDB can read ({exc})") from exc
         have = {str(r[0]): str(r[1]) for r in desc}
         cols = _resolve(path, have, fmt, columns or {})
-        a_codes, b_codes = _sql_list(_spellings(dyad[0])), _sql_list(_spellings(dyad[1]))
+        kinds = _SPELLINGS.get(fmt, ("cameo", "name", "icews"))
+        a_codes = _sql_list(_spellings(dyad[0], kinds))
+        b_codes = _sql_list(_spellings(dyad[1], kinds))
         a1, a2, g = _ident(cols["actor1"]), _ident(cols["actor2"]), _ident(cols["goldstein"])
         ym = _month_expr(cols["date"], have[cols["date"]])
         today = date.today()
-        ok = (
-            f"ym BETWEEN 194601 AND {today.year * 100 + today.month} AND ym % 100 BETWEEN 1 AND 12"
-            " AND g BETWEEN -10 AND 10"
+        bad = (
+            f"NOT coalesce(ym BETWEEN 194601 AND {today.year * 100 + today.month} "
+            "AND ym % 100 BETWEEN 1 AND 12 AND g BETWEEN -10 AND 10, false)"
         )
+        dyad_rows = f"""
+            SELECT {a1} IN ({a_codes}) AS forward, {ym} AS ym, CAST({g} AS DOUBLE) AS g{{row}}
+            FROM {src}
+            WHERE ({a1} IN ({a_codes}) AND {a2} IN ({b_codes}))
+               OR ({a1} IN ({b_codes}) AND {a2} IN ({a_codes}))
+        """
+        # The aggregate keeps each group's extremes and count of scores, so that one pass
+        # tells whether any dyad row is bad; only then a second pass finds the first one.
         query = f"""
-            WITH dyad AS (
-                SELECT {a1} IN ({a_codes}) AS forward, {ym} AS ym,
-                       CAST({g} AS DOUBLE) AS g, file_row_number AS r
-                FROM {src}
-                WHERE ({a1} IN ({a_codes}) AND {a2} IN ({b_codes}))
-                   OR ({a1} IN ({b_codes}) AND {a2} IN ({a_codes}))
-            )
-            SELECT forward, ym, sum(g), sum(g * g), count(*),
-                   count(*) FILTER (WHERE NOT coalesce({ok}, false)),
-                   min(r) FILTER (WHERE NOT coalesce({ok}, false))
-            FROM dyad GROUP BY forward, ym ORDER BY ym, forward DESC
+            SELECT forward, ym, sum(g), sum(g * g), count(*), count(g), min(g), max(g)
+            FROM ({dyad_rows.format(row="")}) GROUP BY forward, ym ORDER BY ym, forward DESC
         """
         rows = _run(con, query, progress)
         n_rows = int(con.execute(f"SELECT count(*) FROM {src}").fetchone()[0])  # type: ignore[index]
+        now = today.year * 100 + today.month
+        if any(
+            r[1] is None
+            or not (194601 <= r[1] <= now and 1 <= r[1] % 100 <= 12)
+            or r[4] != r[5]
+            or r[6] < -10
+            or r[7] > 10
+            for r in rows
+        ):
+            first, n_bad, no_date = con.execute(
+                f"SELECT min(r), count(*), count(*) FILTER (WHERE ym IS NULL) "
+                f"FROM ({dyad_rows.format(row=', file_row_number AS r')}) WHERE {bad}"
+            ).fetchone()  # type: ignore[misc]
+            what = (
+                f"field {cols['date']!r}: not a date"
+                if no_date
+                else f"field {cols['date']!r} or {cols['goldstein']!r}: a date outside "
+                "1946..today or a Goldstein score missing or outside -10..+10"
+            )
+            raise RecordError(f"{path}: row {int(first) + 1}: {what} ({n_bad} dyad row(s) like it)")
     finally:
         con.close()
-    bad = [r for r in rows if r[5]]
-    if bad:
-        first = min(int(r[6]) for r in bad) + 1
-        field = cols["date"] if any(r[1] is None for r in bad) else None
-        n_bad = sum(int(r[5]) for r in bad)
-        what = (
-            f"field {field!r}: not a date"
-            if field
-            else f"field {cols['date']!r} or {cols['goldstein']!r}: a date outside 1946..today "
-            "or a Goldstein score missing or outside -10..+10"
-        )
-        raise RecordError(f"{path}: row {first}: {what} ({n_bad} dyad row(s) like it)")
     frame = pd.DataFrame(
         {
             "actor": [dyad[0] if r[0] else dyad[1] for r in rows],
