@@ -16,11 +16,15 @@ import argparse
 import json
 import os
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from resetlab.model import build_spec, load_scenario, simulate
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _doc import write_section  # noqa: E402
 
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "replay-1992-2025.yaml"
 
@@ -42,6 +46,7 @@ def timings(spec: object, n: int, csv: Path, repeat: int = 3) -> tuple[float, fl
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--write", type=Path, help="replace the rate section of this Markdown file")
     a = ap.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
@@ -61,6 +66,26 @@ def main() -> None:
         out[f"{path}_marginal_member_months_per_s"] = round(extra / dt) if dt > 0 else 0
     e, c = out["engine_marginal_member_months_per_s"], out["cli_marginal_member_months_per_s"]
     out["cli_over_engine_time"] = round(float(e) / float(c), 2) if c else 0.0
+    if a.write:
+        cmd = "python benchmarks/cli_rate.py" + (" --quick" if a.quick else "")
+        write_section(
+            a.write,
+            "cli-rate",
+            [
+                "## The CLI's marginal rate",
+                "",
+                f"`{cmd} --write {a.write}`: the replay scenario ({months} months, all",
+                f"variables recorded), {small:,} and {large:,} members, one core, median of 3.",
+                "",
+                "| path | marginal member-months per second |",
+                "|---|---:|",
+                f"| engine (`simulate`) | {e:,} |",
+                f"| CLI (`simulate` + quantiles + CSV) | {c:,} |",
+                "",
+                f"The CLI path takes {out['cli_over_engine_time']}x the engine's time per",
+                "member-month (target: within 2x).",
+            ],
+        )
     print(json.dumps(out))
 
 

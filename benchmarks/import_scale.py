@@ -27,7 +27,8 @@ import duckdb
 
 from resetlab.record.importers_scale import MEMORY_LIMIT, aggregate_events
 
-START, END = "<!-- import-scale:start -->", "<!-- import-scale:end -->"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _doc import write_section  # noqa: E402
 
 PLAIN = """
 SELECT actor1, date // 100 AS ym, sum(goldstein), count(*) FROM read_parquet('{path}')
@@ -86,9 +87,10 @@ def main() -> None:
     }  # fmt: skip
     if a.write:
         cmd = f"python benchmarks/import_scale.py --rows {a.rows} --write {a.write}"
-        section = "\n".join(
+        write_section(
+            a.write,
+            "import-scale",
             [
-                START,
                 "## Event tables at GDELT scale",
                 "",
                 f"`{cmd}`: a synthetic GDELT-like Parquet file of {n:,} rows ({size_mb:.0f} MB),",
@@ -102,15 +104,8 @@ def main() -> None:
                 "",
                 f"Ratio {agg_s / plain_s:.2f} (target <= 2). DuckDB's memory limit for the scan:",
                 f"{MEMORY_LIMIT}; the result is {len(frame)} month-direction rows.",
-                END,
-            ]
+            ],
         )
-        text = a.write.read_text() if a.write.exists() else ""
-        if START in text and END in text:
-            text = text[: text.index(START)] + section + text[text.index(END) + len(END) :]
-        else:
-            text = text.rstrip("\n") + "\n\n" + section + "\n"
-        a.write.write_text(text)
     print(json.dumps(out), file=sys.stdout)
 
 
