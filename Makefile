@@ -38,9 +38,15 @@ typecheck: $(TESTSTAMP)
 
 bench: $(TESTSTAMP)
 	$(BIN)/python benchmarks/run.py --full --write docs/benchmarks.md
+	$(BIN)/python benchmarks/import_scale.py --rows 50000000 --write docs/benchmarks.md
+	$(BIN)/python benchmarks/cli_rate.py --write docs/benchmarks.md
+	$(BIN)/python benchmarks/backtest_workers.py --write docs/benchmarks.md
 
 bench-quick: $(TESTSTAMP)
 	$(BIN)/python benchmarks/run.py --quick
+	$(BIN)/python benchmarks/import_scale.py --rows 2000000
+	$(BIN)/python benchmarks/cli_rate.py --quick
+	$(BIN)/python benchmarks/backtest_workers.py --quick
 
 eval-reader: $(TESTSTAMP)
 	$(BIN)/python scripts/eval_reader.py --write docs/reader.md

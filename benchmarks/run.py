@@ -18,6 +18,7 @@ import dataclasses
 import json
 import os
 import platform
+import re
 import sys
 import time
 from pathlib import Path
@@ -269,6 +270,12 @@ def write_markdown(path: Path, cmd: str, info: dict[str, str], rates: dict[str, 
         "",
     ]
     path.parent.mkdir(parents=True, exist_ok=True)
+    # The sections other benchmark scripts write (between <!-- name:start/end --> markers)
+    # are kept, after this script's part.
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    kept = re.findall(r"<!-- ([\w-]+):start -->.*?<!-- \1:end -->", old, flags=re.S)
+    blocks = [re.search(rf"<!-- {k}:start -->.*?<!-- {k}:end -->", old, flags=re.S) for k in kept]
+    lines += [b.group(0) + "\n" for b in blocks if b]
     path.write_text("\n".join(lines), encoding="utf-8")
 
 

@@ -98,3 +98,15 @@ def test_cli_simulate(tmp_path: Path) -> None:
     np.testing.assert_allclose(rel, again[again.variable == "relations"]["q50"], rtol=1e-6)
     bad = runner.invoke(app, ["simulate", str(tmp_path / "none.yaml"), "-o", str(out)])
     assert bad.exit_code == 2 and "none.yaml" in bad.output
+
+
+@pytest.mark.parametrize("members", [1, 2, 3, 7, 100, 1001, 4096])
+def test_month_quantiles_equal_numpy_bit_for_bit(members: int) -> None:
+    from resetlab.model.output import month_quantiles
+
+    rng = np.random.default_rng(members)
+    x = (rng.standard_normal((36, members)) * 5).astype(np.float32)
+    x[3] = np.round(x[3])  # ties
+    np.testing.assert_array_equal(month_quantiles(x, QUANTILES), np.quantile(x, QUANTILES, axis=1))
+    x[5, 0] = np.nan
+    np.testing.assert_array_equal(month_quantiles(x, QUANTILES), np.quantile(x, QUANTILES, axis=1))

@@ -72,9 +72,10 @@ def observations_from_store(store: Store, dyad: Dyad = DEFAULT_DYAD) -> Observat
     builtin = _builtin_dyad(dyad)
     unga = store.table("unga_agreement") if builtin and _has(store, "unga_agreement") else None
     counts = {k: count_table(k) if builtin else None for k in COUNT_TABLES}
-    first = build_observations(events, unga, None)
+    monthly = store.event_months(dyad)
+    first = build_observations(events, unga, None, monthly=monthly)
     treaties = treaty_series(first.months) if builtin else None
-    return build_observations(events, unga, treaties, **counts)
+    return build_observations(events, unga, treaties, **counts, monthly=monthly)
 
 
 def _has(store: Store, table: str) -> bool:

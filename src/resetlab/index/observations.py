@@ -7,6 +7,8 @@ first month with events to the last (the record's whole span):
                   actors, either direction; ``events_n`` is the (effective) number of events.
                   Month-precision events count in their month; year-precision events are
                   spread over the twelve months of their year with weight 1/12 each.
+                  Monthly aggregates of large event tables (the store's ``event_months``:
+                  Goldstein sum and count per month) add to their month's sum and count.
 ``un_agreement``  U.S.-Russia UN General Assembly voting agreement (share of votes alike,
                   Bailey-Strezhnev-Voeten), one reading per session, placed in December of
                   the year the session opens (the bulk of recorded votes falls in Oct-Dec).
@@ -49,10 +51,22 @@ class Observations:
         return pd.PeriodIndex(self.frame.index)
 
 
-def event_flow(events: pd.DataFrame, months: pd.PeriodIndex) -> pd.DataFrame:
-    """Mean Goldstein weight and effective count per month (see module docstring)."""
+def event_flow(
+    events: pd.DataFrame, months: pd.PeriodIndex, monthly: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Mean Goldstein weight and effective count per month (see module docstring);
+    ``monthly``: aggregates with columns month (``YYYY-MM``), goldstein_sum, n."""
     total = pd.Series(0.0, index=months)
     weight = pd.Series(0.0, index=months)
+    if monthly is not None and len(monthly):
+        per = pd.PeriodIndex(monthly["month"].astype(str), freq="M")
+        agg = pd.DataFrame(
+            {"g": monthly["goldstein_sum"].astype(float).to_numpy(),
+             "n": monthly["n"].astype(float).to_numpy()},
+            index=per,
+        ).groupby(level=0).sum()  # fmt: skip
+        total = total.add(agg["g"], fill_value=0.0).reindex(months)
+        weight = weight.add(agg["n"], fill_value=0.0).reindex(months)
     if len(events):
         day = pd.to_datetime(events["day"])
         g = events["goldstein"].astype(float).to_numpy()
@@ -106,20 +120,25 @@ def build_observations(
     start: pd.Period | None = None,
     contacts: pd.Series | None = None,
     incidents: pd.Series | None = None,
+    monthly: pd.DataFrame | None = None,
 ) -> Observations:
     """Assemble the monthly indicators from ``start`` (default: first month with events) to
     ``end`` (default: last month with events); ``contacts`` and ``incidents`` are monthly
-    counts indexed by month."""
-    if events.empty:
+    counts indexed by month; ``monthly`` are stored monthly event aggregates (see
+    :func:`event_flow`)."""
+    has_monthly = monthly is not None and len(monthly) > 0
+    if events.empty and not has_monthly:
         raise IndexEstimationError("no events between the two actors: nothing to estimate from")
-    days = pd.to_datetime(events["day"])
-    first = days.min().to_period("M")
+    seen = list(pd.to_datetime(events["day"]).dt.to_period("M"))
+    if has_monthly:
+        seen += list(pd.PeriodIndex(monthly["month"].astype(str), freq="M"))  # type: ignore[index]
+    first = min(seen)
     start = first if start is None else pd.Period(start, freq="M")
-    end = days.max().to_period("M") if end is None else pd.Period(end, freq="M")
+    end = max(seen) if end is None else pd.Period(end, freq="M")
     if end < start:
         raise IndexEstimationError(f"the index would end ({end}) before it starts ({start})")
     months = pd.period_range(start, end, freq="M")
-    frame = event_flow(events, months)
+    frame = event_flow(events, months, monthly)
     frame["un_agreement"] = un_series(unga, months)
     frame["treaties"] = np.nan
     if treaties is not None:

@@ -16,6 +16,28 @@ from resetlab.model.state import Array
 QUANTILES: tuple[float, ...] = (0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95)
 
 
+def month_quantiles(values: Array, qs: tuple[float, ...]) -> Array:
+    """``np.quantile(values, qs, axis=1)`` (linear method), bit for bit, from one sort.
+
+    NumPy's quantile partitions once per level; sorting each row once and interpolating the
+    way NumPy does (the difference of neighbours in the input's dtype, from the upper
+    neighbour when the weight is at least one half) gives the same values about four times
+    faster. Rows with NaN go to ``np.quantile`` itself.
+    """
+    s = np.sort(values, axis=1)
+    n = s.shape[1]
+    if n == 0 or np.isnan(s[:, -1]).any():
+        return np.asarray(np.quantile(values, qs, axis=1))
+    pos = np.asarray(qs, dtype=np.float64) * (n - 1)
+    below = np.floor(pos)
+    weight = pos - below
+    lo = below.astype(np.intp)
+    hi = np.minimum(lo + 1, n - 1)
+    a, b = s[:, lo], s[:, hi]
+    diff = b - a
+    return np.asarray(np.where(weight >= 0.5, b - diff * (1 - weight), a + diff * weight).T)
+
+
 @dataclass(frozen=True, eq=False)
 class SimulationResult:
     """All members' paths: ``paths[month, variable, member]`` (float32)."""
@@ -52,7 +74,7 @@ class SimulationResult:
         mean = np.empty((T, V), dtype=np.float64)
         for t in range(T):
             month = self.paths[t]  # (variables, members), a view
-            q[:, t, :] = np.quantile(month, qs, axis=1)
+            q[:, t, :] = month_quantiles(month, qs)
             mean[t] = month.mean(axis=1, dtype=np.float64)
         frame: dict[str, Any] = {
             "month": np.repeat(self.months.astype(str).to_numpy(), V),
@@ -101,7 +123,7 @@ def fan_chart(result: SimulationResult, variable: str = "relations") -> Any:
 
     data = result.variable(variable)
     x = result.months.to_timestamp().to_pydatetime().tolist()
-    q = np.stack([np.quantile(row, QUANTILES) for row in data], axis=1)
+    q = month_quantiles(data, QUANTILES)  # (levels, months)
     fig = go.Figure()
     for lo, hi, alpha in ((0, 6, 0.15), (1, 5, 0.25), (2, 4, 0.4)):
         label = f"{round(QUANTILES[lo] * 100)}-{round(QUANTILES[hi] * 100)} %"

@@ -86,6 +86,23 @@ def import_(
     strict: Annotated[
         bool, typer.Option("--strict", help="Refuse the file if any row would be left out.")
     ] = False,
+    aggregate: Annotated[
+        str | None,
+        typer.Option(
+            "--aggregate",
+            help="'monthly': keep only the dyad's monthly Goldstein sums and counts of a "
+            "Parquet file (streamed through DuckDB, memory bounded), not every row.",
+        ),
+    ] = None,
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            "--columns",
+            help="Column mapping of a Parquet export for --aggregate, e.g. "
+            "date=SQLDATE,actor1=Actor1CountryCode,actor2=Actor2CountryCode,"
+            "goldstein=GoldsteinScale.",
+        ),
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Import events; all rows go in or none do (errors list file:line: field).
@@ -100,6 +117,17 @@ def import_(
             raise InputError(
                 f"{file}: {'a folder, not a file' if file.is_dir() else 'no such file'}"
             )
+        large = file.suffix.lower() == ".parquet" and fmt in _EXPORT_TABLE_FORMATS
+        if aggregate is not None or large:
+            if aggregate != "monthly":
+                raise InputError(
+                    f"{file}: a Parquet export of {fmt} is imported as monthly aggregates; "
+                    "pass --aggregate monthly"
+                    if aggregate is None
+                    else f"--aggregate {aggregate!r}: the only choice is 'monthly'"
+                )
+            _import_monthly(file, fmt or "parquet", pair, columns, store)
+            return
         # The store first: a locked store is reported before the file is read.
         with open_store(store) as s:
             read = import_events(file, fmt, dyad=pair)
@@ -120,6 +148,38 @@ def import_(
     if stats.unknown_actors:
         top = sorted(stats.unknown_actors.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
         say("actors not in actors.csv: " + ", ".join(f"{k} ({n})" for k, n in top))
+
+
+#: Formats whose Parquet exports are imported as monthly aggregates only.
+_EXPORT_TABLE_FORMATS = ("gdelt1", "gdelt2", "icews", "polecat")
+
+
+def _import_monthly(
+    file: Path, fmt: str, pair: tuple[str, str] | None, columns: str | None, store: Path | None
+) -> None:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from resetlab.record.dyad import DEFAULT_DYAD
+    from resetlab.record.importers_scale import aggregate_events, parse_columns
+
+    mapping = parse_columns(columns)
+    dyad = pair or DEFAULT_DYAD
+    with open_store(store) as s:
+        with Progress(
+            TextColumn("scanning"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+            TimeElapsedColumn(), transient=True,
+        ) as bar:  # fmt: skip
+            task = bar.add_task("scan", total=1.0)
+            frame, n_rows = aggregate_events(
+                file, fmt, dyad, columns=mapping,
+                progress=lambda share: bar.update(task, completed=share),
+            )  # fmt: skip
+        written = s.import_monthly(frame, file=str(file), fmt=fmt)
+    say(
+        f"imported {file} ({fmt}, monthly aggregates): {n_rows} row(s) read, "
+        f"{int(frame['n'].sum())} between {dyad[0]} and {dyad[1]}, kept as {written} "
+        "month-direction row(s)"
+    )
 
 
 def _why(stats: ImportStats) -> str:

@@ -73,6 +73,11 @@ CREATE TABLE IF NOT EXISTS imports (
     file VARCHAR, format VARCHAR, added INTEGER, merged INTEGER, imported_at TIMESTAMP
 );
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS event_months (
+    actor VARCHAR NOT NULL, target VARCHAR NOT NULL, month VARCHAR NOT NULL,
+    goldstein_sum DOUBLE NOT NULL, goldstein_sumsq DOUBLE NOT NULL, n BIGINT NOT NULL,
+    file VARCHAR NOT NULL, format VARCHAR NOT NULL
+);
 """
 
 #: The columns of the store's own tables, in order: a DuckDB file whose tables differ is
@@ -85,6 +90,15 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "sources": ("event_id", "publication", "title", "date", "url", "origin"),
     "imports": ("file", "format", "added", "merged", "imported_at"),
     "meta": ("key", "value"),
+}  # fmt: skip
+
+#: Tables a store may lack (one written before they existed, opened read-only); checked
+#: like :data:`TABLE_COLUMNS` when present. ``event_months``: monthly aggregates of large
+#: event tables (``record import --aggregate monthly``), one row per month and direction.
+OPTIONAL_TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "event_months": (
+        "actor", "target", "month", "goldstein_sum", "goldstein_sumsq", "n", "file", "format",
+    ),
 }  # fmt: skip
 
 #: Neighbours on each side, in each of the two sorted orders, that a summary is compared
@@ -290,7 +304,8 @@ class Store:
         found: dict[str, list[str]] = {}
         for table, column in rows:
             found.setdefault(str(table), []).append(str(column))
-        for table, columns in TABLE_COLUMNS.items():
+        optional = {t: c for t, c in OPTIONAL_TABLE_COLUMNS.items() if t in found}
+        for table, columns in {**TABLE_COLUMNS, **optional}.items():
             have = found.get(table)
             if have is None and not self.read_only:
                 continue  # created next
@@ -477,6 +492,38 @@ class Store:
         return ImportResult(file=file, added=len(new_rows), merged=len(merges))
 
     # -- reading -----------------------------------------------------------------------
+    def import_monthly(self, frame: pd.DataFrame, *, file: str, fmt: str) -> int:
+        """Store monthly aggregates (columns of ``event_months`` less file/format) of ``file``,
+        replacing any kept from an earlier import of the same file; the rows written."""
+        from resetlab.record.importers_scale import AGGREGATE_COLUMNS
+
+        _frame = frame.loc[:, list(AGGREGATE_COLUMNS)].assign(file=file, format=fmt)
+        with self.transaction():
+            self.con.execute("DELETE FROM event_months WHERE file = ?", [file])
+            self.con.execute("INSERT INTO event_months SELECT * FROM _frame")
+            self.con.execute(
+                "INSERT INTO imports VALUES (?, ?, ?, 0, current_timestamp)",
+                [file, f"{fmt} (monthly)", len(_frame)],
+            )
+        return len(_frame)
+
+    def event_months(self, dyad: tuple[str, str]) -> pd.DataFrame | None:
+        """The stored monthly aggregates between the two actors of ``dyad`` (either
+        direction), summed over imported files; None when the store has none."""
+        found = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'event_months'"
+        ).fetchone()
+        if not found or not found[0]:
+            return None
+        df = self.con.execute(
+            "SELECT month, sum(goldstein_sum) AS goldstein_sum, "
+            "sum(goldstein_sumsq) AS goldstein_sumsq, CAST(sum(n) AS BIGINT) AS n "
+            "FROM event_months WHERE (actor = ? AND target = ?) OR (actor = ? AND target = ?) "
+            "GROUP BY month ORDER BY month",
+            [dyad[0], dyad[1], dyad[1], dyad[0]],
+        ).df()
+        return df if len(df) else None
+
     def events(self, dyad: tuple[str, str] | None = None) -> pd.DataFrame:
         """Events (optionally only between the two actors of ``dyad``, either direction),
         with ``source`` (every source joined by ' | ') and ``n_sources``."""
