@@ -46,6 +46,7 @@ from resetlab.fit.history import FitData, Vintage, history_forcing
 from resetlab.fit.hold import stays_above
 from resetlab.model.forcing import Forcing
 from resetlab.model.scenario import PerspectiveModel, Scenario
+from resetlab.record.conventions import event_months
 from resetlab.tasks import Runner
 
 #: Every possible origin (monthly); a budget takes every ``origin_step``-th.
@@ -449,9 +450,7 @@ class Backtest:
         s = self.scores[(self.scores["horizon"] == horizon)]
         s = s.groupby(["model", "origin", "target"], as_index=False)[["truth", "median"]].mean()
         s["error"] = s["median"] - s["truth"]
-        months = pd.PeriodIndex(
-            [str(d)[:7] if len(str(d)) >= 7 else f"{d}-07" for d in events["date"]], freq="M"
-        )
+        months = event_months(events["date"])
         rows = []
         for model in self.perspectives:
             m = s[s["model"] == model].copy()

@@ -31,6 +31,7 @@ from resetlab.model.forcing import SHOCKS, Forcing, month_range
 from resetlab.model.mechanisms import MECHANISMS
 from resetlab.model.state import INITIAL_VARIABLES
 from resetlab.model.strategies import STRATEGIES
+from resetlab.record.read import Record
 
 _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 Side = Literal["us", "ru"]
@@ -702,18 +703,21 @@ def scenario_forcing(
     scenario: Scenario,
     series: dict[str, np.ndarray] | None = None,
     record_shocks: dict[str, np.ndarray] | None = None,
+    record: Record | None = None,
 ) -> Forcing:
     """The scenario's forcing: the record's clocks/treaties (or ``series``), plus its levers.
 
-    Pass ``series`` (clock, tenure, leader changes, treaties) and ``record_shocks`` to run
-    without the record (tests, other pairs of states).
+    ``record`` is the record the forcing reads (a store's, from
+    :func:`resetlab.record.read.read_record`; default the built-in record). Pass ``series``
+    (clock, tenure, leader changes, treaties) and ``record_shocks`` to run without the record
+    (tests, other pairs of states).
     """
     from resetlab.model import forcing as fz
 
     sc = scenario.model
     months = scenario.months
     n = len(months)
-    base = fz.record_series(months) if series is None else series
+    base = fz.record_series(months, record=record) if series is None else series
     s: dict[str, np.ndarray] = {k: np.zeros(n) for k in fz.SERIES}
     for k, v in base.items():
         s[k] = np.asarray(v, dtype=np.float64).copy()
@@ -740,7 +744,7 @@ def scenario_forcing(
             s[f"reset_{r.side}"][j] += r.size
     shocks = {k: np.zeros(n) for k in SHOCKS}
     if sc.shocks.from_record:
-        rec = fz.record_shocks(months) if record_shocks is None else record_shocks
+        rec = fz.record_shocks(months, record) if record_shocks is None else record_shocks
         for k in SHOCKS:
             shocks[k] = np.asarray(rec[k], dtype=np.float64).copy()
     for sh in sc.shocks.scheduled:
@@ -750,7 +754,7 @@ def scenario_forcing(
     sizes: dict[str, float] = {}
     if sc.shocks.rates == "record":
         history = fz.month_range("1992-01", 408)  # 1992-01 .. 2025-12
-        hist = fz.record_shocks(history) if record_shocks is None else record_shocks
+        hist = fz.record_shocks(history, record) if record_shocks is None else record_shocks
         rates, sizes = fz.estimate_rates(hist)
     elif isinstance(sc.shocks.rates, dict):
         rates = {k: v.rate for k, v in sc.shocks.rates.items()}
@@ -779,8 +783,11 @@ def build_strategy(entry: StrategyEntry) -> Strategy:
     return cls(cls.Params(**entry.params))
 
 
-def build_spec(scenario: Scenario, forcing: Forcing | None = None) -> ModelSpec:
-    """The runnable :class:`ModelSpec` of a checked scenario."""
+def build_spec(
+    scenario: Scenario, forcing: Forcing | None = None, record: Record | None = None
+) -> ModelSpec:
+    """The runnable :class:`ModelSpec` of a checked scenario; its forcing from ``forcing``,
+    else from ``record`` (default the built-in record, :func:`scenario_forcing`)."""
     sc = scenario.model
     return ModelSpec(
         mechanisms=build_mechanisms(scenario.mechanisms),
@@ -788,7 +795,7 @@ def build_spec(scenario: Scenario, forcing: Forcing | None = None) -> ModelSpec:
         strategy_ru=build_strategy(sc.strategies.ru),
         observation=Observation(**sc.observation.model_dump()),
         initial=dict(sc.initial),
-        forcing=scenario_forcing(scenario) if forcing is None else forcing,
+        forcing=scenario_forcing(scenario, record=record) if forcing is None else forcing,
         base_noise=sc.noise,
         base_volatility=sc.volatility,
         name=sc.name,
