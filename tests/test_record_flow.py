@@ -115,3 +115,13 @@ def test_event_month_convention() -> None:
     assert list(event_months(["2001", "2002-02-02"]).astype(str)) == ["2001-07", "2002-02"]
     np.testing.assert_allclose(treaty_share([0.0, 2.0, 4.0], 4.0), [0.0, 0.5, 1.0])
     np.testing.assert_allclose(treaty_share([0.0, 0.0], 0.0), [0.0, 0.0])
+
+
+def test_too_short_a_history_is_a_fit_error() -> None:
+    from resetlab.exceptions import FitError
+    from resetlab.fit.history import REPLAY_START, Vintage, history_forcing
+
+    sc = load_scenario(ROOT / "scenarios" / "replay-1992-2025.yaml")
+    early = Vintage(REPLAY_START + 6, pd.DataFrame(), pd.DataFrame())
+    with pytest.raises(FitError, match="less than a year of history"):
+        history_forcing(sc, early, 12)

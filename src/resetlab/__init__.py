@@ -16,6 +16,8 @@ import importlib
 from typing import Any
 
 from resetlab.exceptions import (
+    ApiError,
+    FitError,
     ImportFormatError,
     IndexEstimationError,
     InputError,
@@ -27,6 +29,7 @@ from resetlab.exceptions import (
     ResetlabError,
     ScenarioError,
     StoreError,
+    TaskError,
 )
 
 
@@ -120,6 +123,8 @@ _LAZY: dict[str, str] = {
 }
 
 __all__ = [
+    "ApiError",
+    "FitError",
     "ImportFormatError",
     "IndexEstimationError",
     "InputError",
@@ -131,6 +136,7 @@ __all__ = [
     "ResetlabError",
     "ScenarioError",
     "StoreError",
+    "TaskError",
     "__version__",
     *sorted(_LAZY),
 ]

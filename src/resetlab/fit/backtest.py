@@ -38,7 +38,7 @@ import statsmodels.api as sm
 from arch.bootstrap import MCS, CircularBlockBootstrap, optimal_block_length
 from statsmodels.stats.multitest import multipletests
 
-from resetlab.exceptions import ModelError
+from resetlab.exceptions import FitError
 from resetlab.fit.baselines import BASELINES, baseline_forecast
 from resetlab.fit.budget import Budget, get_budget
 from resetlab.fit.calibrate import Posterior, fit, forecast
@@ -505,14 +505,14 @@ def run_backtest(
     origins = origins_for(b) if origins is None else pd.PeriodIndex(origins, freq="M")
     steps = np.diff(origins.asi8)
     if len(origins) < 3 or len(set(steps.tolist())) != 1:
-        raise ModelError("the backtest needs at least 3 evenly spaced origins")
+        raise FitError("the backtest needs at least 3 evenly spaced origins")
     if "persistence" not in baselines:
-        raise ModelError("the baselines must include persistence (the skill reference)")
+        raise FitError("the baselines must include persistence (the skill reference)")
     vintages = tuple(data.vintage(o) for o in origins)
     forcings = tuple(history_forcing(base, v, HORIZON)[0] for v in vintages)
     truths = tuple(data.truth(pd.period_range(o, periods=HORIZON, freq="M")) for o in origins)
     if any(np.isnan(t).any() for t in truths):
-        raise ModelError("the index does not cover every target month of the backtest")
+        raise FitError("the index does not cover every target month of the backtest")
     rows: list[dict[str, Any]] = []
     for name in baselines:
         for v, truth in zip(vintages, truths, strict=True):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from resetlab.exceptions import ModelError
+from resetlab.exceptions import FitError
 from resetlab.index.kalman import estimate_index
 from resetlab.index.observations import Observations, build_observations
 from resetlab.model import forcing as fz
@@ -62,7 +62,7 @@ def knowable_before(events: pd.DataFrame, origin: pd.Period | str) -> np.ndarray
                 raise ValueError(f"precision {p!r} is none of day, month, year")
         except ValueError as exc:
             ident = events["id"].iloc[i] if "id" in events else f"row {i + 1}"
-            raise ModelError(f"event {ident}: date {d!r}: {exc}") from None
+            raise FitError(f"event {ident}: date {d!r}: {exc}") from None
     return out
 
 
@@ -139,9 +139,7 @@ class FitData:
         f = self.observations.frame
         frame = f.loc[f.index < o].copy()
         if self.dyad_events is None:
-            raise ModelError(
-                "FitData has no dyad events: build it with from_store or from_analysis"
-            )
+            raise FitError("FitData has no dyad events: build it with from_store or from_analysis")
         dyad = self.dyad_events.loc[knowable_before(self.dyad_events, o)]
         known = build_observations(dyad, None, None, end=o - 1)
         flow = known.frame.reindex(frame.index)
@@ -167,7 +165,7 @@ def history_forcing(base: Scenario, vintage: Vintage, horizon: int) -> tuple[fz.
     """
     o = vintage.origin
     if o <= REPLAY_START + 12:
-        raise ModelError(f"origin {o} leaves less than a year of history after {REPLAY_START}")
+        raise FitError(f"origin {o} leaves less than a year of history after {REPLAY_START}")
     months = pd.period_range(REPLAY_START, o + (horizon - 1), freq="M")
     n_hist = int(o.ordinal - REPLAY_START.ordinal)
     record = vintage.record
