@@ -598,15 +598,17 @@ class Scenario:
         return month_range(self.model.start, self.model.horizon)
 
 
-def _perspective_path(name: str, scenario_path: Path, perspectives_dir: Path | None) -> Path:
-    candidates = (
-        [perspectives_dir / f"{name}.yaml"]
-        if perspectives_dir is not None
-        else [
-            scenario_path.parent / "perspectives" / f"{name}.yaml",
-            scenario_path.parent.parent / "perspectives" / f"{name}.yaml",
-        ]
-    )
+def _perspective_path(name: str, base_dir: Path | None, perspectives_dir: Path | None) -> Path:
+    """Where perspective ``name`` is read from: ``perspectives_dir``, else the folder
+    ``perspectives/`` beside the scenario file (``base_dir``) or one level up."""
+    if perspectives_dir is not None:
+        return perspectives_dir / f"{name}.yaml"
+    if base_dir is None:
+        return Path("perspectives") / f"{name}.yaml"
+    candidates = [
+        base_dir / "perspectives" / f"{name}.yaml",
+        base_dir.parent / "perspectives" / f"{name}.yaml",
+    ]
     for c in candidates:
         if c.is_file():
             return c
@@ -616,11 +618,39 @@ def _perspective_path(name: str, scenario_path: Path, perspectives_dir: Path | N
 def load_scenario(path: str | Path, perspectives_dir: Path | None = None) -> Scenario:
     """Read and check a scenario file (and its perspective); raise :class:`ScenarioError`.
 
-    Every problem found is listed as ``file:line: field: message``.
+    Every problem found is listed as ``file:line: field: message``; the checks are those of
+    :func:`parse_scenario`.
     """
     path = Path(path)
-    name = str(path)
     data, lines = _read_yaml(path)
+    scenario = _check_scenario(data, str(path), lines, path.parent, perspectives_dir)
+    return dataclasses.replace(scenario, path=path)
+
+
+def parse_scenario(
+    mapping: Any,
+    name: str = "(scenario)",
+    *,
+    perspectives_dir: Path | None = None,
+    base_dir: Path | None = None,
+) -> Scenario:
+    """Check a scenario given as the mapping of its file's fields (parsed YAML or JSON).
+
+    Problems name ``name`` as the file (no line numbers: a mapping has none). A
+    ``perspective:`` is read from ``perspectives_dir``, else from ``perspectives/`` beside
+    ``base_dir`` (the folder a file would be in) or one level up; else from
+    ``./perspectives``. Raises :class:`ScenarioError`.
+    """
+    return _check_scenario(mapping, name, {}, base_dir, perspectives_dir)
+
+
+def _check_scenario(
+    data: Any,
+    name: str,
+    lines: dict[Loc, int],
+    base_dir: Path | None,
+    perspectives_dir: Path | None,
+) -> Scenario:
     sc: ScenarioModel = _parse(ScenarioModel, data, name, lines)
     problems: list[Problem] = []
 
@@ -644,7 +674,7 @@ def load_scenario(path: str | Path, perspectives_dir: Path | None = None) -> Sce
         mechanisms = dict(sc.mechanisms)
     else:
         assert sc.perspective is not None
-        ppath = _perspective_path(sc.perspective, path, perspectives_dir)
+        ppath = _perspective_path(sc.perspective, base_dir, perspectives_dir)
         if not ppath.is_file():
             bad(("perspective",), f"no perspective file {ppath}")
         else:
@@ -686,7 +716,7 @@ def load_scenario(path: str | Path, perspectives_dir: Path | None = None) -> Sce
                 bad(("shocks", "rates", k), f"not a shock type ({', '.join(SHOCKS)})")
     if problems:
         raise ScenarioError(f"{name} does not validate", problems)
-    return Scenario(model=sc, mechanisms=mechanisms, path=path)
+    return Scenario(model=sc, mechanisms=mechanisms, path=None)
 
 
 # --------------------------------------------------------------------------- to a model

@@ -19,20 +19,21 @@ import csv
 import io
 import json
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import urlparse
 
 import numpy as np
 import pandas as pd
 
 from resetlab.config import data_dir
-from resetlab.exceptions import ImportFormatError, Problem, RecordError
+from resetlab.exceptions import ImportFormatError, InputError, Problem, RecordError
 from resetlab.record.builtin import cameo_table, csv_header, duplicated, read_csv_rows, read_table
 from resetlab.record.schema import (
     EVENT_COLUMNS,
@@ -935,7 +936,7 @@ def import_events(
         raise ImportFormatError(f"unknown event format {fmt!r}; valid: {', '.join(FORMATS)}")
     if dyad is not None:
         if len(dyad) != 2 or dyad[0] == dyad[1] or not all(is_actor(a) for a in dyad):
-            raise ValueError(
+            raise InputError(
                 f"dyad must be two different actor codes like ('USA', 'RUS'): {dyad!r}"
             )
     if not path.is_file():
@@ -952,13 +953,37 @@ def import_events(
 
 
 def read_events(
-    path: Path, fmt: str | None = None, dyad: tuple[str, str] | None = None
+    source: Path | str | bytes | BinaryIO,
+    fmt: str | None = None,
+    dyad: tuple[str, str] | None = None,
+    *,
+    name: str | None = None,
 ) -> pd.DataFrame:
-    """Events of ``path`` as ``EVENT_COLUMNS`` + ``line`` (strings); see :func:`import_events`.
+    """Events of ``source`` as ``EVENT_COLUMNS`` + ``line`` (strings); see :func:`import_events`.
 
-    The counts of skipped rows are in ``frame.attrs["import_stats"]`` (:class:`ImportStats`).
+    ``source`` is a path, or the file's contents (bytes or a binary stream, an upload) with
+    ``name`` the file name that errors, the format guess and the problems use (default
+    ``upload.csv``). The counts of skipped rows are in ``frame.attrs["import_stats"]``
+    (:class:`ImportStats`).
     """
-    return import_events(path, fmt, dyad).frame
+    if isinstance(source, (str, Path)):
+        return import_events(Path(source), fmt, dyad).frame
+    data = source if isinstance(source, bytes) else source.read()
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", Path(name or "upload.csv").name) or "upload.csv"
+    # The readers work on files: the bytes go to a private temporary copy, and every error
+    # names ``safe``, the uploaded file, not that copy.
+    with tempfile.TemporaryDirectory(prefix="resetlab-import-") as tmp:
+        path = Path(tmp) / safe
+        path.write_bytes(data)
+        try:
+            return import_events(path, fmt, dyad).frame
+        except RecordError as exc:
+            problems = [
+                replace(p, file=safe, message=p.message.replace(str(path), safe))
+                for p in exc.problems
+            ]
+            message = str(exc).split("\n", 1)[0].replace(str(path), safe)
+            raise type(exc)(message, problems) from None
 
 
 def write_events(df: pd.DataFrame, path: Path, fmt: str) -> None:
@@ -972,7 +997,7 @@ def write_events(df: pd.DataFrame, path: Path, fmt: str) -> None:
         )
     missing = [c for c in EVENT_COLUMNS if c not in df.columns]
     if missing:
-        raise ValueError(f"frame lacks event columns: {', '.join(missing)}")
+        raise InputError(f"frame lacks event columns: {', '.join(missing)}")
     records = [
         {c: _as_text(v) for c, v in zip(EVENT_COLUMNS, values, strict=True)}
         for values in df[list(EVENT_COLUMNS)].itertuples(index=False, name=None)

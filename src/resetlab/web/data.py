@@ -7,9 +7,7 @@ DuckDB connection is used from one thread at a time (a lock).
 
 from __future__ import annotations
 
-import dataclasses
 import re
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -17,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from resetlab.exceptions import RecordError, ResetlabError
+from resetlab.exceptions import ResetlabError
 from resetlab.index.api import DEFAULT_DYAD, Analysis, analyse
 from resetlab.record.dyad import in_dyad
 from resetlab.record.store import Store
@@ -240,18 +238,10 @@ class DataService:
         from resetlab.record.importers import read_events
 
         safe = re.sub(r"[^A-Za-z0-9._-]", "_", Path(name).name) or "upload.csv"
-        with tempfile.TemporaryDirectory(prefix="resetlab-import-") as tmp:
-            path = Path(tmp) / safe
-            path.write_bytes(data)
-            try:
-                frame = read_events(path, fmt, dyad=dyad)
-            except RecordError as exc:  # name the uploaded file, not the temporary copy
-                problems = [dataclasses.replace(p, file=safe) for p in exc.problems]
-                message = str(exc).split("\n", 1)[0].replace(str(path), safe)
-                raise type(exc)(message, problems) from None
-            with self._lock:
-                store = self._open()
-                result = store.import_events(frame, file=safe, fmt=fmt or "auto")
-                self._events = store.events()
+        frame = read_events(data, fmt, dyad=dyad, name=safe)
+        with self._lock:
+            store = self._open()
+            result = store.import_events(frame, file=safe, fmt=fmt or "auto")
+            self._events = store.events()
         self._refresh()
         return {"file": result.file, "added": result.added, "merged": result.merged}

@@ -9,7 +9,6 @@ size give the same numbers, see :func:`resetlab.model.engine.run_ensemble`).
 from __future__ import annotations
 
 import dataclasses
-import tempfile
 import threading
 import time
 import uuid
@@ -19,13 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
-from resetlab.exceptions import Problem, ResetlabError, ScenarioError
+from resetlab.exceptions import ResetlabError, ScenarioError
 from resetlab.fit.hold import HOLD_MONTHS, hold_shares
 from resetlab.model.engine import run_ensemble
 from resetlab.model.output import SimulationResult
-from resetlab.model.scenario import Scenario, build_spec, load_scenario
+from resetlab.model.scenario import Scenario, build_spec, parse_scenario
 from resetlab.model.state import Array
 from resetlab.web.settings import WebSettings
 
@@ -46,18 +44,13 @@ class Busy(ResetlabError):
 def scenario_from_fields(fields: dict[str, Any], perspectives_dir: Path | None) -> Scenario:
     """Check a scenario given as the JSON of its file's fields, exactly as a file would be.
 
-    The fields go through :func:`resetlab.model.scenario.load_scenario`; problems name the
+    The fields go through :func:`resetlab.model.scenario.parse_scenario`; problems name the
     field (``strategies.us.key``) and the file as ``request body``.
     """
-    with tempfile.TemporaryDirectory(prefix="resetlab-web-") as tmp:
-        path = Path(tmp) / "scenario.yaml"
-        path.write_text(yaml.safe_dump(fields, sort_keys=False), encoding="utf-8")
-        try:
-            scenario = load_scenario(path, perspectives_dir=perspectives_dir)
-        except ScenarioError as exc:
-            problems = [Problem(BODY, None, p.field, p.message) for p in exc.problems]
-            raise ScenarioError("the scenario does not validate", problems) from None
-    return dataclasses.replace(scenario, path=None)
+    try:
+        return parse_scenario(fields, BODY, perspectives_dir=perspectives_dir)
+    except ScenarioError as exc:
+        raise ScenarioError("the scenario does not validate", exc.problems) from None
 
 
 def hold_probabilities(
