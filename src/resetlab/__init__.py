@@ -84,7 +84,7 @@ _LAZY: dict[str, str] = {
     "build_report": "resetlab.report.html",
     "write_report": "resetlab.report.html",
     "write_table": "resetlab.tables",
-    # fit and test (issue 6)
+    # fit and test
     "BASELINES": "resetlab.fit",
     "BUDGETS": "resetlab.fit",
     "CLAIM_TESTS": "resetlab.fit",

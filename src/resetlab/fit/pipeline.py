@@ -1,4 +1,4 @@
-"""Everything issue 6 computes, from one store and one budget, with an on-disk cache.
+"""Everything the fit computes, from one store and one budget, with an on-disk cache.
 
 ``Pipeline`` ties the pieces together for the CLI and the report: the record (``FitData``),
 the perspectives, their posteriors on all the data, the backtest, the comparison, the

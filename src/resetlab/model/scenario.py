@@ -830,17 +830,3 @@ def build_spec(
         base_volatility=sc.volatility,
         name=sc.name,
     )
-
-
-def mechanisms_template(off: tuple[str, ...] = ()) -> str:
-    """YAML for a ``mechanisms:`` block with every mechanism and its default parameters.
-
-    A starting point for writing scenario and perspective files (``off`` lists keys to switch
-    off); the file then states every value, so nothing is left to a silent default.
-    """
-    lines = ["mechanisms:"]
-    for key, cls in MECHANISMS.items():
-        params = ", ".join(f"{f.name}: {f.default}" for f in dataclasses.fields(cls.Params))
-        on = "false" if key in off else "true"
-        lines.append(f"  {key}: {{enabled: {on}, params: {{{params}}}}}  # {cls.meta.name}")
-    return "\n".join(lines) + "\n"
