@@ -168,7 +168,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     """The app for ``settings`` (read-only, built-in store and ``./scenarios`` by default)."""
     settings = settings or WebSettings()
     data = DataService(settings)
-    jobs = JobManager(settings)
+    jobs = JobManager(settings, data.record)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

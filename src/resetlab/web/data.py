@@ -18,6 +18,7 @@ import pandas as pd
 from resetlab.exceptions import ResetlabError
 from resetlab.index.api import DEFAULT_DYAD, Analysis, analyse
 from resetlab.record.dyad import in_dyad
+from resetlab.record.read import Record, read_record
 from resetlab.record.store import Store
 from resetlab.web.settings import WebSettings
 
@@ -107,6 +108,12 @@ class DataService:
         if self._store is None:
             self._store = Store.open(self.settings.store_path)
         return self._store
+
+    def record(self) -> Record:
+        """The store's record now (:func:`resetlab.record.read.read_record`), imports included:
+        what a scenario run's forcing reads."""
+        with self._lock:
+            return read_record(self._open())
 
     def _load(self) -> None:
         try:

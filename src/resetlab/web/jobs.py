@@ -13,6 +13,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from resetlab.model.engine import run_ensemble
 from resetlab.model.output import SimulationResult
 from resetlab.model.scenario import Scenario, build_spec, parse_scenario
 from resetlab.model.state import Array
+from resetlab.record.read import Record
 from resetlab.web.settings import WebSettings
 
 BODY = "request body"
@@ -131,8 +133,10 @@ def summarise(result: SimulationResult, start_level: float, chunk_size: int) -> 
 class JobManager:
     """Runs scenarios on a bounded thread pool and keeps the last finished jobs."""
 
-    def __init__(self, settings: WebSettings) -> None:
+    def __init__(self, settings: WebSettings, record: Callable[[], Record] | None = None) -> None:
         self.settings = settings
+        #: Gives the record a run's forcing reads (the served store's); None: the built-in one.
+        self._record = record
         self._pool = ThreadPoolExecutor(
             max_workers=settings.workers, thread_name_prefix="resetlab-job"
         )
@@ -167,7 +171,8 @@ class JobManager:
                 )
             self._jobs[job.id] = job
             self._trim()
-        self._pool.submit(self._run, job, scenario)
+        record = None if self._record is None else self._record()
+        self._pool.submit(self._run, job, scenario, record)
         return job
 
     def get(self, job_id: str) -> dict[str, Any] | None:
@@ -181,7 +186,7 @@ class JobManager:
         for k in done[: max(0, len(self._jobs) - self.settings.keep_jobs)]:
             del self._jobs[k]
 
-    def _run(self, job: Job, scenario: Scenario) -> None:
+    def _run(self, job: Job, scenario: Scenario, record: Record | None = None) -> None:
         with self._lock:
             job.status = "running"
 
@@ -191,7 +196,7 @@ class JobManager:
                 job.progress = min(0.99, job.done_members / job.members)
 
         try:
-            spec = build_spec(scenario)
+            spec = build_spec(scenario, record=record)
             paths = run_ensemble(
                 spec,
                 job.members,
