@@ -48,6 +48,30 @@ def test_export_json_and_parquet_by_suffix(store: Path, tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize("out", [["-o", "-"], []])
+def test_table_commands_write_to_stdout(store: Path, tmp_path: Path, out: list[str]) -> None:
+    import io
+
+    ref = tmp_path / "resets.csv"
+    res = runner.invoke(app, ["resets", "-o", str(ref), "--store", str(store)])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["resets", *out, "--store", str(store)])
+    assert res.exit_code == 0, res.output
+    pd.testing.assert_frame_equal(pd.read_csv(io.StringIO(res.stdout)), pd.read_csv(ref))
+    assert "standard output" in res.stderr
+    res = runner.invoke(app, ["record", "export", "--table", "treaties", *out,
+                              "--format", "json", "--store", str(store)])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert len(json.loads(res.stdout)) > 0
+
+
+def test_parquet_to_stdout_is_bad_input(store: Path) -> None:
+    res = runner.invoke(app, ["record", "export", "--table", "treaties", "--format", "parquet",
+                              "--store", str(store)])  # fmt: skip
+    assert res.exit_code == 2
+    assert "standard output" in res.stderr
+
+
 def test_index_csv(store: Path, tmp_path: Path) -> None:
     out = tmp_path / "index.csv"
     res = runner.invoke(app, ["index", "--format", "csv", "-o", str(out), "--store", str(store)])

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from resetlab.config import data_dir
-from resetlab.exceptions import ImportFormatError, RecordError
+from resetlab.exceptions import ImportFormatError, InputError, RecordError
 from resetlab.record.builtin import read_table
 from resetlab.record.importers import (
     FORMATS,
@@ -107,7 +107,7 @@ def test_dyad_filter_counts_skipped_rows() -> None:
     }
     assert res.stats.skipped_dyad == 1  # USA -> DEU
     assert res.frame.attrs["import_stats"] == res.stats
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError, match="two different actor codes"):
         import_events(FIX / "gdelt1_sample.tsv", "gdelt1", dyad=("USA", "USA"))
 
 
@@ -499,3 +499,23 @@ def test_json_list_reading_time_is_linear(tmp_path: Path) -> None:
     # the list reader counted lines from the file's start for each element: 20k rows 23.7 s
     small, large = _json_list_seconds(tmp_path, 4000), _json_list_seconds(tmp_path, 8000)
     assert large < 3 * small + 0.2, (small, large)
+
+
+def test_read_events_from_bytes_and_streams_matches_the_file() -> None:
+    import io
+
+    path = FIX / "events_sample.csv"
+    expected = read_events(path)
+    from_bytes = read_events(path.read_bytes(), name="mine.csv")
+    from_stream = read_events(io.BytesIO(path.read_bytes()), "csv", name="mine.csv")
+    pd.testing.assert_frame_equal(from_bytes, expected)
+    pd.testing.assert_frame_equal(from_stream, expected)
+
+
+def test_read_events_from_bytes_names_the_upload_in_problems() -> None:
+    data = (FIX / "events_bad.csv").read_bytes()
+    with pytest.raises(RecordError) as info:
+        read_events(data, "csv", name="../my upload.csv")
+    assert info.value.problems
+    assert {p.file for p in info.value.problems} == {"my_upload.csv"}
+    assert "resetlab-import-" not in str(info.value)

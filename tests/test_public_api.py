@@ -61,3 +61,24 @@ def test_one_version_from_the_package_metadata() -> None:
     import resetlab
 
     assert resetlab.__version__ == version("resetlab")
+
+
+def test_exception_classes_live_only_in_exceptions() -> None:
+    """Every exception class resetlab defines is in :mod:`resetlab.exceptions`."""
+    import ast
+    from pathlib import Path
+
+    root = Path(resetlab.__file__).parent
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        if path.name == "exceptions.py" and path.parent == root:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and node.name.endswith(("Error", "Exception")):
+                found.append(f"{path.relative_to(root)}:{node.lineno}: {node.name}")
+    assert not found, found
+
+
+def test_fit_errors_are_model_errors() -> None:
+    assert issubclass(exceptions.FitError, exceptions.ModelError)
+    assert exceptions.FitError.exit_code == 1

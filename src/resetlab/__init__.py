@@ -16,6 +16,8 @@ import importlib
 from typing import Any
 
 from resetlab.exceptions import (
+    ApiError,
+    FitError,
     ImportFormatError,
     IndexEstimationError,
     InputError,
@@ -27,6 +29,7 @@ from resetlab.exceptions import (
     ResetlabError,
     ScenarioError,
     StoreError,
+    TaskError,
 )
 
 
@@ -47,6 +50,8 @@ _LAZY: dict[str, str] = {
     "Store": "resetlab.record.store",
     "ImportResult": "resetlab.record.store",
     "load_event_files": "resetlab.record.builtin",
+    "read_record": "resetlab.record.read",
+    "builtin_record": "resetlab.record.read",
     "cameo_table": "resetlab.record.builtin",
     "read_events": "resetlab.record.importers",
     "write_events": "resetlab.record.importers",
@@ -79,7 +84,7 @@ _LAZY: dict[str, str] = {
     "build_report": "resetlab.report.html",
     "write_report": "resetlab.report.html",
     "write_table": "resetlab.tables",
-    # fit and test (issue 6)
+    # fit and test
     "BASELINES": "resetlab.fit",
     "BUDGETS": "resetlab.fit",
     "CLAIM_TESTS": "resetlab.fit",
@@ -106,6 +111,7 @@ _LAZY: dict[str, str] = {
     "simulate": "resetlab.model",
     "fan_chart": "resetlab.model",
     "load_scenario": "resetlab.model",
+    "parse_scenario": "resetlab.model",
     "load_perspective": "resetlab.model",
     "Scenario": "resetlab.model",
     "SimulationResult": "resetlab.model",
@@ -120,6 +126,8 @@ _LAZY: dict[str, str] = {
 }
 
 __all__ = [
+    "ApiError",
+    "FitError",
     "ImportFormatError",
     "IndexEstimationError",
     "InputError",
@@ -131,6 +139,7 @@ __all__ = [
     "ResetlabError",
     "ScenarioError",
     "StoreError",
+    "TaskError",
     "__version__",
     *sorted(_LAZY),
 ]

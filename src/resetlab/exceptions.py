@@ -10,8 +10,11 @@ Catch :class:`ResetlabError` to catch them all::
      +-- IndexEstimationError the relations index cannot be estimated from what is there
      +-- ScenarioError        a scenario or perspective file that does not validate
      +-- ModelError           an unknown mechanism/strategy key or inconsistent model state
+     |    +-- FitError            a fit, backtest or forecast that cannot be made from its data
      +-- ReaderError          an article that cannot be read
      +-- MissingExtraError    an optional dependency is not installed (says which extra)
+     +-- TaskError            a task of the task runner failed on every try
+     +-- ApiError             a web request answered with an HTTP status and a JSON detail
 
 Errors that concern rows of a file carry a list of :class:`Problem` (``file:line: field:
 message``) so that a user sees every bad row at once, not just the first.
@@ -101,6 +104,14 @@ class ModelError(ResetlabError):
     """Unknown mechanism or strategy key, or inconsistent model state."""
 
 
+class FitError(ModelError):
+    """A fit, backtest or forecast that cannot be made: too little history, an origin or
+    budget outside what the record allows, a posterior or baseline that does not fit.
+
+    A :class:`ModelError`, so code that catches model errors catches fit errors too.
+    """
+
+
 class ReaderError(ResetlabError):
     """An article that cannot be read."""
 
@@ -120,7 +131,23 @@ class MissingExtraError(ResetlabError, ImportError):
         self.extra = extra
 
 
+class TaskError(ResetlabError):
+    """A task failed on every try; says which task (its identity) and why."""
+
+
+class ApiError(ResetlabError):
+    """A web request answered with ``status`` and a JSON ``detail`` (and optional problems)."""
+
+    def __init__(self, status: int, detail: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.problems = list(problems or [])
+
+
 __all__ = [
+    "ApiError",
+    "FitError",
     "ImportFormatError",
     "IndexEstimationError",
     "InputError",
@@ -132,4 +159,5 @@ __all__ = [
     "ResetlabError",
     "ScenarioError",
     "StoreError",
+    "TaskError",
 ]

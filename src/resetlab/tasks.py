@@ -27,16 +27,12 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from resetlab.exceptions import ResetlabError
+from resetlab.exceptions import ResetlabError, TaskError
 
 T = TypeVar("T")
 Identity = tuple[Hashable, ...]
 #: Environment variable naming a scheduler to connect to when none is given.
 SCHEDULER_ENV = "RESETLAB_SCHEDULER"
-
-
-class TaskError(ResetlabError):
-    """A task failed on every try; says which task (its identity) and why."""
 
 
 def task_seed(seed: int, identity: Identity) -> np.random.SeedSequence:

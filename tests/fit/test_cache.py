@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 from pathlib import Path
@@ -71,7 +72,6 @@ def _key(store: object, what: str = "claims") -> str:
     ids=["actor-target-swapped", "domain", "summary"],
 )
 def test_the_key_changes_with_any_column_of_the_events(change) -> None:  # type: ignore[no-untyped-def]
-    from resetlab.fit.history import FitData
     from resetlab.record.store import Store
 
     with Store.open(":memory:", build=True) as s:
@@ -83,7 +83,24 @@ def test_the_key_changes_with_any_column_of_the_events(change) -> None:  # type:
         ev = d.events.copy()
         first = ev.index[:5]
         ev.loc[first] = change(ev.loc[first])
-        p._memo["data"] = FitData(d.observations, ev, d.index, d.level)
+        p._memo["data"] = dataclasses.replace(d, events=ev)
+        assert p.key("claims") != before
+
+
+def test_the_key_changes_with_the_store_s_record_tables() -> None:
+    from resetlab.fit.pipeline import Pipeline
+    from resetlab.record.store import Store
+
+    with Store.open(":memory:", build=True) as s:
+        p = Pipeline.create(s, "quick", log=lambda m: None)
+        before = p.key("claims")
+        d = p.data
+        assert d.record is not None and d.record.leaders is not None
+        assert p.key("claims") == before
+        record = d.record.copy()
+        assert record.leaders is not None
+        record.leaders.loc[record.leaders.index[:1], "name"] = "someone else"
+        p._memo["data"] = dataclasses.replace(d, record=record)
         assert p.key("claims") != before
 
 

@@ -1,4 +1,4 @@
-"""Calibration, baselines, scores, skill verdicts, outlook and levers (issue 6)."""
+"""Calibration, baselines, scores, skill verdicts, outlook and levers."""
 
 from __future__ import annotations
 

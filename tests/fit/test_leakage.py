@@ -110,8 +110,8 @@ def test_forcing_after_the_origin_knows_only_the_calendar(monkeypatch: pytest.Mo
         s = real_treaties(months, *a, **k)
         return s.where(s.index < ORIGIN, 0.0)
 
-    def fake_tenure(months: pd.PeriodIndex, country: str) -> pd.Series:
-        s = real_tenure(months, country)
+    def fake_tenure(months: pd.PeriodIndex, country: str, *a: object, **k: object) -> pd.Series:
+        s = real_tenure(months, country, *a, **k)
         return s.where(s.index < ORIGIN + 3, 0.0)  # a new leader 3 months after the origin
 
     monkeypatch.setattr(treaties, "treaties_in_force", fake_treaties)

@@ -1,4 +1,4 @@
-"""Behaviour of each mechanism in isolation (issue 3, section 2)."""
+"""Behaviour of each mechanism in isolation."""
 
 from __future__ import annotations
 

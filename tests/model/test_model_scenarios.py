@@ -189,3 +189,22 @@ def test_every_field_is_required(tmp_path: Path, path: tuple[str, ...]) -> None:
     problems = _problems(tmp_path, yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     p = _one(problems, ".".join(path))
     assert "missing" in p.message and p.line is not None
+
+
+def test_parse_scenario_checks_a_mapping_as_load_scenario_checks_the_file() -> None:
+    import yaml
+
+    from resetlab.exceptions import ScenarioError
+    from resetlab.model.scenario import load_scenario, parse_scenario
+
+    root = Path(__file__).resolve().parents[2]
+    path = root / "scenarios" / "reset-2025.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    parsed = parse_scenario(data, "mine", base_dir=path.parent)
+    loaded = load_scenario(path)
+    assert parsed.model == loaded.model and parsed.mechanisms == loaded.mechanisms
+    assert parsed.path is None and loaded.path == path
+    data["strategies"]["us"]["key"] = "nope"
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(data, "mine", base_dir=path.parent)
+    assert [(p.file, p.field) for p in info.value.problems] == [("mine", "strategies.us.key")]

@@ -356,6 +356,43 @@ def test_reads_work_while_a_server_holds_the_store(tmp_path: Path) -> None:
     assert again.returncode == 0, again.stderr
 
 
+def test_runs_read_the_served_store_s_record(
+    tmp_path: Path, reset_2025: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from resetlab.web import jobs as jobs_module
+    from resetlab.web.data import DataService
+
+    settings = WebSettings(store_path=tmp_path / "record.duckdb", token=TOKEN, workers=1)
+    data = DataService(settings)  # not started: no index estimation here
+    try:
+        before = data.record()
+        data.import_bytes((FIXTURES / "events_sample.csv").read_bytes(), "e.csv", "csv", None)
+        after = data.record()
+        assert len(after.events) == len(before.events) + 3
+        assert {"test-001", "test-002", "test-003"} <= set(after.events["id"])
+        seen: list[Any] = []
+
+        def capture(scenario: Any, forcing: Any = None, record: Any = None) -> Any:
+            seen.append(record)
+            raise RuntimeError("captured")
+
+        monkeypatch.setattr(jobs_module, "build_spec", capture)
+        jobs = JobManager(settings, data.record)
+        try:
+            job = jobs.submit(scenario_from_fields(reset_2025, None), members=10, seed=0)
+            for _ in range(200):
+                if (view := jobs.get(job.id)) is not None and view["status"] == "failed":
+                    break
+                time.sleep(0.02)
+        finally:
+            jobs.shutdown()
+        assert len(seen) == 1 and "test-002" in set(seen[0].events["id"])
+    finally:
+        data.close()
+
+
 # ------------------------------------------------------------------ the command
 def test_serve_command_is_registered() -> None:
     from resetlab.web.cli import register

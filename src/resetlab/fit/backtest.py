@@ -38,7 +38,7 @@ import statsmodels.api as sm
 from arch.bootstrap import MCS, CircularBlockBootstrap, optimal_block_length
 from statsmodels.stats.multitest import multipletests
 
-from resetlab.exceptions import ModelError
+from resetlab.exceptions import FitError
 from resetlab.fit.baselines import BASELINES, baseline_forecast
 from resetlab.fit.budget import Budget, get_budget
 from resetlab.fit.calibrate import Posterior, fit, forecast
@@ -46,6 +46,7 @@ from resetlab.fit.history import FitData, Vintage, history_forcing
 from resetlab.fit.hold import stays_above
 from resetlab.model.forcing import Forcing
 from resetlab.model.scenario import PerspectiveModel, Scenario
+from resetlab.record.conventions import event_months
 from resetlab.tasks import Runner
 
 #: Every possible origin (monthly); a budget takes every ``origin_step``-th.
@@ -449,9 +450,7 @@ class Backtest:
         s = self.scores[(self.scores["horizon"] == horizon)]
         s = s.groupby(["model", "origin", "target"], as_index=False)[["truth", "median"]].mean()
         s["error"] = s["median"] - s["truth"]
-        months = pd.PeriodIndex(
-            [str(d)[:7] if len(str(d)) >= 7 else f"{d}-07" for d in events["date"]], freq="M"
-        )
+        months = event_months(events["date"])
         rows = []
         for model in self.perspectives:
             m = s[s["model"] == model].copy()
@@ -506,14 +505,14 @@ def run_backtest(
     origins = origins_for(b) if origins is None else pd.PeriodIndex(origins, freq="M")
     steps = np.diff(origins.asi8)
     if len(origins) < 3 or len(set(steps.tolist())) != 1:
-        raise ModelError("the backtest needs at least 3 evenly spaced origins")
+        raise FitError("the backtest needs at least 3 evenly spaced origins")
     if "persistence" not in baselines:
-        raise ModelError("the baselines must include persistence (the skill reference)")
+        raise FitError("the baselines must include persistence (the skill reference)")
     vintages = tuple(data.vintage(o) for o in origins)
     forcings = tuple(history_forcing(base, v, HORIZON)[0] for v in vintages)
     truths = tuple(data.truth(pd.period_range(o, periods=HORIZON, freq="M")) for o in origins)
     if any(np.isnan(t).any() for t in truths):
-        raise ModelError("the index does not cover every target month of the backtest")
+        raise FitError("the index does not cover every target month of the backtest")
     rows: list[dict[str, Any]] = []
     for name in baselines:
         for v, truth in zip(vintages, truths, strict=True):

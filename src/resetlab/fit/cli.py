@@ -15,7 +15,7 @@ from rich.table import Table
 
 from resetlab._cli import StoreOption, console, fail, open_store
 from resetlab.exceptions import InputError, ResetlabError
-from resetlab.tables import write_table
+from resetlab.tables import to_stdout, where, write_table
 
 if TYPE_CHECKING:
     from resetlab.fit.pipeline import Pipeline
@@ -25,6 +25,10 @@ FmtOption = Annotated[
     typer.Option("--format", help="csv (the named columns), json or parquet (every column)."),
 ]
 OutOption = Annotated[Path, typer.Option("-o", "--output", help="File to write.")]
+TableOutOption = Annotated[
+    Path | None,
+    typer.Option("-o", "--output", help="File to write; - or none: standard output."),
+]
 BudgetOption = Annotated[
     str, typer.Option("--budget", help="quick (minutes) or full (docs/fit.md figures).")
 ]
@@ -81,9 +85,15 @@ def _print(df: pd.DataFrame, title: str, limit: int = 40) -> None:
     console.print(t)
 
 
+def _table_format(output: Path | None, fmt: str | None) -> str:
+    """The format a table command writes: ``--format``, else the file's suffix, else CSV."""
+    suffix = "" if to_stdout(output) else Path(str(output)).suffix.lstrip(".")
+    return (fmt or suffix or "csv").lower()
+
+
 def _table_command(kind: str, help_text: str):  # type: ignore[no-untyped-def]
     def command(
-        output: OutOption,
+        output: TableOutOption = None,
         fmt: FmtOption = None,
         budget: BudgetOption = "quick",
         seed: SeedOption = 0,
@@ -101,14 +111,14 @@ def _table_command(kind: str, help_text: str):  # type: ignore[no-untyped-def]
             with pipeline(
                 store, budget, seed, perspectives, base, jobs, cache, workers, scheduler
             ) as p:
-                full = (fmt or output.suffix.lstrip(".")) != "csv"
+                full = _table_format(output, fmt) != "csv"
                 df = table_for(kind, p, full=full)
                 write_table(df, output, fmt)
-                where = f", {p.backtest().describe_origins()}" if kind == "backtest" else ""
+                origins = f", {p.backtest().describe_origins()}" if kind == "backtest" else ""
         except ResetlabError as exc:
             raise fail(exc) from exc
-        _print(df, f"resetlab {kind} ({budget} budget{where})")
-        console.print(f"wrote {len(df)} rows to {output}")
+        _print(df, f"resetlab {kind} ({budget} budget{origins})")
+        console.print(f"wrote {len(df)} rows to {where(output)}")
 
     command.__doc__ = help_text
     return command
@@ -173,7 +183,7 @@ def fit(
 
 
 def levers(
-    output: OutOption,
+    output: TableOutOption = None,
     fmt: FmtOption = None,
     budget: BudgetOption = "quick",
     seed: SeedOption = 0,
@@ -200,13 +210,13 @@ def levers(
             store, budget, seed, perspectives, base, jobs, cache, workers, scheduler
         ) as p:
             la = p.levers(perspective)
-            full = (fmt or output.suffix.lstrip(".")) != "csv"
+            full = _table_format(output, fmt) != "csv"
             df = la.table if full else la.table[list(TABLE_COLUMNS["levers"])]
             write_table(df, output, fmt)
     except ResetlabError as exc:
         raise fail(exc) from exc
     _print(la.table.drop(columns="description"), f"levers under {la.perspective} ({budget})")
-    console.print(f"{la.runs} model runs; wrote {len(df)} rows to {output}")
+    console.print(f"{la.runs} model runs; wrote {len(df)} rows to {where(output)}")
 
 
 def register(app: typer.Typer) -> None:

@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from resetlab.exceptions import ModelError
+from resetlab.exceptions import FitError
 from resetlab.index.kalman import estimate_index
 from resetlab.index.observations import Observations, build_observations
 from resetlab.model import forcing as fz
 from resetlab.model.scenario import Scenario, scenario_forcing
+from resetlab.record.conventions import treaty_share
+from resetlab.record.read import Record, read_record
 
 if TYPE_CHECKING:
     from resetlab.index.api import Analysis
@@ -60,15 +62,8 @@ def knowable_before(events: pd.DataFrame, origin: pd.Period | str) -> np.ndarray
                 raise ValueError(f"precision {p!r} is none of day, month, year")
         except ValueError as exc:
             ident = events["id"].iloc[i] if "id" in events else f"row {i + 1}"
-            raise ModelError(f"event {ident}: date {d!r}: {exc}") from None
+            raise FitError(f"event {ident}: date {d!r}: {exc}") from None
     return out
-
-
-def event_months(events: pd.DataFrame) -> pd.PeriodIndex:
-    """The month of each event as the shock rule reads it (year-precision dates: July)."""
-    return pd.PeriodIndex(
-        [str(d)[:7] if len(str(d)) >= 7 else f"{d}-07" for d in events["date"]], freq="M"
-    )
 
 
 @dataclass(frozen=True)
@@ -81,6 +76,8 @@ class Vintage:
     #: The vintage index's state-space parameters (``sigma2_level``: the level's monthly
     #: variance), as :func:`resetlab.index.kalman.estimate_index` fitted them at the origin.
     params: dict[str, float] = field(default_factory=dict)
+    #: The record the forcing's calendars and treaties come from (None: the built-in record).
+    record: Record | None = None
 
 
 @dataclass(frozen=True)
@@ -95,13 +92,16 @@ class FitData:
     #: a vintage rebuilds its event indicator from those of them knowable before its origin.
     dyad_events: pd.DataFrame | None = None
     index_params: dict[str, float] = field(default_factory=dict)  # the full-sample index's
+    #: The store's record (calendars, treaties) for the forcing; None: the built-in record.
+    record: Record | None = None
 
     @classmethod
     def from_store(cls, store: Store) -> FitData:
         """From a :class:`resetlab.record.Store` (index and regimes estimated here)."""
         from resetlab.index.api import analyse
 
-        return cls.from_analysis(analyse(store), store.events())
+        record = read_record(store)
+        return replace(cls.from_analysis(analyse(store), record.events), record=record)
 
     @classmethod
     def from_analysis(cls, analysis: Analysis, events: pd.DataFrame) -> FitData:
@@ -135,13 +135,11 @@ class FitData:
         o = self.last_month + 1 if origin is None else pd.Period(origin, freq="M")
         ev = self.events.loc[knowable_before(self.events, o)]
         if o > self.last_month:
-            return Vintage(o, self.index.copy(), ev, dict(self.index_params))
+            return Vintage(o, self.index.copy(), ev, dict(self.index_params), self.record)
         f = self.observations.frame
         frame = f.loc[f.index < o].copy()
         if self.dyad_events is None:
-            raise ModelError(
-                "FitData has no dyad events: build it with from_store or from_analysis"
-            )
+            raise FitError("FitData has no dyad events: build it with from_store or from_analysis")
         dyad = self.dyad_events.loc[knowable_before(self.dyad_events, o)]
         known = build_observations(dyad, None, None, end=o - 1)
         flow = known.frame.reindex(frame.index)
@@ -150,7 +148,7 @@ class FitData:
         obs = Observations(frame, known.raw_events)
         est = estimate_index(obs)
         idx = est.frame[["month", "score", "sd"]]
-        return Vintage(o, idx.reset_index(drop=True), ev, dict(est.params))
+        return Vintage(o, idx.reset_index(drop=True), ev, dict(est.params), self.record)
 
     def truth(self, months: pd.PeriodIndex) -> np.ndarray:
         """The full-sample index at ``months`` (NaN where it has none)."""
@@ -158,7 +156,7 @@ class FitData:
         return s.reindex([str(m) for m in months]).to_numpy(dtype=float)
 
 
-def history_forcing(base: Scenario, vintage: Vintage, horizon: int) -> tuple[Forcing, int]:
+def history_forcing(base: Scenario, vintage: Vintage, horizon: int) -> tuple[fz.Forcing, int]:
     """Forcing from :data:`REPLAY_START` to ``origin + horizon - 1``; and the origin's position.
 
     Before the origin: the record (shocks, leader changes, treaty share) and the base
@@ -167,16 +165,22 @@ def history_forcing(base: Scenario, vintage: Vintage, horizon: int) -> tuple[For
     """
     o = vintage.origin
     if o <= REPLAY_START + 12:
-        raise ModelError(f"origin {o} leaves less than a year of history after {REPLAY_START}")
+        raise FitError(f"origin {o} leaves less than a year of history after {REPLAY_START}")
     months = pd.period_range(REPLAY_START, o + (horizon - 1), freq="M")
     n_hist = int(o.ordinal - REPLAY_START.ordinal)
-    series = fz.record_series(months)
+    record = vintage.record
+    series = fz.record_series(months, record=record)
     # Treaty share normalised by its peak before the origin (record_series uses the record's).
     from resetlab.record.treaties import treaties_in_force
 
-    raw = treaties_in_force(months).to_numpy(dtype=np.float64)
-    peak = float(raw[:n_hist].max())
-    treaties = raw / peak if peak > 0 else raw
+    if record is None:
+        raw = treaties_in_force(months).to_numpy(dtype=np.float64)
+    else:
+        in_force = treaties_in_force(
+            months, record.require("treaty_events"), record.require("treaties")
+        )
+        raw = in_force.to_numpy(dtype=np.float64)
+    treaties = treaty_share(raw, float(raw[:n_hist].max()))
     treaties[n_hist:] = treaties[n_hist - 1]
     series["treaties"] = treaties
     for side in ("us", "ru"):
@@ -191,7 +195,7 @@ def history_forcing(base: Scenario, vintage: Vintage, horizon: int) -> tuple[For
         base,
         model=base.model.model_copy(update={"horizon": len(months), "start": str(REPLAY_START)}),
     )
-    f = scenario_forcing(sc, series=series, record_shocks=shocks)
+    f = scenario_forcing(sc, series=series, record_shocks=shocks, record=record)
     lever_names = (
         "concession_us", "concession_ru", "exercises", "track_bureaucratic", "track_arms",
         "track_regional", "reset_us", "reset_ru",
@@ -205,6 +209,3 @@ def history_forcing(base: Scenario, vintage: Vintage, horizon: int) -> tuple[For
     rates, sizes = fz.estimate_rates({k: v[:n_hist] for k, v in sh.items()})
     forcing = fz.Forcing(months, s, sh, rates, sizes, rates_from=n_hist)
     return forcing, n_hist
-
-
-Forcing = fz.Forcing

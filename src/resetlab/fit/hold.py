@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from resetlab.exceptions import ModelError
+from resetlab.exceptions import FitError
 
 HOLD_MONTHS: tuple[int, ...] = (12, 24)
 
@@ -32,7 +32,7 @@ def latest_reset(shifts: pd.DataFrame) -> pd.Period:
     """The first month of the latest reset the regimes found (2025-02 on the built-in record)."""
     resets = shifts[shifts["kind"] == "reset"]
     if resets.empty:
-        raise ModelError("the regimes include no reset")
+        raise FitError("the regimes include no reset")
     return pd.Period(str(resets["start"].iloc[-1]), freq="M")
 
 
@@ -42,7 +42,7 @@ def pre_reset_level(segments: pd.DataFrame, start: pd.Period | str) -> float:
     ends = pd.PeriodIndex(segments["end"].astype(str), freq="M")
     before = segments.loc[np.asarray(ends == s - 1)]
     if before.empty:
-        raise ModelError(f"no regime ends in {s - 1}: the reset of {s} has no pre-reset level")
+        raise FitError(f"no regime ends in {s - 1}: the reset of {s} has no pre-reset level")
     return float(before["mean"].iloc[0])
 
 
@@ -74,7 +74,7 @@ def hold_members(
     ens = np.asarray(ens, dtype=float)
     n = months_to_forecast(o, s, h)
     if n > ens.shape[0]:
-        raise ModelError(f"a {ens.shape[0]}-month forecast from {o} does not reach {s + h}")
+        raise FitError(f"a {ens.shape[0]}-month forecast from {o} does not reach {s + h}")
     seen = np.asarray([] if observed is None else observed, dtype=float)[: h + 1]
     if len(seen) and not np.all(seen > level):
         return np.zeros(ens.shape[1], dtype=bool)  # already broken down: not held
@@ -104,7 +104,7 @@ def monte_carlo_se(held: np.ndarray, cluster: int = 1) -> float:
     x = np.asarray(held, dtype=float)
     k = max(1, int(cluster))
     if len(x) % k:
-        raise ModelError(f"{len(x)} members do not split into clusters of {k}")
+        raise FitError(f"{len(x)} members do not split into clusters of {k}")
     per = x.reshape(-1, k).mean(axis=1)
     if len(per) < 2:
         return float("nan")

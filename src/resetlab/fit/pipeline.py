@@ -1,4 +1,4 @@
-"""Everything issue 6 computes, from one store and one budget, with an on-disk cache.
+"""Everything the fit computes, from one store and one budget, with an on-disk cache.
 
 ``Pipeline`` ties the pieces together for the CLI and the report: the record (``FitData``),
 the perspectives, their posteriors on all the data, the backtest, the comparison, the
@@ -32,6 +32,7 @@ from resetlab.fit.hold import latest_reset
 from resetlab.fit.outlook import LeverAnalysis, Outlook, levers, outlook, outlook_table
 from resetlab.fit.perspectives import load_perspectives, perspectives_dir, repo_dir
 from resetlab.model.scenario import PerspectiveModel, Scenario, load_scenario
+from resetlab.record.read import TABLES as RECORD_TABLES
 from resetlab.tasks import Runner
 
 BASE_SCENARIO = "replay-1992-2025.yaml"
@@ -117,14 +118,18 @@ class Pipeline:
     def key(self, what: str) -> str:
         """Cache key of ``what``: a hash of everything the result reads.
 
-        That is every column of every event in the store, the indicators and the index
+        That is every column of every event in the store, the store's record tables the
+        forcing reads (:data:`resetlab.record.read.TABLES`), the indicators and the index
         estimated from them, the package's data tables (treaties, elections, leaders,
         actors, CAMEO, UN agreement and the derived indicators, which the model's forcing
         reads), the perspective and base scenario files, the budget, the seed and the code.
         """
         h = hashlib.sha256()
         d = self.data
-        for frame in (d.events, d.observations.frame, d.index):
+        tables = [] if d.record is None else [getattr(d.record, name) for name in RECORD_TABLES]
+        for frame in (d.events, d.observations.frame, d.index, *tables):
+            if frame is None:
+                continue
             h.update(",".join(map(str, frame.columns)).encode())
             h.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
         for f in sorted(data_dir().rglob("*.csv")):

@@ -6,19 +6,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from resetlab.config import data_dir
 from resetlab.index.kalman import IndexResult, estimate_index
 from resetlab.index.observations import Observations, build_observations
 from resetlab.index.regimes import Regimes, find_regimes
 from resetlab.index.scorecard import announced_resets, build_scorecard
 from resetlab.record.dyad import DEFAULT_DYAD, Dyad, dyad_events
+from resetlab.record.read import Record, builtin_record, read_record
 from resetlab.record.store import Store
 
-#: Derived monthly count tables of the built-in U.S.-Russia dyad: indicator -> (file, column).
-COUNT_TABLES = {
-    "contacts": ("indicators/contacts.csv", "contacts"),
-    "incidents": ("indicators/mie_incidents.csv", "incidents"),
-}
+#: Derived monthly count tables of the built-in U.S.-Russia dyad: indicator -> column of the
+#: record's table of that name (:class:`resetlab.record.read.Record`).
+COUNT_TABLES = {"contacts": "contacts", "incidents": "incidents"}
 
 __all__ = ["DEFAULT_DYAD", "Analysis", "analyse", "observations_from_store", "treaty_series"]
 
@@ -35,24 +33,25 @@ class Analysis:
     announced: pd.DataFrame
 
 
-def treaty_series(months: pd.PeriodIndex) -> pd.Series | None:
-    """Arms-control treaties in force per month, if the treaty record is present."""
-    if not (data_dir() / "treaty_events.csv").exists():
-        return None
+def treaty_series(months: pd.PeriodIndex, record: Record | None = None) -> pd.Series | None:
+    """Arms-control treaties in force per month, if ``record`` (default the built-in record)
+    has the treaty tables."""
     from resetlab.record.treaties import treaties_in_force
 
-    return treaties_in_force(months)
-
-
-def count_table(name: str) -> pd.Series | None:
-    """A derived monthly count of the built-in dyad (:data:`COUNT_TABLES`), if present."""
-    from resetlab.record.builtin import read_table
-
-    file, column = COUNT_TABLES[name]
-    path = data_dir() / file
-    if not path.exists():
+    rec = builtin_record() if record is None else record
+    if rec.treaties is None or rec.treaty_events is None:
         return None
-    df = read_table(path)
+    return treaties_in_force(months, rec.treaty_events, rec.treaties)
+
+
+def count_table(name: str, record: Record | None = None) -> pd.Series | None:
+    """A derived monthly count of the built-in dyad (:data:`COUNT_TABLES`) from ``record``
+    (default the built-in record), if it has that table."""
+    rec = builtin_record() if record is None else record
+    df = getattr(rec, name)
+    if df is None:
+        return None
+    column = COUNT_TABLES[name]
     return pd.Series(df[column].astype(int).to_numpy(), index=df["month"].to_numpy())
 
 
@@ -68,18 +67,15 @@ def dyad_events_from_store(store: Store, dyad: Dyad = DEFAULT_DYAD) -> pd.DataFr
 def observations_from_store(store: Store, dyad: Dyad = DEFAULT_DYAD) -> Observations:
     """The monthly indicators for ``dyad`` from the store's events, UN and treaty tables and
     (for the built-in U.S.-Russia dyad) the derived contact and incident counts."""
-    events = dyad_events_from_store(store, dyad)
-    builtin = _builtin_dyad(dyad)
-    unga = store.table("unga_agreement") if builtin and _has(store, "unga_agreement") else None
-    counts = {k: count_table(k) if builtin else None for k in COUNT_TABLES}
+    record = read_record(store)
+    events = dyad_events(record.events, dyad)
     monthly = store.event_months(dyad)
-    first = build_observations(events, unga, None, monthly=monthly)
-    treaties = treaty_series(first.months) if builtin else None
-    return build_observations(events, unga, treaties, **counts, monthly=monthly)
-
-
-def _has(store: Store, table: str) -> bool:
-    return table in {r[0] for r in store.con.execute("SHOW TABLES").fetchall()}
+    if not _builtin_dyad(dyad):
+        return build_observations(events, None, None, monthly=monthly)
+    counts = {k: count_table(k, record) for k in COUNT_TABLES}
+    first = build_observations(events, record.unga, None, monthly=monthly)
+    treaties = treaty_series(first.months, record)
+    return build_observations(events, record.unga, treaties, **counts, monthly=monthly)
 
 
 def analyse(

@@ -12,10 +12,13 @@ import typer
 from resetlab._cli import StoreOption, console, fail, open_store, parse_dyad
 from resetlab.exceptions import ResetlabError
 from resetlab.record.dyad import DEFAULT_DYAD, Dyad
-from resetlab.tables import write_table
+from resetlab.tables import where, write_table
 
 FmtOption = Annotated[str | None, typer.Option("--format", help="csv, json or parquet.")]
-OutOption = Annotated[Path, typer.Option("-o", "--output", help="File to write.")]
+OutOption = Annotated[
+    Path | None,
+    typer.Option("-o", "--output", help="File to write; - or none: standard output."),
+]
 DyadOption = Annotated[
     str,
     typer.Option("--dyad", help="The two actors, e.g. USA,RUS (the dyad rule: docs/data.md)."),
@@ -32,7 +35,7 @@ def _dyad(text: str) -> Dyad:
 
 
 def index(
-    output: OutOption, fmt: FmtOption = None, store: StoreOption = None,
+    output: OutOption = None, fmt: FmtOption = None, store: StoreOption = None,
     dyad: DyadOption = DEFAULT_DYAD_TEXT,
 ) -> None:  # fmt: skip
     """The monthly relations index with 80% and 95% bands (month,score,lo80,hi80,lo95,hi95)."""
@@ -47,12 +50,12 @@ def index(
     except ResetlabError as exc:
         raise fail(exc) from exc
     console.print(
-        f"wrote {len(df)} months ({df['month'].iloc[0]}..{df['month'].iloc[-1]}) to {output}"
+        f"wrote {len(df)} months ({df['month'].iloc[0]}..{df['month'].iloc[-1]}) to {where(output)}"
     )
 
 
 def resets(
-    output: OutOption, fmt: FmtOption = None, store: StoreOption = None,
+    output: OutOption = None, fmt: FmtOption = None, store: StoreOption = None,
     dyad: DyadOption = DEFAULT_DYAD_TEXT,
 ) -> None:  # fmt: skip
     """Resets and breakdowns found in the index (start,end,kind,peak_month,size,...)."""
@@ -69,12 +72,12 @@ def resets(
     kinds = df["kind"].value_counts().to_dict()
     console.print(
         f"wrote {len(df)} regime shifts ({kinds.get('reset', 0)} resets, "
-        f"{kinds.get('breakdown', 0)} breakdowns) to {output}"
+        f"{kinds.get('breakdown', 0)} breakdowns) to {where(output)}"
     )
 
 
 def indicators(
-    output: OutOption, fmt: FmtOption = None, store: StoreOption = None,
+    output: OutOption = None, fmt: FmtOption = None, store: StoreOption = None,
     dyad: DyadOption = DEFAULT_DYAD_TEXT,
 ) -> None:  # fmt: skip
     """Each indicator's loading on the index, its 95% interval and variance share
@@ -89,10 +92,10 @@ def indicators(
         write_table(df, output, fmt)
     except ResetlabError as exc:
         raise fail(exc) from exc
-    console.print(f"wrote {len(df)} indicators ({', '.join(df['indicator'])}) to {output}")
+    console.print(f"wrote {len(df)} indicators ({', '.join(df['indicator'])}) to {where(output)}")
 
 
-def dyads(output: OutOption, fmt: FmtOption = None, store: StoreOption = None) -> None:
+def dyads(output: OutOption = None, fmt: FmtOption = None, store: StoreOption = None) -> None:
     """Every rival pair of the panel: pair,name,span,events,indicators,resets,breakdowns,status."""
     from resetlab.index.panel import analyse_panel
     from resetlab.tasks import rich_progress
@@ -104,7 +107,7 @@ def dyads(output: OutOption, fmt: FmtOption = None, store: StoreOption = None) -
     except ResetlabError as exc:
         raise fail(exc) from exc
     ok = int((df["status"] == "ok").sum())
-    console.print(f"wrote {len(df)} pairs ({ok} estimated) to {output}")
+    console.print(f"wrote {len(df)} pairs ({ok} estimated) to {where(output)}")
 
 
 def register(app: typer.Typer) -> None:

@@ -12,7 +12,13 @@ from resetlab.model.engine import ModelSpec, Observation, run_chunk, run_ensembl
 from resetlab.model.forcing import Forcing
 from resetlab.model.mechanisms import MECHANISMS
 from resetlab.model.output import QUANTILES, SimulationResult, fan_chart
-from resetlab.model.scenario import Scenario, build_spec, load_perspective, load_scenario
+from resetlab.model.scenario import (
+    Scenario,
+    build_spec,
+    load_perspective,
+    load_scenario,
+    parse_scenario,
+)
 from resetlab.model.state import VARIABLES
 from resetlab.model.strategies import STRATEGIES
 
@@ -30,6 +36,7 @@ __all__ = [
     "fan_chart",
     "load_perspective",
     "load_scenario",
+    "parse_scenario",
     "run_chunk",
     "run_ensemble",
     "simulate",

@@ -30,8 +30,18 @@ import pandas as pd
 from resetlab.exceptions import ModelError
 from resetlab.model.base import Context
 from resetlab.model.state import DTYPE, Array
-from resetlab.record.dyad import DEFAULT_DYAD, in_dyad
-from resetlab.record.dyad import side as dyad_side
+from resetlab.record.conventions import (
+    COOPERATIVE_FROM,
+    HOSTILE_BELOW,
+    MODEL_DYAD,
+    RATCHET_AT,
+    RU_SIDE,
+    US_SIDE,
+    event_months,
+    treaty_share,
+)
+from resetlab.record.dyad import in_dyad
+from resetlab.record.read import Record, builtin_record
 
 #: Per-month deterministic inputs (levers and forcing from the record).
 SERIES: tuple[str, ...] = (
@@ -61,11 +71,6 @@ SHOCKS: tuple[str, ...] = (
     "ratchet_us",
     "ratchet_ru",
 )
-
-#: The dyad the model describes: its first member is the model's "us" side, the second "ru".
-MODEL_DYAD = DEFAULT_DYAD
-US_SIDE = tuple(sorted(dyad_side(MODEL_DYAD[0], MODEL_DYAD[1])))
-RU_SIDE = tuple(sorted(dyad_side(MODEL_DYAD[1], MODEL_DYAD[0])))
 
 
 @dataclass(frozen=True, eq=False)
@@ -207,9 +212,7 @@ def shocks_from_events(events: pd.DataFrame, months: pd.PeriodIndex) -> dict[str
         raise ModelError(f"events lack columns {sorted(need - set(events.columns))}")
     df = events.loc[in_dyad(events, MODEL_DYAD), ["date", "actor", "goldstein", "domain"]].copy()
     df["g"] = pd.to_numeric(df["goldstein"], errors="coerce")
-    df["month"] = pd.PeriodIndex(
-        [str(d)[:7] if len(str(d)) >= 7 else f"{d}-07" for d in df["date"]], freq="M"
-    )
+    df["month"] = event_months(df["date"])
     df = df.dropna(subset=["g"])
     pos = {m: i for i, m in enumerate(months)}
     out = {k: np.zeros(len(months)) for k in SHOCKS}
@@ -219,17 +222,18 @@ def shocks_from_events(events: pd.DataFrame, months: pd.PeriodIndex) -> dict[str
         i = pos.get(month)
         if i is None:
             continue
-        if g < 0 and domain == "regional":
+        hostile = g < HOSTILE_BELOW
+        if hostile and domain == "regional":
             out["regional"][i] += -g / 10.0
-        elif g < 0 and actor in US_SIDE:
+        elif hostile and actor in US_SIDE:
             out["hostile_us"][i] += -g / 10.0
-        elif g < 0 and actor in RU_SIDE:
+        elif hostile and actor in RU_SIDE:
             out["hostile_ru"][i] += -g / 10.0
-        elif g >= 3 and domain == "multilateral":
+        elif g >= COOPERATIVE_FROM and domain == "multilateral":
             out["common"][i] += g / 10.0
-        if g <= -9 and actor in US_SIDE:
+        if g <= RATCHET_AT and actor in US_SIDE:
             out["ratchet_us"][i] = 1.0
-        if g <= -9 and actor in RU_SIDE:
+        if g <= RATCHET_AT and actor in RU_SIDE:
             out["ratchet_ru"][i] = 1.0
     return {k: np.minimum(v, 1.0) for k, v in out.items()}
 
@@ -273,36 +277,36 @@ def _extend_tenure(values: Array) -> tuple[Array, Array]:
     return out, change
 
 
-def record_series(months: pd.PeriodIndex, record_start: str = "1991-12") -> dict[str, Array]:
-    """Clocks, tenure, leader changes and treaty share for ``months`` from the record."""
-    try:
-        from resetlab.record import calendars, treaties
-    except ImportError as exc:  # pragma: no cover - depends on other areas
-        raise ModelError(f"the record's calendars/treaties are not available: {exc}") from exc
+def record_series(
+    months: pd.PeriodIndex, record_start: str = "1991-12", record: Record | None = None
+) -> dict[str, Array]:
+    """Clocks, tenure, leader changes and treaty share for ``months`` from ``record``
+    (a store's, :func:`resetlab.record.read.read_record`; default the built-in record)."""
+    from resetlab.record import calendars, treaties
+
+    rec = builtin_record() if record is None else record
     # Compute over the whole record span so that clocks past the last election can be extended.
     span = pd.period_range(
         min(pd.Period(record_start, freq="M"), months[0]), max(months[-1], months[0]), freq="M"
     )
     out: dict[str, Array] = {}
     for side, country in (("us", "USA"), ("ru", "RUS")):
-        clock = calendars.months_to_next_election(span, country).to_numpy(dtype=np.float64)
-        tenure = calendars.leader_tenure_months(span, country).to_numpy(dtype=np.float64)
-        ten, change = _extend_tenure(tenure)
-        out[f"clock_{side}"] = _extend_clock(clock)
+        clock = calendars.months_to_next_election(span, country, rec.require("elections"))
+        tenure = calendars.leader_tenure_months(span, country, leaders=rec.require("leaders"))
+        ten, change = _extend_tenure(tenure.to_numpy(dtype=np.float64))
+        out[f"clock_{side}"] = _extend_clock(clock.to_numpy(dtype=np.float64))
         out[f"tenure_{side}"] = ten
         out[f"leader_change_{side}"] = change
     record_months = pd.period_range(record_start, pd.Period("2025-12", freq="M"), freq="M")
-    full = treaties.treaties_in_force(span).to_numpy(dtype=np.float64)
-    peak = float(treaties.treaties_in_force(record_months).max())
-    out["treaties"] = full / peak if peak > 0 else full
+    t_events, t_table = rec.require("treaty_events"), rec.require("treaties")
+    full = treaties.treaties_in_force(span, t_events, t_table)
+    peak = treaties.treaties_in_force(record_months, t_events, t_table)
+    out["treaties"] = treaty_share(full.to_numpy(dtype=np.float64), float(peak.max()))
     sel = np.searchsorted(np.array([m.ordinal for m in span]), [m.ordinal for m in months])
     return {k: v[sel] for k, v in out.items()}
 
 
-def record_shocks(months: pd.PeriodIndex) -> dict[str, Array]:
-    """Monthly shocks over ``months`` from the built-in record's events."""
-    try:
-        from resetlab.record.builtin import load_event_files
-    except ImportError as exc:  # pragma: no cover - depends on other areas
-        raise ModelError(f"the record's events are not available: {exc}") from exc
-    return shocks_from_events(load_event_files(), months)
+def record_shocks(months: pd.PeriodIndex, record: Record | None = None) -> dict[str, Array]:
+    """Monthly shocks over ``months`` from ``record``'s events (default the built-in record)."""
+    rec = builtin_record() if record is None else record
+    return shocks_from_events(rec.events, months)

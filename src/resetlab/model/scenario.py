@@ -31,6 +31,7 @@ from resetlab.model.forcing import SHOCKS, Forcing, month_range
 from resetlab.model.mechanisms import MECHANISMS
 from resetlab.model.state import INITIAL_VARIABLES
 from resetlab.model.strategies import STRATEGIES
+from resetlab.record.read import Record
 
 _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 Side = Literal["us", "ru"]
@@ -597,15 +598,17 @@ class Scenario:
         return month_range(self.model.start, self.model.horizon)
 
 
-def _perspective_path(name: str, scenario_path: Path, perspectives_dir: Path | None) -> Path:
-    candidates = (
-        [perspectives_dir / f"{name}.yaml"]
-        if perspectives_dir is not None
-        else [
-            scenario_path.parent / "perspectives" / f"{name}.yaml",
-            scenario_path.parent.parent / "perspectives" / f"{name}.yaml",
-        ]
-    )
+def _perspective_path(name: str, base_dir: Path | None, perspectives_dir: Path | None) -> Path:
+    """Where perspective ``name`` is read from: ``perspectives_dir``, else the folder
+    ``perspectives/`` beside the scenario file (``base_dir``) or one level up."""
+    if perspectives_dir is not None:
+        return perspectives_dir / f"{name}.yaml"
+    if base_dir is None:
+        return Path("perspectives") / f"{name}.yaml"
+    candidates = [
+        base_dir / "perspectives" / f"{name}.yaml",
+        base_dir.parent / "perspectives" / f"{name}.yaml",
+    ]
     for c in candidates:
         if c.is_file():
             return c
@@ -615,11 +618,39 @@ def _perspective_path(name: str, scenario_path: Path, perspectives_dir: Path | N
 def load_scenario(path: str | Path, perspectives_dir: Path | None = None) -> Scenario:
     """Read and check a scenario file (and its perspective); raise :class:`ScenarioError`.
 
-    Every problem found is listed as ``file:line: field: message``.
+    Every problem found is listed as ``file:line: field: message``; the checks are those of
+    :func:`parse_scenario`.
     """
     path = Path(path)
-    name = str(path)
     data, lines = _read_yaml(path)
+    scenario = _check_scenario(data, str(path), lines, path.parent, perspectives_dir)
+    return dataclasses.replace(scenario, path=path)
+
+
+def parse_scenario(
+    mapping: Any,
+    name: str = "(scenario)",
+    *,
+    perspectives_dir: Path | None = None,
+    base_dir: Path | None = None,
+) -> Scenario:
+    """Check a scenario given as the mapping of its file's fields (parsed YAML or JSON).
+
+    Problems name ``name`` as the file (no line numbers: a mapping has none). A
+    ``perspective:`` is read from ``perspectives_dir``, else from ``perspectives/`` beside
+    ``base_dir`` (the folder a file would be in) or one level up; else from
+    ``./perspectives``. Raises :class:`ScenarioError`.
+    """
+    return _check_scenario(mapping, name, {}, base_dir, perspectives_dir)
+
+
+def _check_scenario(
+    data: Any,
+    name: str,
+    lines: dict[Loc, int],
+    base_dir: Path | None,
+    perspectives_dir: Path | None,
+) -> Scenario:
     sc: ScenarioModel = _parse(ScenarioModel, data, name, lines)
     problems: list[Problem] = []
 
@@ -643,7 +674,7 @@ def load_scenario(path: str | Path, perspectives_dir: Path | None = None) -> Sce
         mechanisms = dict(sc.mechanisms)
     else:
         assert sc.perspective is not None
-        ppath = _perspective_path(sc.perspective, path, perspectives_dir)
+        ppath = _perspective_path(sc.perspective, base_dir, perspectives_dir)
         if not ppath.is_file():
             bad(("perspective",), f"no perspective file {ppath}")
         else:
@@ -685,7 +716,7 @@ def load_scenario(path: str | Path, perspectives_dir: Path | None = None) -> Sce
                 bad(("shocks", "rates", k), f"not a shock type ({', '.join(SHOCKS)})")
     if problems:
         raise ScenarioError(f"{name} does not validate", problems)
-    return Scenario(model=sc, mechanisms=mechanisms, path=path)
+    return Scenario(model=sc, mechanisms=mechanisms, path=None)
 
 
 # --------------------------------------------------------------------------- to a model
@@ -702,18 +733,21 @@ def scenario_forcing(
     scenario: Scenario,
     series: dict[str, np.ndarray] | None = None,
     record_shocks: dict[str, np.ndarray] | None = None,
+    record: Record | None = None,
 ) -> Forcing:
     """The scenario's forcing: the record's clocks/treaties (or ``series``), plus its levers.
 
-    Pass ``series`` (clock, tenure, leader changes, treaties) and ``record_shocks`` to run
-    without the record (tests, other pairs of states).
+    ``record`` is the record the forcing reads (a store's, from
+    :func:`resetlab.record.read.read_record`; default the built-in record). Pass ``series``
+    (clock, tenure, leader changes, treaties) and ``record_shocks`` to run without the record
+    (tests, other pairs of states).
     """
     from resetlab.model import forcing as fz
 
     sc = scenario.model
     months = scenario.months
     n = len(months)
-    base = fz.record_series(months) if series is None else series
+    base = fz.record_series(months, record=record) if series is None else series
     s: dict[str, np.ndarray] = {k: np.zeros(n) for k in fz.SERIES}
     for k, v in base.items():
         s[k] = np.asarray(v, dtype=np.float64).copy()
@@ -740,7 +774,7 @@ def scenario_forcing(
             s[f"reset_{r.side}"][j] += r.size
     shocks = {k: np.zeros(n) for k in SHOCKS}
     if sc.shocks.from_record:
-        rec = fz.record_shocks(months) if record_shocks is None else record_shocks
+        rec = fz.record_shocks(months, record) if record_shocks is None else record_shocks
         for k in SHOCKS:
             shocks[k] = np.asarray(rec[k], dtype=np.float64).copy()
     for sh in sc.shocks.scheduled:
@@ -750,7 +784,7 @@ def scenario_forcing(
     sizes: dict[str, float] = {}
     if sc.shocks.rates == "record":
         history = fz.month_range("1992-01", 408)  # 1992-01 .. 2025-12
-        hist = fz.record_shocks(history) if record_shocks is None else record_shocks
+        hist = fz.record_shocks(history, record) if record_shocks is None else record_shocks
         rates, sizes = fz.estimate_rates(hist)
     elif isinstance(sc.shocks.rates, dict):
         rates = {k: v.rate for k, v in sc.shocks.rates.items()}
@@ -779,8 +813,11 @@ def build_strategy(entry: StrategyEntry) -> Strategy:
     return cls(cls.Params(**entry.params))
 
 
-def build_spec(scenario: Scenario, forcing: Forcing | None = None) -> ModelSpec:
-    """The runnable :class:`ModelSpec` of a checked scenario."""
+def build_spec(
+    scenario: Scenario, forcing: Forcing | None = None, record: Record | None = None
+) -> ModelSpec:
+    """The runnable :class:`ModelSpec` of a checked scenario; its forcing from ``forcing``,
+    else from ``record`` (default the built-in record, :func:`scenario_forcing`)."""
     sc = scenario.model
     return ModelSpec(
         mechanisms=build_mechanisms(scenario.mechanisms),
@@ -788,22 +825,8 @@ def build_spec(scenario: Scenario, forcing: Forcing | None = None) -> ModelSpec:
         strategy_ru=build_strategy(sc.strategies.ru),
         observation=Observation(**sc.observation.model_dump()),
         initial=dict(sc.initial),
-        forcing=scenario_forcing(scenario) if forcing is None else forcing,
+        forcing=scenario_forcing(scenario, record=record) if forcing is None else forcing,
         base_noise=sc.noise,
         base_volatility=sc.volatility,
         name=sc.name,
     )
-
-
-def mechanisms_template(off: tuple[str, ...] = ()) -> str:
-    """YAML for a ``mechanisms:`` block with every mechanism and its default parameters.
-
-    A starting point for writing scenario and perspective files (``off`` lists keys to switch
-    off); the file then states every value, so nothing is left to a silent default.
-    """
-    lines = ["mechanisms:"]
-    for key, cls in MECHANISMS.items():
-        params = ", ".join(f"{f.name}: {f.default}" for f in dataclasses.fields(cls.Params))
-        on = "false" if key in off else "true"
-        lines.append(f"  {key}: {{enabled: {on}, params: {{{params}}}}}  # {cls.meta.name}")
-    return "\n".join(lines) + "\n"

@@ -146,11 +146,3 @@ def new_state(members: int, initial: dict[str, float]) -> Array:
     for name, value in initial.items():
         x[:, INDEX[name]] = float(value)
     return x
-
-
-def variable_index(names: tuple[str, ...] | list[str]) -> list[int]:
-    """Column numbers of ``names``; :class:`ModelError` naming any unknown one."""
-    unknown = [n for n in names if n not in INDEX]
-    if unknown:
-        raise ModelError(f"unknown state variables: {', '.join(unknown)}")
-    return [INDEX[n] for n in names]

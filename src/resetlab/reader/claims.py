@@ -21,7 +21,7 @@ Stance = Literal["pro", "anti", "mixed", "neutral"]
 
 
 @dataclass(frozen=True)
-class Mechanism:
+class MechanismPattern:
     """One mechanism: id, what it says, rule patterns and paraphrased examples."""
 
     id: str
@@ -31,91 +31,91 @@ class Mechanism:
     examples: tuple[str, ...] = ()
 
 
-MECHANISMS: tuple[Mechanism, ...] = (
-    Mechanism("M1", "Historical baggage, missing shared values and distrust hold relations "
+MECHANISM_PATTERNS: tuple[MechanismPattern, ...] = (
+    MechanismPattern("M1", "Historical baggage, missing shared values and distrust hold relations "
               "back, and each side's duty to provide national security outweighs them all.",
               (r"historical baggage", r"lack of shared values", r"trumped by .{0,40}(fourth|security)"),
               examples=("Old grievances and a values gap weigh on the relationship.",
                         "National security concerns override every other consideration.")),
-    Mechanism("M2", "Better bilateral relations make cooperation possible in multilateral "
+    MechanismPattern("M2", "Better bilateral relations make cooperation possible in multilateral "
               "bodies such as the OSCE and the UN Security Council.",
               (r"cooperation within multilateral", r"multilateral (institutions|bodies|fora)"),
               examples=("Warmer ties between the two let them work together at the UN.",)),
-    Mechanism("M3", "A vicious circle: regional disputes lead to nuclear planning against each "
+    MechanismPattern("M3", "A vicious circle: regional disputes lead to nuclear planning against each "
               "other, which deepens distrust, which feeds regional disputes.",
               (r"vicious circle", r"feedback loop", r"compel you to plan for using nukes"),
               examples=("Regional quarrels and nuclear deterrence reinforce each other's distrust.",)),
-    Mechanism("M4", "Trust results from working through practical differences; it is not a "
+    MechanismPattern("M4", "Trust results from working through practical differences; it is not a "
               "precondition for cooperation.",
               (r"trust is the product", r"restoring trust is a gradual", r"build trust .{0,60}through"),
               examples=("Cooperation on concrete problems is what builds trust over time.",)),
-    Mechanism("M5", "Three tracks: routine bureaucratic cooperation, arms control that reduces "
+    MechanismPattern("M5", "Three tracks: routine bureaucratic cooperation, arms control that reduces "
               "deterrence, and dialogue on the regions around Russia.",
               (r"three tracks", r"day-to-day cooperation", r"intensify dialogue"),
               examples=("Progress needs everyday cooperation, arms control and regional dialogue.",)),
-    Mechanism("M6", "Acute common challenges bring the two together only briefly.",
+    MechanismPattern("M6", "Acute common challenges bring the two together only briefly.",
               (r"short-lived",),
               examples=("Shared crises produce cooperation that does not last.",)),
-    Mechanism("M7", "Election seasons can halt a reset; expected failure can fulfil itself.",
+    MechanismPattern("M7", "Election seasons can halt a reset; expected failure can fulfil itself.",
               (r"election seasons?", r"elections in both countries", r"self-fulfilling prophecy",
                r"re-election"),
               examples=("Campaign politics in both capitals can stall rapprochement.",)),
-    Mechanism("M8", "Accumulated experience of mutual restraint erodes the case for deterrence.",
+    MechanismPattern("M8", "Accumulated experience of mutual restraint erodes the case for deterrence.",
               (r"reserve of experience", r"rationale for (nuclear )?deterrence will wither"),
               examples=("If both refrain from provocations long enough, deterrence loses its point.",)),
-    Mechanism("M9", "Action and reaction: Western moves such as NATO enlargement provoke Russian "
+    MechanismPattern("M9", "Action and reaction: Western moves such as NATO enlargement provoke Russian "
               "pushback, and Russian meddling provokes Washington.",
               (r"provocations?\b", r"pushback", r"antagonistic initiatives", r"helped trigger"),
               examples=("Each side's hostile steps provoke a hostile answer from the other.",)),
-    Mechanism("M10", "Some moves, like alliance membership or annexation, cannot be walked back.",
+    MechanismPattern("M10", "Some moves, like alliance membership or annexation, cannot be walked back.",
               (r"walk-?back", r"will not relinquish", r"not going to withdraw from NATO"),
               examples=("Certain decisions are irreversible once made.",)),
-    Mechanism("M11", "A workable settlement needs concessions from both sides as one package.",
+    MechanismPattern("M11", "A workable settlement needs concessions from both sides as one package.",
               (r"concessions from both", r"modus vivendi", r"in return, "),
               examples=("A deal only holds if both sides give something up together.",)),
-    Mechanism("M12", "Arms control treaties give information and stability; abandoning them "
+    MechanismPattern("M12", "Arms control treaties give information and stability; abandoning them "
               "breeds suspicion.",
               (r"breed further suspicions", r"abandoning (open skies|new start)",
                r"increasing confidence"),
               examples=("Leaving a treaty reduces transparency and raises mistrust.",)),
-    Mechanism("M13", "A third power, China, changes the bilateral game.",
+    MechanismPattern("M13", "A third power, China, changes the bilateral game.",
               (r"\bChina\b", r"\bBeijing\b"),
               examples=("China's rise reshapes what Washington and Moscow want from each other.",)),
-    Mechanism("M14", "Institutions for routine interaction take the drama out of relations.",
+    MechanismPattern("M14", "Institutions for routine interaction take the drama out of relations.",
               (r"take the drama out", r"routine interaction", r"Presidential Commission"),
               examples=("Standing commissions make contacts routine and relations calmer.",)),
-    Mechanism("M15", "Cooperation needs shared or at least compatible interests.",
+    MechanismPattern("M15", "Cooperation needs shared or at least compatible interests.",
               (r"compatible interests", r"shared interests", r"no longer serves the \w+ interests"),
               examples=("Without interests in common there is nothing to cooperate on.",)),
-    Mechanism("M16", "Detente requires a minimum level of trust before it can start.",
+    MechanismPattern("M16", "Detente requires a minimum level of trust before it can start.",
               (r"minimum level of trust", r"requires? .{0,30}trust"),
               (r"not a precondition for cooperation",),
               examples=("Without some trust to begin with, no thaw is possible.",)),
-    Mechanism("M17", "Alignment with the other side's enemies lowers compatibility.",
+    MechanismPattern("M17", "Alignment with the other side's enemies lowers compatibility.",
               (r"third parties that the other regards as enemies",
                r"common cause with .{0,30}enemies", r"ties with anti-U\.S\. regimes"),
               examples=("Each side arms or befriends the other's adversaries.",)),
-    Mechanism("M18", "Engagement is read as weakness to exploit; a reset needs change inside "
+    MechanismPattern("M18", "Engagement is read as weakness to exploit; a reset needs change inside "
               "Russia first.",
               (r"weakness and credulity", r"reset inside Russia", r"type of regime"),
               examples=("Moscow treats conciliatory gestures as weakness to be exploited.",)),
-    Mechanism("M19", "Resets recur after each breakdown since the Cold War; the 2009 button "
+    MechanismPattern("M19", "Resets recur after each breakdown since the Cold War; the 2009 button "
               "read 'overload'.",
               (r"successive .{0,40}resets?", r"attempts to reset", r"overload", r"peregruzka",
                r"push the .?reset.? button"),
               examples=("One administration after another has tried to reset relations.",)),
-    Mechanism("M20", "Asymmetric time horizons: U.S. presidents have about two sure years while "
+    MechanismPattern("M20", "Asymmetric time horizons: U.S. presidents have about two sure years while "
               "Russian leaders stay for decades.",
               (r"two (surefire|sure) years", r"against the clock", r"for decades",
                r"(until|till) (death|demise)"),
               examples=("American leaders face short windows; Kremlin leaders can wait.",)),
-    Mechanism("M21", "Russia policy is politically toxic in U.S. domestic politics.",
+    MechanismPattern("M21", "Russia policy is politically toxic in U.S. domestic politics.",
               (r"politically (toxic|poisonous)", r"politically (impossible|inconceivable)",
                r"political fallout"),
               examples=("Any opening to Moscow carries a heavy domestic political cost.",)),
 )  # fmt: skip
 
-MECHANISM_IDS: tuple[str, ...] = tuple(m.id for m in MECHANISMS)
+MECHANISM_IDS: tuple[str, ...] = tuple(m.id for m in MECHANISM_PATTERNS)
 
 _PRO = (
     r"should (push|restore|work|collaborate|cooperate|seek)", r"abundant reasons",
@@ -164,7 +164,7 @@ def _prototypes(embedder: Embedder) -> tuple[np.ndarray, list[int]]:
     if key not in _PROTO_CACHE:
         protos: list[str] = []
         owner: list[int] = []
-        for i, mech in enumerate(MECHANISMS):
+        for i, mech in enumerate(MECHANISM_PATTERNS):
             for text in (mech.description, *mech.examples):
                 protos.append(text)
                 owner.append(i)
@@ -175,7 +175,7 @@ def _prototypes(embedder: Embedder) -> tuple[np.ndarray, list[int]]:
 def _rule_claims(sentences: tuple[Sentence, ...]) -> dict[tuple[int, str], Claim]:
     out: dict[tuple[int, str], Claim] = {}
     for s in sentences:
-        for mech in MECHANISMS:
+        for mech in MECHANISM_PATTERNS:
             deny = any(re.search(p, s.text, re.I) for p in mech.denies)
             hits = sum(bool(re.search(p, s.text, re.I)) for p in mech.asserts)
             if deny or hits:
@@ -243,8 +243,8 @@ def _cue_claims(
         sims = embedder.encode([s.text for s in picked]) @ pv.T
         owners = np.asarray(owner)
         for s, row in zip(picked, sims, strict=True):
-            per = np.array([row[owners == i].max() for i in range(len(MECHANISMS))])
-            near[s.index] = (MECHANISMS[int(per.argmax())].id, float(per.max()))
+            per = np.array([row[owners == i].max() for i in range(len(MECHANISM_PATTERNS))])
+            near[s.index] = (MECHANISM_PATTERNS[int(per.argmax())].id, float(per.max()))
     for s in picked:
         mech: str | None = None
         conf = 0.5
@@ -279,19 +279,19 @@ def extract_claims(
         sims = sv @ pv.T
         owners = np.asarray(owner)
         for si, s in enumerate(sentences):
-            per = np.array([sims[si, owners == i].max() for i in range(len(MECHANISMS))])
+            per = np.array([sims[si, owners == i].max() for i in range(len(MECHANISM_PATTERNS))])
             best = int(per.argmax())
             score = float(per[best])
             if score < threshold:
                 continue
-            key = (s.index, MECHANISMS[best].id)
+            key = (s.index, MECHANISM_PATTERNS[best].id)
             if key in found:
                 old = found[key]
                 found[key] = Claim(old.mechanism, old.asserts, old.sentence,
                                    round(max(old.confidence, score), 2), old.sentence_index,
                                    "rules+embedding")  # fmt: skip
             else:
-                found[key] = Claim(MECHANISMS[best].id, True, s.text, round(score, 2), s.index,
+                found[key] = Claim(MECHANISM_PATTERNS[best].id, True, s.text, round(score, 2), s.index,
                                    "embedding")  # fmt: skip
     return sorted(found.values(), key=lambda c: (c.sentence_index, c.mechanism))
 

@@ -77,11 +77,16 @@ def _header_lines(path: Path) -> int:
 
 
 @lru_cache(maxsize=1)
-def cameo_table() -> pd.DataFrame:
-    """CAMEO code -> name, Goldstein weight and PLOVER event/mode/context (derived table)."""
+def _cameo_table() -> pd.DataFrame:
     df = read_table(data_dir() / "cameo.csv")
     df["goldstein"] = df["goldstein"].astype(float)
     return df
+
+
+def cameo_table() -> pd.DataFrame:
+    """CAMEO code -> name, Goldstein weight and PLOVER event/mode/context (derived table);
+    read once, a fresh copy each call."""
+    return _cameo_table().copy()
 
 
 def cameo_weights() -> dict[str, float]:

@@ -100,13 +100,23 @@ def load_leaders(path: Path | None = None) -> pd.DataFrame:
 
 
 @lru_cache(maxsize=1)
-def _elections() -> pd.DataFrame:
+def _read_elections() -> pd.DataFrame:
     return load_elections()
 
 
 @lru_cache(maxsize=1)
-def _leaders() -> pd.DataFrame:
+def _read_leaders() -> pd.DataFrame:
     return load_leaders()
+
+
+def _elections() -> pd.DataFrame:
+    """The built-in elections table (read once; a fresh copy each call)."""
+    return _read_elections().copy()
+
+
+def _leaders() -> pd.DataFrame:
+    """The built-in leaders table (read once; a fresh copy each call)."""
+    return _read_leaders().copy()
 
 
 def _country(country: str) -> str:

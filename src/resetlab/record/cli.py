@@ -20,7 +20,7 @@ from resetlab._cli import (
     say,
 )
 from resetlab.exceptions import InputError, ResetlabError
-from resetlab.tables import write_table
+from resetlab.tables import where, write_table
 
 if TYPE_CHECKING:
     from resetlab.record.importers import ImportStats
@@ -195,7 +195,10 @@ def _why(stats: ImportStats) -> str:
 
 @record_app.command("export")
 def export(
-    output: Annotated[Path, typer.Option("-o", "--output", help="File to write.")],
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="File to write; - or none: standard output."),
+    ] = None,
     table: Annotated[str, typer.Option(help="events or any store table.")] = "events",
     fmt: Annotated[str | None, typer.Option("--format", help="csv, json or parquet.")] = None,
     store: StoreOption = None,
@@ -217,7 +220,7 @@ def export(
             raise os_error(exc, f"write {output}") from exc
     except ResetlabError as exc:
         raise fail(exc) from exc
-    say(f"wrote {len(df)} rows to {output}")
+    say(f"wrote {len(df)} rows to {where(output)}")
 
 
 def _print_counts(counts: dict[str, int], path: Path | None) -> None:

@@ -19,20 +19,21 @@ import csv
 import io
 import json
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import urlparse
 
 import numpy as np
 import pandas as pd
 
 from resetlab.config import data_dir
-from resetlab.exceptions import ImportFormatError, Problem, RecordError
+from resetlab.exceptions import ImportFormatError, InputError, Problem, RecordError
 from resetlab.record.builtin import cameo_table, csv_header, duplicated, read_csv_rows, read_table
 from resetlab.record.schema import (
     EVENT_COLUMNS,
@@ -184,7 +185,7 @@ class ImportStats:
 
 
 @dataclass(frozen=True)
-class ImportResult:
+class ReadResult:
     """The events read (``EVENT_COLUMNS`` + ``line``, all strings) and the import's counts."""
 
     frame: pd.DataFrame
@@ -227,7 +228,7 @@ def _cameo() -> dict[str, tuple[str, float, str, str, str]]:
     }  # fmt: skip
 
 
-class _Reader:
+class _RowCollector:
     """Collects rows, problems and skip counts for one file."""
 
     def __init__(self, path: Path, fmt: str, dyad: tuple[str, str] | None) -> None:
@@ -263,7 +264,7 @@ class _Reader:
             self.goldstein_differs += 1
         self.rows.append({**row, "line": str(line)})
 
-    def result(self) -> ImportResult:
+    def result(self) -> ReadResult:
         if not self.read and not self.problems:
             raise ImportFormatError(f"{self.file} holds no events (an empty {self.fmt} file)")
         if self.read and not self.parsed and self.problems:
@@ -292,7 +293,7 @@ class _Reader:
             unknown_actors=dict(self.unknown),
         )
         frame.attrs["import_stats"] = stats
-        return ImportResult(frame, stats)
+        return ReadResult(frame, stats)
 
 
 @dataclass(frozen=True)
@@ -343,7 +344,7 @@ def _clip(text: str, n: int = 300) -> str:
     return text if len(text) <= n else text[: n - 3].rstrip() + "..."
 
 
-def _coded(r: _Reader, e: _Coded) -> None:
+def _coded(r: _RowCollector, e: _Coded) -> None:
     """Map a machine-coded event to the schema; record problems or skip reasons."""
     col = {"id": "id", "date": "date", "actor": "actor", "target": "target", "cameo": "cameo",
            "goldstein": "goldstein", **e.fields}  # fmt: skip
@@ -437,7 +438,7 @@ def _host(url: str) -> str:
         return ""
 
 
-def _read_gdelt(r: _Reader, path: Path, version: int) -> None:
+def _read_gdelt(r: _RowCollector, path: Path, version: int) -> None:
     names = GDELT1_COLUMNS if version == 1 else GDELT2_COLUMNS
     allowed = {len(names), len(names) - 1} if version == 1 else {len(names)}
     for line, text in _text_lines(path):
@@ -478,7 +479,7 @@ def _read_gdelt(r: _Reader, path: Path, version: int) -> None:
         )  # fmt: skip
 
 
-def _read_phoenix(r: _Reader, path: Path) -> None:
+def _read_phoenix(r: _RowCollector, path: Path) -> None:
     names = PHOENIX_COLUMNS
     for line, text in _text_lines(path):
         cells = text.split("\t")
@@ -520,7 +521,7 @@ def _read_phoenix(r: _Reader, path: Path) -> None:
         )  # fmt: skip
 
 
-def _read_icews(r: _Reader, path: Path) -> None:
+def _read_icews(r: _RowCollector, path: Path) -> None:
     lines = _text_lines(path)
     first = next(lines, None)
     header = first[1].split("\t") if first else []
@@ -585,7 +586,9 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 _DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicate_keys)
 
 
-def _decode(r: _Reader, text: str, at: int, line: int, first_line: int) -> tuple[Any, int] | None:
+def _decode(
+    r: _RowCollector, text: str, at: int, line: int, first_line: int
+) -> tuple[Any, int] | None:
     """The JSON value at ``text[at:]`` (starting on ``line``; ``text`` starts on ``first_line``)
     as ``(value, end)``, or None with the problem noted."""
     try:
@@ -601,7 +604,7 @@ def _decode(r: _Reader, text: str, at: int, line: int, first_line: int) -> tuple
     return None
 
 
-def _json_list(r: _Reader, text: str, start: int) -> Iterator[tuple[int, Any]]:
+def _json_list(r: _RowCollector, text: str, start: int) -> Iterator[tuple[int, Any]]:
     """The elements of the JSON list opening at ``text[start]``, with their lines."""
     n, i, counted, line = len(text), start + 1, 0, 1
 
@@ -651,7 +654,7 @@ def _json_list(r: _Reader, text: str, start: int) -> Iterator[tuple[int, Any]]:
         problem("content after the list's closing ']'")
 
 
-def _json_objects(r: _Reader, path: Path) -> Iterator[tuple[int, Any]]:
+def _json_objects(r: _RowCollector, path: Path) -> Iterator[tuple[int, Any]]:
     """``(line, value)`` for each element of a JSON array or each line of JSON lines.
 
     A list is read element by element with the line count carried forward (linear in the
@@ -722,7 +725,7 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
-def _schema_row(r: _Reader, line: int, row: Mapping[str, Any]) -> None:
+def _schema_row(r: _RowCollector, line: int, row: Mapping[str, Any]) -> None:
     unknown = [k for k in row if k not in EVENT_COLUMNS and k not in _IGNORED_COLUMNS]
     if unknown:
         r.bad(line, ",".join(map(str, unknown)), "unknown field (not an event column)")
@@ -754,7 +757,7 @@ def _check_header(path: Path, header: list[str]) -> None:
         raise ImportFormatError(f"{path} is not an event CSV in the project's schema", problems)
 
 
-def _read_csv(r: _Reader, path: Path) -> None:
+def _read_csv(r: _RowCollector, path: Path) -> None:
     _check_header(path, csv_header(path))
     for line, row in read_csv_rows(path):
         r.read += 1
@@ -762,7 +765,7 @@ def _read_csv(r: _Reader, path: Path) -> None:
         _schema_row(r, line, row)
 
 
-def _read_json(r: _Reader, path: Path) -> None:
+def _read_json(r: _RowCollector, path: Path) -> None:
     for line, value in _json_objects(r, path):
         r.read += 1
         if not isinstance(value, dict):
@@ -772,7 +775,7 @@ def _read_json(r: _Reader, path: Path) -> None:
         _schema_row(r, line, value)
 
 
-def _read_parquet(r: _Reader, path: Path) -> None:
+def _read_parquet(r: _RowCollector, path: Path) -> None:
     try:
         df = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises many types for a non-Parquet file
@@ -798,7 +801,7 @@ def _entity(value: Any, fld: str) -> str:
     return _text(v, fld)
 
 
-def _read_plover(r: _Reader, path: Path) -> None:
+def _read_plover(r: _RowCollector, path: Path) -> None:
     table = _cameo()
     for line, value in _json_objects(r, path):
         r.read += 1
@@ -813,7 +816,7 @@ def _read_plover(r: _Reader, path: Path) -> None:
 
 
 def _plover_record(
-    r: _Reader,
+    r: _RowCollector,
     line: int,
     value: dict[str, Any],
     table: Mapping[str, tuple[str, float, str, str, str]],
@@ -877,7 +880,7 @@ def _plover_record(
     )  # fmt: skip
 
 
-_READERS: dict[str, Callable[[_Reader, Path], None]] = {
+_READERS: dict[str, Callable[[_RowCollector, Path], None]] = {
     "csv": _read_csv,
     "json": _read_json,
     "parquet": _read_parquet,
@@ -924,7 +927,7 @@ def guess_format(path: Path) -> str:
 
 def import_events(
     path: Path, fmt: str | None = None, dyad: tuple[str, str] | None = None
-) -> ImportResult:
+) -> ReadResult:
     """Read an event file into the project's schema, with counts of what was left out.
 
     Raises :class:`ImportFormatError` for an unknown ``fmt`` (listing the valid ones) or a
@@ -935,13 +938,13 @@ def import_events(
         raise ImportFormatError(f"unknown event format {fmt!r}; valid: {', '.join(FORMATS)}")
     if dyad is not None:
         if len(dyad) != 2 or dyad[0] == dyad[1] or not all(is_actor(a) for a in dyad):
-            raise ValueError(
+            raise InputError(
                 f"dyad must be two different actor codes like ('USA', 'RUS'): {dyad!r}"
             )
     if not path.is_file():
         raise ImportFormatError(f"{path}: no such file")
     fmt = fmt or guess_format(path)
-    reader = _Reader(path, fmt, dyad)
+    reader = _RowCollector(path, fmt, dyad)
     try:
         _READERS[fmt](reader, path)
     except UnicodeDecodeError as exc:
@@ -952,13 +955,37 @@ def import_events(
 
 
 def read_events(
-    path: Path, fmt: str | None = None, dyad: tuple[str, str] | None = None
+    source: Path | str | bytes | BinaryIO,
+    fmt: str | None = None,
+    dyad: tuple[str, str] | None = None,
+    *,
+    name: str | None = None,
 ) -> pd.DataFrame:
-    """Events of ``path`` as ``EVENT_COLUMNS`` + ``line`` (strings); see :func:`import_events`.
+    """Events of ``source`` as ``EVENT_COLUMNS`` + ``line`` (strings); see :func:`import_events`.
 
-    The counts of skipped rows are in ``frame.attrs["import_stats"]`` (:class:`ImportStats`).
+    ``source`` is a path, or the file's contents (bytes or a binary stream, an upload) with
+    ``name`` the file name that errors, the format guess and the problems use (default
+    ``upload.csv``). The counts of skipped rows are in ``frame.attrs["import_stats"]``
+    (:class:`ImportStats`).
     """
-    return import_events(path, fmt, dyad).frame
+    if isinstance(source, (str, Path)):
+        return import_events(Path(source), fmt, dyad).frame
+    data = source if isinstance(source, bytes) else source.read()
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", Path(name or "upload.csv").name) or "upload.csv"
+    # The readers work on files: the bytes go to a private temporary copy, and every error
+    # names ``safe``, the uploaded file, not that copy.
+    with tempfile.TemporaryDirectory(prefix="resetlab-import-") as tmp:
+        path = Path(tmp) / safe
+        path.write_bytes(data)
+        try:
+            return import_events(path, fmt, dyad).frame
+        except RecordError as exc:
+            problems = [
+                replace(p, file=safe, message=p.message.replace(str(path), safe))
+                for p in exc.problems
+            ]
+            message = str(exc).split("\n", 1)[0].replace(str(path), safe)
+            raise type(exc)(message, problems) from None
 
 
 def write_events(df: pd.DataFrame, path: Path, fmt: str) -> None:
@@ -972,7 +999,7 @@ def write_events(df: pd.DataFrame, path: Path, fmt: str) -> None:
         )
     missing = [c for c in EVENT_COLUMNS if c not in df.columns]
     if missing:
-        raise ValueError(f"frame lacks event columns: {', '.join(missing)}")
+        raise InputError(f"frame lacks event columns: {', '.join(missing)}")
     records = [
         {c: _as_text(v) for c, v in zip(EVENT_COLUMNS, values, strict=True)}
         for values in df[list(EVENT_COLUMNS)].itertuples(index=False, name=None)
@@ -996,7 +1023,7 @@ def write_events(df: pd.DataFrame, path: Path, fmt: str) -> None:
 __all__ = [
     "EXPORT_FORMATS",
     "FORMATS",
-    "ImportResult",
+    "ReadResult",
     "ImportStats",
     "actor_code",
     "domain_for",

@@ -44,6 +44,8 @@ BUILTIN_TABLES: dict[str, str] = {
     "elections.csv": "elections",
     "leaders.csv": "leaders",
     "unga_agreement.csv": "unga_agreement",
+    "indicators/contacts.csv": "contacts",
+    "indicators/mie_incidents.csv": "mie_incidents",
 }
 
 _EVENT_FIELDS = [

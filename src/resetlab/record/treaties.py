@@ -164,9 +164,15 @@ def load_treaty_events(
 
 
 @lru_cache(maxsize=1)
-def _builtin() -> tuple[pd.DataFrame, pd.DataFrame]:
+def _read_builtin() -> tuple[pd.DataFrame, pd.DataFrame]:
     treaties = load_treaties()
     return treaties, load_treaty_events(treaties=treaties)
+
+
+def _builtin() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The built-in treaty and treaty-event tables (read once; fresh copies each call)."""
+    treaties, events = _read_builtin()
+    return treaties.copy(), events.copy()
 
 
 def _states(statuses: list[str], parties: list[str]) -> list[float]:

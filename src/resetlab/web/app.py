@@ -26,6 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from resetlab import __version__
 from resetlab.exceptions import (
+    ApiError,
     ModelError,
     Problem,
     RecordError,
@@ -48,16 +49,6 @@ Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
-
-
-class ApiError(Exception):
-    """An error answered with ``status`` and a JSON ``detail`` (and optional problems)."""
-
-    def __init__(self, status: int, detail: str, problems: list[Problem] | None = None) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
-        self.problems = list(problems or [])
 
 
 class BodyLimit:
@@ -177,7 +168,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     """The app for ``settings`` (read-only, built-in store and ``./scenarios`` by default)."""
     settings = settings or WebSettings()
     data = DataService(settings)
-    jobs = JobManager(settings)
+    jobs = JobManager(settings, data.record)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -7,9 +7,7 @@ DuckDB connection is used from one thread at a time (a lock).
 
 from __future__ import annotations
 
-import dataclasses
 import re
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -17,9 +15,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from resetlab.exceptions import RecordError, ResetlabError
+from resetlab.exceptions import ResetlabError
 from resetlab.index.api import DEFAULT_DYAD, Analysis, analyse
 from resetlab.record.dyad import in_dyad
+from resetlab.record.read import Record, read_record
 from resetlab.record.store import Store
 from resetlab.web.settings import WebSettings
 
@@ -112,6 +111,12 @@ class DataService:
         if self._store is None:
             self._store = Store.open(self.settings.store_path, read_only=True)
         return self._store
+
+    def record(self) -> Record:
+        """The store's record now (:func:`resetlab.record.read.read_record`), imports included:
+        what a scenario run's forcing reads."""
+        with self._lock:
+            return read_record(self._open())
 
     def _load(self) -> None:
         try:
@@ -243,26 +248,18 @@ class DataService:
         from resetlab.record.importers import read_events
 
         safe = re.sub(r"[^A-Za-z0-9._-]", "_", Path(name).name) or "upload.csv"
-        with tempfile.TemporaryDirectory(prefix="resetlab-import-") as tmp:
-            path = Path(tmp) / safe
-            path.write_bytes(data)
+        frame = read_events(data, fmt, dyad=dyad, name=safe)
+        if self._thread is not None:
+            self._thread.join()  # no estimation reads the connection about to close
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
             try:
-                frame = read_events(path, fmt, dyad=dyad)
-            except RecordError as exc:  # name the uploaded file, not the temporary copy
-                problems = [dataclasses.replace(p, file=safe) for p in exc.problems]
-                message = str(exc).split("\n", 1)[0].replace(str(path), safe)
-                raise type(exc)(message, problems) from None
-            if self._thread is not None:
-                self._thread.join()  # no estimation reads the connection about to close
-            with self._lock:
-                if self._store is not None:
-                    self._store.close()
-                    self._store = None
-                try:
-                    with Store.open(self.settings.store_path) as writer:
-                        result = writer.import_events(frame, file=safe, fmt=fmt or "auto")
-                finally:
-                    store = self._open()  # back to read-only, also after a failed import
-                self._events = store.events()
+                with Store.open(self.settings.store_path) as writer:
+                    result = writer.import_events(frame, file=safe, fmt=fmt or "auto")
+            finally:
+                store = self._open()  # back to read-only, also after a failed import
+            self._events = store.events()
         self._refresh()
         return {"file": result.file, "added": result.added, "merged": result.merged}

@@ -9,24 +9,24 @@ size give the same numbers, see :func:`resetlab.model.engine.run_ensemble`).
 from __future__ import annotations
 
 import dataclasses
-import tempfile
 import threading
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
-from resetlab.exceptions import Problem, ResetlabError, ScenarioError
+from resetlab.exceptions import ResetlabError, ScenarioError
 from resetlab.fit.hold import HOLD_MONTHS, hold_shares
 from resetlab.model.engine import run_ensemble
 from resetlab.model.output import SimulationResult
-from resetlab.model.scenario import Scenario, build_spec, load_scenario
+from resetlab.model.scenario import Scenario, build_spec, parse_scenario
 from resetlab.model.state import Array
+from resetlab.record.read import Record
 from resetlab.web.settings import WebSettings
 
 BODY = "request body"
@@ -46,18 +46,13 @@ class Busy(ResetlabError):
 def scenario_from_fields(fields: dict[str, Any], perspectives_dir: Path | None) -> Scenario:
     """Check a scenario given as the JSON of its file's fields, exactly as a file would be.
 
-    The fields go through :func:`resetlab.model.scenario.load_scenario`; problems name the
+    The fields go through :func:`resetlab.model.scenario.parse_scenario`; problems name the
     field (``strategies.us.key``) and the file as ``request body``.
     """
-    with tempfile.TemporaryDirectory(prefix="resetlab-web-") as tmp:
-        path = Path(tmp) / "scenario.yaml"
-        path.write_text(yaml.safe_dump(fields, sort_keys=False), encoding="utf-8")
-        try:
-            scenario = load_scenario(path, perspectives_dir=perspectives_dir)
-        except ScenarioError as exc:
-            problems = [Problem(BODY, None, p.field, p.message) for p in exc.problems]
-            raise ScenarioError("the scenario does not validate", problems) from None
-    return dataclasses.replace(scenario, path=None)
+    try:
+        return parse_scenario(fields, BODY, perspectives_dir=perspectives_dir)
+    except ScenarioError as exc:
+        raise ScenarioError("the scenario does not validate", exc.problems) from None
 
 
 def hold_probabilities(
@@ -138,8 +133,10 @@ def summarise(result: SimulationResult, start_level: float, chunk_size: int) -> 
 class JobManager:
     """Runs scenarios on a bounded thread pool and keeps the last finished jobs."""
 
-    def __init__(self, settings: WebSettings) -> None:
+    def __init__(self, settings: WebSettings, record: Callable[[], Record] | None = None) -> None:
         self.settings = settings
+        #: Gives the record a run's forcing reads (the served store's); None: the built-in one.
+        self._record = record
         self._pool = ThreadPoolExecutor(
             max_workers=settings.workers, thread_name_prefix="resetlab-job"
         )
@@ -174,7 +171,8 @@ class JobManager:
                 )
             self._jobs[job.id] = job
             self._trim()
-        self._pool.submit(self._run, job, scenario)
+        record = None if self._record is None else self._record()
+        self._pool.submit(self._run, job, scenario, record)
         return job
 
     def get(self, job_id: str) -> dict[str, Any] | None:
@@ -188,7 +186,7 @@ class JobManager:
         for k in done[: max(0, len(self._jobs) - self.settings.keep_jobs)]:
             del self._jobs[k]
 
-    def _run(self, job: Job, scenario: Scenario) -> None:
+    def _run(self, job: Job, scenario: Scenario, record: Record | None = None) -> None:
         with self._lock:
             job.status = "running"
 
@@ -198,7 +196,7 @@ class JobManager:
                 job.progress = min(0.99, job.done_members / job.members)
 
         try:
-            spec = build_spec(scenario)
+            spec = build_spec(scenario, record=record)
             paths = run_ensemble(
                 spec,
                 job.members,

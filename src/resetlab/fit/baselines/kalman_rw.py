@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import norm
 
-from resetlab.exceptions import ModelError
+from resetlab.exceptions import FitError
 from resetlab.fit.baselines.base import ENSEMBLE, Baseline, history, quantile_points, register
 from resetlab.fit.history import Vintage
 
@@ -22,7 +22,7 @@ class KalmanRandomWalk(Baseline):
     def forecast(self, vintage: Vintage, horizon: int, n: int = ENSEMBLE) -> np.ndarray:
         y, last_sd = history(vintage, horizon)
         if "sigma2_level" not in vintage.params:
-            raise ModelError(
+            raise FitError(
                 f"vintage {vintage.origin} carries no sigma2_level: the Kalman random-walk "
                 "baseline needs the vintage index's fitted parameters"
             )

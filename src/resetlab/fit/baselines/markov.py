@@ -15,7 +15,7 @@ import warnings
 import numpy as np
 from statsmodels.tsa.regime_switching.markov_regression import MarkovRegression
 
-from resetlab.exceptions import ModelError
+from resetlab.exceptions import FitError
 from resetlab.fit.baselines.base import (
     ENSEMBLE,
     Baseline,
@@ -45,7 +45,7 @@ class MarkovSwitching(Baseline):
             if not _converged(res):  # once more, from a longer EM run
                 res = model.fit(disp=False, em_iter=200, maxiter=2000)
         if not _converged(res):
-            raise ModelError(
+            raise FitError(
                 f"vintage {vintage.origin}: the Markov-switching baseline did not converge "
                 f"({res.mle_retvals.get('warnflag', '?')}); drop 'markov' from the baselines "
                 "or shorten the horizon"
