@@ -223,8 +223,10 @@ def _store_path(path: Path | str | None) -> Path:
 
 
 def builtin_fingerprint() -> str:
-    """A hash of every built-in data file, so a changed file triggers a rebuild."""
+    """A hash of every built-in data file and of the tables built from them, so a changed
+    file or a new built-in table triggers a rebuild."""
     h = hashlib.sha256()
+    h.update(repr(sorted(BUILTIN_TABLES.items())).encode())
     root = data_dir()
     for path in sorted(root.rglob("*.csv")):
         h.update(str(path.relative_to(root)).encode())
