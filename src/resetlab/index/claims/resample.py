@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from arch.bootstrap import CircularBlockBootstrap
 
 from resetlab.exceptions import ModelError
 
@@ -93,17 +94,14 @@ def _rolled(x: npt.NDArray[Any], shifts: npt.NDArray[np.int64]) -> npt.NDArray[A
 
 
 def _blocks(rng: np.random.Generator, n: int, block: int, size: int) -> npt.NDArray[np.int64]:
-    """Circular block bootstrap row indices, shape (size, n).
+    """Circular block bootstrap row indices, shape (size, n), from ``arch``.
 
-    Written here because neither scipy nor statsmodels offers a block bootstrap of an arbitrary
-    statistic (``scipy.stats.bootstrap`` resamples single observations, which would ignore the
-    months' autocorrelation); ``arch`` has one but is not a dependency.
+    ``arch``'s :class:`~arch.bootstrap.CircularBlockBootstrap` draws the indices (blocks of
+    ``block`` months wrapping around the end); the statistic is then computed on all rows at
+    once, which ``arch``'s own ``apply`` would do one resample at a time.
     """
-    block = max(1, min(block, n))
-    k = -(-n // block)
-    starts = rng.integers(0, n, size=(size, k))
-    idx = (starts[:, :, None] + np.arange(block)[None, None, :]) % n
-    return idx.reshape(size, k * block)[:, :n]
+    bs = CircularBlockBootstrap(max(1, min(block, n)), np.arange(n), seed=rng)
+    return np.stack([bs.update_indices() for _ in range(size)]).astype(np.int64)
 
 
 def _p_two_sided(obs: float, null: FloatArray) -> float:
