@@ -38,8 +38,8 @@ BASE_SCENARIO = "replay-1992-2025.yaml"
 T = TypeVar("T")
 
 CLAIM_COLUMNS = (
-    "perspective", "claim", "mechanism", "test", "effect", "ci_lo", "ci_hi", "p_value",
-    "verdict", "n_events",
+    "perspective", "claim", "mechanism", "test", "scope", "n_dyads", "n_episodes", "effect",
+    "ci_lo", "ci_hi", "p_value", "p_adj", "power", "margin", "verdict",
 )  # fmt: skip
 
 
@@ -276,6 +276,8 @@ class Pipeline:
         from resetlab.index import claims as cl
 
         def make() -> pd.DataFrame:
+            from resetlab.index.claims import verdicts as v
+
             data = cl.claim_data_from_store(self.store)
             results: dict[str, Any] = {}
             rows = []
@@ -286,28 +288,42 @@ class Pipeline:
                             c.test, data, seed=self.seed, n_resamples=self.budget.claim_resamples
                         )
                     r = results[c.test]
+                    test = cl.CLAIM_TESTS[c.test]
+                    se = v.standard_error(r)
+                    if c.direction == "0" and c.margin is not None:
+                        p_value = v.equivalence(r.effect, se, c.margin)
+                        power = v.equivalence_power(c.margin, se)
+                    else:
+                        p_value = r.p_value
+                        power = v.normal_power(test.size, se)
                     rows.append(
                         {
                             "perspective": pname,
                             "claim": c.id,
                             "mechanism": c.mechanism,
                             "test": c.test,
+                            "scope": "USA-RUS",
+                            "n_dyads": 1,
+                            "n_episodes": r.n_events,
                             "effect": r.effect,
                             "ci_lo": r.ci_lo,
                             "ci_hi": r.ci_hi,
-                            "p_value": r.p_value,
-                            "verdict": cl.verdict(r, c.direction),
+                            "p_value": p_value,
+                            "power": power,
+                            "margin": c.margin,
+                            "p_test": r.p_value,
+                            "size": test.size,
                             "n_events": r.n_events,
                             "direction": c.direction,
                             "statement": c.claim,
                             "file": c.source.file,
                             "quote": c.source.quote,
                             "detail": r.detail,
-                            "method": cl.CLAIM_TESTS[c.test].method,
+                            "method": test.method,
                             "events": " ".join(r.events),
                         }
                     )
-            return pd.DataFrame(rows)
+            return v.decide_table(pd.DataFrame(rows))
 
         return self._cached("claims", make)
 

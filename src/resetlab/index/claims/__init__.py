@@ -30,7 +30,7 @@ both to agree before it calls a claim supported or contradicted.
 Modules, one per job: :mod:`.data` (the record turned into :class:`ClaimData`), :mod:`.resample`
 (shared windows, shifts, bootstrap, generic mask and slope tests), :mod:`.events` (event
 studies and calendar masks), :mod:`.slopes` (slopes and correlations), :mod:`.counts` (rates:
-resets fail), :mod:`.registry` (each test keyed once), :mod:`.verdict` (verdicts, pooling
+resets fail), :mod:`.registry` (each test keyed once), :mod:`.verdicts` (verdicts, pooling
 across pairs, multiplicity, equivalence).
 """
 
@@ -50,7 +50,7 @@ from resetlab.index.claims.registry import (
     ClaimTest,
     run_claim_test,
 )
-from resetlab.index.claims.verdict import verdict
+from resetlab.index.claims.verdicts import verdict
 
 __all__ = [
     "CLAIM_TESTS",

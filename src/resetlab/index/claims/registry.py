@@ -50,6 +50,12 @@ class ClaimTest:
     claimed: str
     method: str
     run: Callable[[ClaimData, np.random.Generator, int], ClaimResult]
+    #: The effect (in the test's own units) power is computed for, and why that size.
+    size: float
+    size_why: str
+    #: The calendars or record parts beyond a pair's events and index that the test needs;
+    #: a panel pair without them is not tested.
+    needs: tuple[str, ...] = ()
 
 
 # -- registry ----------------------------------------------------------------------------------
@@ -71,6 +77,9 @@ _TESTS: tuple[ClaimTest, ...] = (
         "hostile Russian acts; effect = mean count in months t+1..t+12 after any trigger minus "
         "mean in the other months (first 12 months left out). " + _WINDOW_NOTE,
         _western_moves,
+        size=0.5,
+        size_why="half a hostile act a month more after triggers: about one more hostile act per two months, the size of a visible pushback",
+        needs=(),
     ),
     ClaimTest(
         "russian-moves-provoke",
@@ -81,6 +90,9 @@ _TESTS: tuple[ClaimTest, ...] = (
         "Mirror of western-moves-provoke: triggers are months with a hostile Russian act, the "
         "outcome is the monthly count of hostile U.S./NATO acts. " + _WINDOW_NOTE,
         _russian_moves,
+        size=0.5,
+        size_why="as western-moves-provoke",
+        needs=(),
     ),
     ClaimTest(
         "cooperation-builds",
@@ -93,6 +105,9 @@ _TESTS: tuple[ClaimTest, ...] = (
         "shifted; CI: circular block bootstrap (24-month blocks). Association, not causation: "
         "cooperation inside an upswing also scores.",
         _cooperation_builds,
+        size=0.1,
+        size_why="0.1 index units per cooperative act: a summit month of 3 acts then lifts the index 0.3 units",
+        needs=(),
     ),
     ClaimTest(
         "trust-threshold",
@@ -105,6 +120,9 @@ _TESTS: tuple[ClaimTest, ...] = (
         "counts circularly shifted against (change, level); CI: circular block bootstrap "
         "(24-month blocks).",
         _trust_threshold,
+        size=0.1,
+        size_why="a slope difference of 0.1 index units per cooperative act, the size of the slope itself",
+        needs=(),
     ),
     ClaimTest(
         "engagement-exploited",
@@ -116,6 +134,9 @@ _TESTS: tuple[ClaimTest, ...] = (
         "outcome is the monthly count of hostile Russian acts; effect = mean in months t+1..t+6 "
         "after any trigger minus the other months. " + _WINDOW_NOTE,
         _engagement,
+        size=0.5,
+        size_why="as western-moves-provoke",
+        needs=(),
     ),
     ClaimTest(
         "us-election-hostility",
@@ -128,6 +149,9 @@ _TESTS: tuple[ClaimTest, ...] = (
         "hostile before). p: the pre-election mask circularly shifted; CI: circular block "
         "bootstrap (12-month blocks).",
         _us_elections,
+        size=1.0,
+        size_why="one index unit (Goldstein scale) of anomaly",
+        needs=("us-elections",),
     ),
     ClaimTest(
         "ru-election-hostility",
@@ -138,6 +162,9 @@ _TESTS: tuple[ClaimTest, ...] = (
         "As us-election-hostility with Russian presidential (runoffs included) and State Duma "
         "elections.",
         _ru_elections,
+        size=1.0,
+        size_why="as us-election-hostility",
+        needs=("ru-elections",),
     ),
     ClaimTest(
         "toxic-at-home",
@@ -149,6 +176,9 @@ _TESTS: tuple[ClaimTest, ...] = (
         "months minus mean in the months 1-12 before a presidential election. p: mask "
         "circularly shifted; CI: circular block bootstrap (12-month blocks).",
         _toxic_at_home,
+        size=0.25,
+        size_why="a quarter of a U.S. cooperative act a month fewer",
+        needs=("us-elections",),
     ),
     ClaimTest(
         "treaties-calm",
@@ -160,6 +190,9 @@ _TESTS: tuple[ClaimTest, ...] = (
         "re-estimated from events alone, since treaties in force are one of its indicators. "
         "p: treaty share circularly shifted; CI: circular block bootstrap (24-month blocks).",
         _treaties_calm,
+        size=0.5,
+        size_why="half an index unit less monthly change from no treaty to all treaties in force",
+        needs=("treaties",),
     ),
     ClaimTest(
         "institutions-calm",
@@ -171,6 +204,9 @@ _TESTS: tuple[ClaimTest, ...] = (
         "Commission (2009-07..2014-02), dates and sources in INSTITUTIONS. p: the institution "
         "mask circularly shifted; CI: circular block bootstrap (12-month blocks).",
         _institutions_calm,
+        size=0.25,
+        size_why="a quarter index unit less monthly change inside a working commission",
+        needs=("institutions",),
     ),
     ClaimTest(
         "un-votes-track",
@@ -183,6 +219,9 @@ _TESTS: tuple[ClaimTest, ...] = (
         "the full index), complete years only. p: scipy permutation test of the pairings; CI: "
         "circular block bootstrap of year pairs (3-year blocks).",
         _un_votes,
+        size=0.5,
+        size_why="a correlation of 0.5 between yearly changes, a strong co-movement",
+        needs=(),
     ),
     ClaimTest(
         "common-challenges-fade",
@@ -198,6 +237,9 @@ _TESTS: tuple[ClaimTest, ...] = (
         "friendly event and the long-run drift. p: scipy permutation of the month labels; CI: "
         "scipy percentile bootstrap of the two groups.",
         _common_challenges,
+        size=1.0,
+        size_why="one index unit more fading",
+        needs=(),
     ),
     ClaimTest(
         "resets-fail",
@@ -210,6 +252,9 @@ _TESTS: tuple[ClaimTest, ...] = (
         "effect = share - 0.5; CI: Wilson interval minus 0.5; p: exact two-sided binomial test "
         "against 0.5 (scipy). n is small (a handful of resets).",
         _resets_fail,
+        size=0.25,
+        size_why="a failure share 0.25 above the base rate (for example 0.75 against 0.5)",
+        needs=(),
     ),
     ClaimTest(
         "irreversible-moves",
@@ -224,6 +269,9 @@ _TESTS: tuple[ClaimTest, ...] = (
         "against the claim); effect = mean d at ratchet months minus mean d at other months "
         "(the long decline of relations makes d positive on average anywhere). " + _WINDOW_NOTE,
         _irreversible,
+        size=1.0,
+        size_why="one index unit lower in the second year after an extreme act",
+        needs=(),
     ),
     ClaimTest(
         "arms-control-warms",
@@ -236,6 +284,9 @@ _TESTS: tuple[ClaimTest, ...] = (
         "alone, since treaties in force are one of its indicators); effect = mean d at "
         "milestone months minus mean d at other months. " + _WINDOW_NOTE,
         _arms_control,
+        size=1.0,
+        size_why="one index unit higher after a milestone",
+        needs=("treaties",),
     ),
     ClaimTest(
         "new-president-honeymoon",
@@ -247,6 +298,9 @@ _TESTS: tuple[ClaimTest, ...] = (
         "inauguration months of new presidents (re-elections left out; a term whose 12 months "
         "are not yet over is left out) minus mean d at other months. " + _WINDOW_NOTE,
         _honeymoon,
+        size=1.0,
+        size_why="one index unit of improvement in a new president's first year",
+        needs=("us-presidents",),
     ),
 )
 
