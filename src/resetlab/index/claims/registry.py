@@ -312,9 +312,14 @@ CLAIM_TEST_KEYS: tuple[str, ...] = tuple(CLAIM_TESTS)
 
 
 def run_claim_test(
-    key: str, data: ClaimData, *, seed: int = 0, n_resamples: int = 2000
+    key: str,
+    data: ClaimData,
+    *,
+    seed: int | np.random.SeedSequence = 0,
+    n_resamples: int = 2000,
 ) -> ClaimResult:
-    """Run the test ``key`` on ``data`` with its own generator seeded by ``seed``."""
+    """Run the test ``key`` on ``data`` with its own generator seeded by ``seed`` (an integer
+    or a spawned :class:`numpy.random.SeedSequence`)."""
     test = CLAIM_TESTS.get(key)
     if test is None:
         raise ModelError(f"unknown claim test {key!r}; valid keys: {', '.join(CLAIM_TEST_KEYS)}")

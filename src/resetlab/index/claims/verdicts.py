@@ -93,7 +93,9 @@ def pool(effects: Sequence[float], ses: Sequence[float]) -> Pooled:
     ok = np.isfinite(eff) & np.isfinite(se) & (se > 0)
     if ok.sum() < 2:
         raise ModelError(f"pool: {int(ok.sum())} usable pairs; a meta-analysis needs at least 2")
-    res = combine_effects(eff[ok], se[ok] ** 2, method_re="pm")
+    with np.errstate(divide="ignore", invalid="ignore"):  # I^2 of identical effects is 0/0
+        res = combine_effects(eff[ok], se[ok] ** 2, method_re="pm")
+    i2 = float(res.i2)
     mean = float(res.mean_effect_re)
     sd = float(res.sd_eff_w_re)
     p = float(2 * stats.norm.sf(abs(mean) / sd)) if sd > 0 else float("nan")
@@ -104,7 +106,7 @@ def pool(effects: Sequence[float], ses: Sequence[float]) -> Pooled:
         se=sd,
         p_value=p,
         tau2=float(res.tau2),
-        i2=float(res.i2),
+        i2=max(0.0, i2) if np.isfinite(i2) else 0.0,
         n_dyads=int(ok.sum()),
     )
 
