@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -21,6 +22,7 @@ from resetlab.index.claims import (
     verdict,
 )
 from resetlab.index.claims import verdicts as cv
+from resetlab.index.claims.counts import base_rate, reset_outcomes
 from resetlab.record.calendars import load_elections
 from resetlab.record.store import Store
 
@@ -409,3 +411,28 @@ def test_claims_csv_columns() -> None:
     assert list(CLAIM_COLUMNS) == required
     assert TABLE_COLUMNS["claims"] == CLAIM_COLUMNS
     assert set(cv.VERDICTS) == {"supported", "contradicted", "inconclusive", "not decidable"}
+
+
+def test_resets_fail_against_the_panel_base_rate() -> None:
+    data = resets_data(9)
+    at_half = run_claim_test("resets-fail", data, n_resamples=N)
+    assert at_half.effect == pytest.approx(9 / 12 - 0.5) and "0.5 (no panel" in at_half.detail
+    assert verdict(at_half, "+") == "inconclusive"
+    outcomes = [reset_outcomes(data.regimes, data.months[-1])]
+    assert [f for _, f in outcomes[0]].count(1) == 9
+    other = pd.DataFrame(
+        {"start": ["2000-01", "2002-01", "2010-01", "2015-01"],
+         "kind": ["reset", "breakdown", "reset", "reset"]}
+    )  # fmt: skip
+    # two held (2010 and 2015 lasted 48 months), one failed (2000, broken 2002)
+    rate, n = base_rate([reset_outcomes(other, pd.Period("2024-12", "M"))] * 3)
+    assert (rate, n) == (pytest.approx(1 / 3), 9)
+    against = run_claim_test(
+        "resets-fail", dataclasses.replace(data, reset_base_rate=rate), n_resamples=N
+    )
+    assert against.effect == pytest.approx(9 / 12 - 1 / 3) and "base rate 0.333" in against.detail
+    assert verdict(against, "+") == "supported"
+    with pytest.raises(ModelError, match="base rate"):
+        run_claim_test("resets-fail", dataclasses.replace(data, reset_base_rate=1.0))
+    with pytest.raises(ModelError, match="no reset in the panel"):
+        base_rate([[]])

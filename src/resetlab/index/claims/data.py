@@ -116,6 +116,9 @@ class ClaimData:
     elections: pd.DataFrame
     #: New U.S. presidents taking office: name, month.
     inaugurations: pd.DataFrame
+    #: The share of resets that fail in the other pairs of the panel (resets-fail tests
+    #: against it); None: not given, and the test falls back to 0.5 and says so.
+    reset_base_rate: float | None = None
 
     @property
     def months(self) -> pd.PeriodIndex:
