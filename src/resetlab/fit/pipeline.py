@@ -10,6 +10,7 @@ scenario files, resetlab's model and fit code), so ``resetlab backtest`` followe
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Callable, Iterator
@@ -61,6 +62,7 @@ _CODE: dict[str, tuple[str, ...]] = {
     "outlook": (*_CORE, "fit/outlook.py"),
     "levers": (*_CORE, "fit/outlook.py"),
     "claims": ("index", "record", "fit/pipeline.py"),
+    "resetbase": ("index", "record", "fit/pipeline.py"),
 }
 
 
@@ -271,6 +273,30 @@ class Pipeline:
         """The lever analysis under every perspective with mechanisms (not ``null``)."""
         return {n: self.levers(n) for n in self.perspectives if n != "null"}
 
+    def reset_base_rate(self) -> tuple[float, int]:
+        """The share of resets that failed within 48 months in the panel's pairs other than
+        U.S.-Russia, and how many resets it rests on (resets-fail tests against it)."""
+        from resetlab.exceptions import IndexEstimationError, RecordError
+        from resetlab.index.api import DEFAULT_DYAD
+        from resetlab.index.claims.counts import base_rate, reset_outcomes
+        from resetlab.index.panel import analyse_pair, pairs
+
+        def make() -> tuple[float, int]:
+            outcomes = []
+            for pair in pairs():
+                if set(pair.dyad) == set(DEFAULT_DYAD):
+                    continue
+                try:
+                    a = analyse_pair(self.store, pair.dyad)
+                except (IndexEstimationError, RecordError) as exc:
+                    self.log(f"reset base rate: {pair.pair} left out ({exc})")
+                    continue
+                end = pd.Period(str(a.index.frame["month"].iloc[-1]), "M")
+                outcomes.append(reset_outcomes(a.regimes.shifts, end))
+            return base_rate(outcomes)
+
+        return self._cached("resetbase", make)
+
     def claims(self) -> pd.DataFrame:
         """Every perspective's claims tested on the record (columns: :data:`CLAIM_COLUMNS` +)."""
         from resetlab.index import claims as cl
@@ -278,7 +304,8 @@ class Pipeline:
         def make() -> pd.DataFrame:
             from resetlab.index.claims import verdicts as v
 
-            data = cl.claim_data_from_store(self.store)
+            rate, _ = self.reset_base_rate()
+            data = dataclasses.replace(cl.claim_data_from_store(self.store), reset_base_rate=rate)
             results: dict[str, Any] = {}
             rows = []
             for pname, p in self.perspectives.items():

@@ -246,11 +246,13 @@ _TESTS: tuple[ClaimTest, ...] = (
         ("m19",),
         "Resets fail",
         "Resets (upward regime shifts found in the data) end in a breakdown within 48 months "
-        "more often than not.",
+        "more often than resets between other rivals do.",
         "Share of resets followed by a breakdown shift within 48 months of the reset's start "
         "(resets younger than 48 months without a breakdown are censored and left out); "
-        "effect = share - 0.5; CI: Wilson interval minus 0.5; p: exact two-sided binomial test "
-        "against 0.5 (scipy). n is small (a handful of resets).",
+        "effect = share - base rate, the base rate being the share of failed resets in the "
+        "regimes of the panel's other pairs (Pipeline.reset_base_rate; 0.5 when none is "
+        "given); CI: Wilson interval minus the base rate; p: exact two-sided binomial test "
+        "against the base rate (scipy). n is small (a handful of resets).",
         _resets_fail,
         size=0.25,
         size_why="a failure share 0.25 above the base rate (for example 0.75 against 0.5)",
