@@ -20,6 +20,7 @@ from resetlab.index.claims import (
     claim_data_from_store,
     run_claim_test,
     verdict,
+    window_sensitivity,
 )
 from resetlab.index.claims import verdicts as cv
 from resetlab.index.claims.counts import base_rate, reset_outcomes
@@ -436,3 +437,18 @@ def test_resets_fail_against_the_panel_base_rate() -> None:
         run_claim_test("resets-fail", dataclasses.replace(data, reset_base_rate=1.0))
     with pytest.raises(ModelError, match="no reset in the panel"):
         base_rate([[]])
+
+
+def test_window_sensitivity_over_the_grid() -> None:
+    data = provoke_data(True)
+    grid = window_sensitivity("western-moves-provoke", data, seed=3, n_resamples=100)
+    assert list(grid["window"]) == list(CLAIM_TESTS["western-moves-provoke"].windows)
+    # the planted pushback lasts 12 months: a 24-month window dilutes it
+    by = grid.set_index("window")["effect"]
+    assert by[12] == pytest.approx(run_claim_test("western-moves-provoke", data).effect)
+    assert by[12] > by[24] > 0 and (grid["p_value"] <= 1).all()
+    again = window_sensitivity("western-moves-provoke", data, seed=3, n_resamples=100)
+    pd.testing.assert_frame_equal(grid, again)
+    assert window_sensitivity("resets-fail", data).empty
+    with pytest.raises(ModelError, match="unknown claim test"):
+        window_sensitivity("nope", data)

@@ -49,6 +49,7 @@ from resetlab.index.claims.registry import (
     CLAIM_TESTS,
     ClaimTest,
     run_claim_test,
+    window_sensitivity,
 )
 from resetlab.index.claims.verdicts import verdict
 
@@ -64,4 +65,5 @@ __all__ = [
     "claim_data_from_store",
     "run_claim_test",
     "verdict",
+    "window_sensitivity",
 ]

@@ -4,13 +4,9 @@ the other months.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:
-    pass
 from resetlab.index.claims.data import (
     ACCESSION_PATTERN,
     ANNEXATION_PATTERN,
@@ -62,27 +58,31 @@ def _provoke(
     return _result(s, len(t_ids), t_ids, detail)
 
 
-def _western_moves(data: ClaimData, rng: np.random.Generator, n: int) -> ClaimResult:
+def _western_moves(
+    data: ClaimData, rng: np.random.Generator, n: int, window: int = 12
+) -> ClaimResult:
     ev = data.events
     return _provoke(
         data, rng, n, triggers=_hostile(ev, US_SIDE), responses=_hostile(ev, RU_SIDE),
-        window=12, what="hostile RUS acts",
+        window=window, what="hostile RUS acts",
     )  # fmt: skip
 
 
-def _russian_moves(data: ClaimData, rng: np.random.Generator, n: int) -> ClaimResult:
+def _russian_moves(
+    data: ClaimData, rng: np.random.Generator, n: int, window: int = 12
+) -> ClaimResult:
     ev = data.events
     return _provoke(
         data, rng, n, triggers=_hostile(ev, RU_SIDE), responses=_hostile(ev, US_SIDE),
-        window=12, what="hostile U.S./NATO acts",
+        window=window, what="hostile U.S./NATO acts",
     )  # fmt: skip
 
 
-def _engagement(data: ClaimData, rng: np.random.Generator, n: int) -> ClaimResult:
+def _engagement(data: ClaimData, rng: np.random.Generator, n: int, window: int = 6) -> ClaimResult:
     ev = data.events
     return _provoke(
         data, rng, n, triggers=_cooperative(ev, ("USA",)), responses=_hostile(ev, RU_SIDE),
-        window=6, what="hostile RUS acts",
+        window=window, what="hostile RUS acts",
     )  # fmt: skip
 
 

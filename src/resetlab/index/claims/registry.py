@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import cast
 
 import numpy as np
+import pandas as pd
 
 from resetlab.exceptions import ModelError
-
-if TYPE_CHECKING:
-    pass
 from resetlab.index.claims.counts import (
     _resets_fail,
 )
@@ -56,7 +54,13 @@ class ClaimTest:
     #: The calendars or record parts beyond a pair's events and index that the test needs;
     #: a panel pair without them is not tested.
     needs: tuple[str, ...] = ()
+    #: The grid of windows (months) the verdict's sensitivity is read over, for tests whose
+    #: ``run`` takes a ``window`` argument; empty for the others.
+    windows: tuple[int, ...] = ()
 
+
+#: Windows (months after a trigger) every event study is also run over.
+WINDOW_GRID: tuple[int, ...] = (3, 6, 9, 12, 18, 24)
 
 # -- registry ----------------------------------------------------------------------------------
 
@@ -80,6 +84,7 @@ _TESTS: tuple[ClaimTest, ...] = (
         size=0.5,
         size_why="half a hostile act a month more after triggers: about one more hostile act per two months, the size of a visible pushback",
         needs=(),
+        windows=WINDOW_GRID,
     ),
     ClaimTest(
         "russian-moves-provoke",
@@ -93,6 +98,7 @@ _TESTS: tuple[ClaimTest, ...] = (
         size=0.5,
         size_why="as western-moves-provoke",
         needs=(),
+        windows=WINDOW_GRID,
     ),
     ClaimTest(
         "cooperation-builds",
@@ -137,6 +143,7 @@ _TESTS: tuple[ClaimTest, ...] = (
         size=0.5,
         size_why="as western-moves-provoke",
         needs=(),
+        windows=WINDOW_GRID,
     ),
     ClaimTest(
         "us-election-hostility",
@@ -328,3 +335,28 @@ def run_claim_test(
     if n_resamples < 1:
         raise ModelError("n_resamples must be at least 1")
     return test.run(data, np.random.default_rng(seed), int(n_resamples))
+
+
+def window_sensitivity(
+    key: str,
+    data: ClaimData,
+    *,
+    seed: int | np.random.SeedSequence = 0,
+    n_resamples: int = 2000,
+) -> pd.DataFrame:
+    """The test ``key`` rerun over its grid of windows: one row a window (``window, effect,
+    ci_lo, ci_hi, p_value``), each with its own generator spawned from ``seed``; empty for a
+    test without a window grid."""
+    test = CLAIM_TESTS.get(key)
+    if test is None:
+        raise ModelError(f"unknown claim test {key!r}; valid keys: {', '.join(CLAIM_TEST_KEYS)}")
+    cols = ["window", "effect", "ci_lo", "ci_hi", "p_value"]
+    if not test.windows:
+        return pd.DataFrame(columns=cols)
+    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    rows = []
+    for w, child in zip(test.windows, root.spawn(len(test.windows)), strict=True):
+        run = cast("Callable[..., ClaimResult]", test.run)
+        r = run(data, np.random.default_rng(child), int(n_resamples), window=w)
+        rows.append([w, r.effect, r.ci_lo, r.ci_hi, r.p_value])
+    return pd.DataFrame(rows, columns=cols)

@@ -5,7 +5,7 @@ bootstrap, p-values and intervals, and the generic mask and slope tests.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -13,9 +13,6 @@ import pandas as pd
 from arch.bootstrap import CircularBlockBootstrap
 
 from resetlab.exceptions import ModelError
-
-if TYPE_CHECKING:
-    pass
 from resetlab.index.claims.data import (
     COOPERATIVE_FROM,
     HOSTILE_BELOW,

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from resetlab.exceptions import ModelError
-
-if TYPE_CHECKING:
-    pass
 from resetlab.index.claims.data import (
     COMMON_CHALLENGE_PATTERN,
     ClaimData,
