@@ -307,6 +307,7 @@ class Pipeline:
             rate, _ = self.reset_base_rate()
             data = dataclasses.replace(cl.claim_data_from_store(self.store), reset_base_rate=rate)
             results: dict[str, Any] = {}
+            grids: dict[str, str] = {}  # the window sensitivity of each test, as JSON rows
             rows = []
             for pname, p in self.perspectives.items():
                 for c in p.claims:
@@ -316,6 +317,11 @@ class Pipeline:
                         )
                     r = results[c.test]
                     test = cl.CLAIM_TESTS[c.test]
+                    if c.test not in grids:
+                        grid = cl.window_sensitivity(
+                            c.test, data, seed=self.seed, n_resamples=self.budget.claim_resamples
+                        )
+                        grids[c.test] = json.dumps(grid.to_dict("records"))
                     se = v.standard_error(r)
                     if c.direction == "0" and c.margin is not None:
                         p_value = v.equivalence(r.effect, se, c.margin)
@@ -348,6 +354,7 @@ class Pipeline:
                             "detail": r.detail,
                             "method": test.method,
                             "events": " ".join(r.events),
+                            "window_grid": grids[c.test],
                         }
                     )
             return v.decide_table(pd.DataFrame(rows))
