@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -9,6 +10,7 @@ import pandas as pd
 import pytest
 
 from resetlab.exceptions import ModelError
+from resetlab.fit.pipeline import CLAIM_COLUMNS, TABLE_COLUMNS
 from resetlab.index.claims import (
     CLAIM_TEST_KEYS,
     CLAIM_TESTS,
@@ -18,7 +20,10 @@ from resetlab.index.claims import (
     claim_data_from_store,
     run_claim_test,
     verdict,
+    window_sensitivity,
 )
+from resetlab.index.claims import verdicts as cv
+from resetlab.index.claims.counts import base_rate, reset_outcomes
 from resetlab.record.calendars import load_elections
 from resetlab.record.store import Store
 
@@ -273,3 +278,177 @@ def test_every_claim_runs_on_the_record(record: ClaimData, key: str) -> None:
     assert set(result.events) <= set(record.events["id"])
     assert result.detail and "\n" not in result.detail
     assert verdict(result, "+") in {"supported", "contradicted", "inconclusive"}
+
+
+# -- pooling across pairs, multiplicity, equivalence, power ------------------------------------
+
+
+def provoke_pair(seed: int, *, shuffled: bool) -> ClaimData:
+    """A synthetic pair with a weak planted pushback after each trigger; ``shuffled`` moves the
+    triggers to other random months, which keeps the outcome and breaks the link."""
+    rng = np.random.default_rng(seed)
+    t_n = 240
+    triggers = rng.choice(np.arange(12, t_n - 12), size=10, replace=False)
+    rate = np.full(t_n, 0.2)
+    for t in triggers:
+        rate[t + 1 : t + 13] = 0.45
+    if shuffled:
+        triggers = rng.choice(np.arange(12, t_n - 12), size=10, replace=False)
+    events = [(int(t), "NATO", "RUS", -7.2) for t in triggers]
+    for t in range(t_n):
+        events += [(t, "RUS", "USA", -4.0)] * int(rng.poisson(rate[t]))
+    return make_data(np.zeros(t_n), events)
+
+
+def pooled_provoke(shuffled: bool) -> tuple[cv.Pooled, list[ClaimResult]]:
+    seeds = np.random.SeedSequence(13).spawn(8)
+    results = [
+        run_claim_test(
+            "western-moves-provoke",
+            provoke_pair(int(s.generate_state(1)[0]), shuffled=shuffled),
+            seed=s,
+            n_resamples=200,
+        )
+        for s in seeds
+    ]
+    pooled = cv.pool([r.effect for r in results], [cv.standard_error(r) for r in results])
+    return pooled, results
+
+
+def test_pooled_test_finds_a_planted_effect_and_not_a_shuffled_one() -> None:
+    planted, per_pair = pooled_provoke(False)
+    assert planted.n_dyads == 8
+    assert planted.p_value < 0.01 and planted.ci_lo > 0
+    # the planted effect is 0.25 acts a month; pooling recovers it within its interval
+    assert planted.ci_lo < 0.25 < planted.ci_hi
+    # the pooled interval is narrower than any one pair's
+    assert planted.ci_hi - planted.ci_lo < min(r.ci_hi - r.ci_lo for r in per_pair)
+    shuffled, _ = pooled_provoke(True)
+    assert shuffled.p_value > 0.05 and shuffled.ci_lo < 0 < shuffled.ci_hi
+    assert 0.0 <= shuffled.i2 <= 1.0 and shuffled.tau2 >= 0.0
+
+
+def test_pool_reports_heterogeneity_and_needs_two_pairs() -> None:
+    same = cv.pool([1.0, 1.0, 1.0], [0.1, 0.2, 0.1])
+    assert same.tau2 == pytest.approx(0.0, abs=1e-12) and same.effect == pytest.approx(1.0)
+    assert same.i2 == 0.0
+    spread = cv.pool([-2.0, 0.0, 2.0, 4.0], [0.1, 0.1, 0.1, 0.1])
+    assert spread.tau2 > 1.0 and spread.i2 > 0.9
+    # random effects widen the interval beyond the fixed-effect one (0.1 / 2 per side * 1.96)
+    assert spread.ci_hi - spread.ci_lo > 2 * 1.96 * 0.05
+    with pytest.raises(ModelError, match="at least 2"):
+        cv.pool([1.0, float("nan")], [0.1, 0.1])
+
+
+def test_holm_adjusts_every_claim_and_flips_a_lone_significant_one() -> None:
+    adj = cv.holm([0.01, 0.04, 0.03, float("nan")])
+    assert adj[:3] == pytest.approx([0.03, 0.06, 0.06])
+    assert math.isnan(adj[3])
+    rows = pd.DataFrame(
+        {
+            "p_value": [0.03, 0.5, 0.6],
+            "ci_lo": [0.1, -1.0, -1.0],
+            "ci_hi": [0.5, 1.0, 1.0],
+            "power": [0.9, 0.9, 0.9],
+            "direction": ["+", "+", "+"],
+            "margin": [None, None, None],
+        }
+    )
+    out = cv.decide_table(rows)
+    assert out["p_adj"].iloc[0] == pytest.approx(0.09)
+    # supported on its own p (0.03), inconclusive after Holm over three claims
+    assert cv.decide(0.1, 0.5, 0.03, 0.9, "+") == "supported"
+    assert out["verdict"].iloc[0] == "inconclusive"
+    with pytest.raises(ModelError, match="power"):
+        cv.decide_table(rows.drop(columns=["power"]))
+
+
+def test_equivalence_tost() -> None:
+    assert cv.equivalence(0.0, 0.02, 0.1) < 1e-5
+    assert cv.equivalence(0.2, 0.02, 0.1) > 0.99
+    # at the margin edge the TOST p is one half
+    assert cv.equivalence(0.1, 0.05, 0.1) == pytest.approx(0.5)
+    with pytest.raises(ModelError, match="margin"):
+        cv.equivalence(0.0, 0.1, 0.0)
+    assert cv.decide(-0.01, 0.02, 0.001, 0.9, "0", margin=0.1) == "supported"
+    assert cv.decide(0.3, 0.5, 0.9, 0.9, "0", margin=0.1) == "contradicted"
+    assert cv.decide(-0.2, 0.3, 0.4, 0.9, "0", margin=0.1) == "inconclusive"
+    with pytest.raises(ModelError, match="margin"):
+        cv.decide(-0.2, 0.3, 0.4, 0.9, "0")
+
+
+def test_power_and_not_decidable() -> None:
+    assert cv.normal_power(0.0, 0.1) == pytest.approx(0.05)
+    assert cv.normal_power(1.0, 0.1) > 0.999
+    assert 0.4 < cv.normal_power(0.196, 0.1) < 0.6
+    assert cv.equivalence_power(0.1, 1.0) == 0.0 and cv.equivalence_power(1.0, 0.1) > 0.99
+    assert cv.decide(0.1, 0.5, 0.001, 0.3, "+") == "not decidable"
+    assert cv.decide(0.1, 0.5, 0.001, float("nan"), "+") == "not decidable"
+    # power from planted effects: the share of p-values below alpha
+    planted = [
+        run_claim_test("western-moves-provoke", provoke_data(True, s), seed=s, n_resamples=100)
+        for s in range(3)
+    ]
+    absent = [
+        run_claim_test("western-moves-provoke", provoke_data(False, s), seed=s, n_resamples=100)
+        for s in range(3)
+    ]
+    assert cv.power([r.p_value for r in planted]) == 1.0
+    assert cv.power([r.p_value for r in absent]) < 1.0
+
+
+def test_every_test_states_its_power_size_and_needs() -> None:
+    for test in CLAIM_TESTS.values():
+        assert test.size > 0 and test.size_why
+    assert CLAIM_TESTS["us-election-hostility"].needs == ("us-elections",)
+    assert CLAIM_TESTS["western-moves-provoke"].needs == ()
+
+
+def test_claims_csv_columns() -> None:
+    required = (
+        "perspective,claim,mechanism,test,scope,n_dyads,n_episodes,effect,ci_lo,ci_hi,"
+        "p_value,p_adj,power,margin,verdict"
+    ).split(",")
+    assert list(CLAIM_COLUMNS) == required
+    assert TABLE_COLUMNS["claims"] == CLAIM_COLUMNS
+    assert set(cv.VERDICTS) == {"supported", "contradicted", "inconclusive", "not decidable"}
+
+
+def test_resets_fail_against_the_panel_base_rate() -> None:
+    data = resets_data(9)
+    at_half = run_claim_test("resets-fail", data, n_resamples=N)
+    assert at_half.effect == pytest.approx(9 / 12 - 0.5) and "0.5 (no panel" in at_half.detail
+    assert verdict(at_half, "+") == "inconclusive"
+    outcomes = [reset_outcomes(data.regimes, data.months[-1])]
+    assert [f for _, f in outcomes[0]].count(1) == 9
+    other = pd.DataFrame(
+        {"start": ["2000-01", "2002-01", "2010-01", "2015-01"],
+         "kind": ["reset", "breakdown", "reset", "reset"]}
+    )  # fmt: skip
+    # two held (2010 and 2015 lasted 48 months), one failed (2000, broken 2002)
+    rate, n = base_rate([reset_outcomes(other, pd.Period("2024-12", "M"))] * 3)
+    assert (rate, n) == (pytest.approx(1 / 3), 9)
+    against = run_claim_test(
+        "resets-fail", dataclasses.replace(data, reset_base_rate=rate), n_resamples=N
+    )
+    assert against.effect == pytest.approx(9 / 12 - 1 / 3) and "base rate 0.333" in against.detail
+    assert verdict(against, "+") == "supported"
+    with pytest.raises(ModelError, match="base rate"):
+        run_claim_test("resets-fail", dataclasses.replace(data, reset_base_rate=1.0))
+    with pytest.raises(ModelError, match="no reset in the panel"):
+        base_rate([[]])
+
+
+def test_window_sensitivity_over_the_grid() -> None:
+    data = provoke_data(True)
+    grid = window_sensitivity("western-moves-provoke", data, seed=3, n_resamples=100)
+    assert list(grid["window"]) == list(CLAIM_TESTS["western-moves-provoke"].windows)
+    # the planted pushback lasts 12 months: a 24-month window dilutes it
+    by = grid.set_index("window")["effect"]
+    assert by[12] == pytest.approx(run_claim_test("western-moves-provoke", data).effect)
+    assert by[12] > by[24] > 0 and (grid["p_value"] <= 1).all()
+    again = window_sensitivity("western-moves-provoke", data, seed=3, n_resamples=100)
+    pd.testing.assert_frame_equal(grid, again)
+    assert window_sensitivity("resets-fail", data).empty
+    with pytest.raises(ModelError, match="unknown claim test"):
+        window_sensitivity("nope", data)

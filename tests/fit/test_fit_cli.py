@@ -25,8 +25,8 @@ COLUMNS = {
     "outlook": ["perspective", "p_hold_12", "p_hold_24", "mc_se", "brier_skill_12",
                 "brier_skill_24", "verdict"],
     "levers": ["lever", "s1", "s1_conf", "st", "st_conf"],
-    "claims": ["perspective", "claim", "mechanism", "test", "effect", "ci_lo", "ci_hi",
-               "p_value", "verdict", "n_events"],
+    "claims": ["perspective", "claim", "mechanism", "test", "scope", "n_dyads", "n_episodes",
+               "effect", "ci_lo", "ci_hi", "p_value", "p_adj", "power", "margin", "verdict"],
 }  # fmt: skip
 
 
@@ -84,7 +84,9 @@ def test_every_table_command_writes_its_columns(small: tuple[Path, Path], tmp_pa
     assert (o.loc[o["verdict"] == SKILL, ["brier_skill_12", "brier_skill_24"]] > 0).all().all()
     cl = tables["claims"]
     assert set(cl["perspective"]) == {"valdai-2011"} and len(cl) >= 2
-    assert set(cl["verdict"]) <= {"supported", "contradicted", "inconclusive"}
+    assert set(cl["verdict"]) <= {"supported", "contradicted", "inconclusive", "not decidable"}
+    assert set(cl["scope"]) == {"USA-RUS"} and (cl["p_adj"] >= cl["p_value"]).all()
+    assert cl["power"].between(0, 1).all()
     assert (
         "from cache"
         in runner.invoke(app, ["compare", "-o", str(tmp_path / "c.json"), *common]).output

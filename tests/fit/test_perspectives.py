@@ -331,3 +331,31 @@ def test_a_normal_prior_needs_its_mean_inside_the_bounds(tmp_path: Path) -> None
     problems, _ = _problems(path)
     hits = [p for p in problems if p.field.endswith(".mean")]
     assert hits and "[low, high]" in hits[0].message and hits[0].line == j + 1
+
+
+def test_null_claim_needs_a_margin_and_its_reason(tmp_path: Path) -> None:
+    text = (PERSPECTIVES / "valdai-2011.yaml").read_text(encoding="utf-8")
+    start = text.index("    margin: 0.1\n")
+    end = text.index("\n", text.index("    margin_why:")) + 1
+    broken = text[:start] + text[end:]
+    path = tmp_path / "valdai-2011.yaml"
+    path.write_text(broken, encoding="utf-8")
+    index = [c.id for c in _load("valdai-2011").claims].index("valdai-no-trust-precondition")
+    line = _line_of(broken, "  - id: valdai-no-trust-precondition")
+    problems, _ = _problems(path)
+    fields = {p.field: p for p in problems}
+    assert "needs an equivalence margin" in fields[f"claims.{index}.margin"].message
+    assert "justification" in fields[f"claims.{index}.margin_why"].message
+    assert fields[f"claims.{index}.margin"].line is not None
+    assert fields[f"claims.{index}.margin"].line >= line
+
+
+def test_margin_only_on_a_null_claim(tmp_path: Path) -> None:
+    text = (PERSPECTIVES / "valdai-2011.yaml").read_text(encoding="utf-8")
+    broken = _replace_once(text, '    direction: "0"\n', '    direction: "-"\n')
+    path = tmp_path / "valdai-2011.yaml"
+    path.write_text(broken, encoding="utf-8")
+    index = [c.id for c in _load("valdai-2011").claims].index("valdai-no-trust-precondition")
+    _assert_problem(
+        path, _line_of(broken, "    margin: 0.1"), f"claims.{index}.margin", "only a null claim"
+    )

@@ -251,7 +251,7 @@ def register(app: typer.Typer) -> None:
     app.command("claims")(
         _table_command(
             "claims",
-            "The articles' claims tested on the record (perspective,claim,mechanism,test,"
-            "effect,ci_lo,ci_hi,p_value,verdict,n_events).",
+            "The articles' claims tested on the record (perspective,claim,mechanism,test,scope,"
+            "n_dyads,n_episodes,effect,ci_lo,ci_hi,p_value,p_adj,power,margin,verdict).",
         )
     )

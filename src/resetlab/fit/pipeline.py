@@ -10,6 +10,7 @@ scenario files, resetlab's model and fit code), so ``resetlab backtest`` followe
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Callable, Iterator
@@ -39,8 +40,8 @@ BASE_SCENARIO = "replay-1992-2025.yaml"
 T = TypeVar("T")
 
 CLAIM_COLUMNS = (
-    "perspective", "claim", "mechanism", "test", "effect", "ci_lo", "ci_hi", "p_value",
-    "verdict", "n_events",
+    "perspective", "claim", "mechanism", "test", "scope", "n_dyads", "n_episodes", "effect",
+    "ci_lo", "ci_hi", "p_value", "p_adj", "power", "margin", "verdict",
 )  # fmt: skip
 
 
@@ -62,6 +63,7 @@ _CODE: dict[str, tuple[str, ...]] = {
     "outlook": (*_CORE, "fit/outlook.py"),
     "levers": (*_CORE, "fit/outlook.py"),
     "claims": ("index", "record", "fit/pipeline.py"),
+    "resetbase": ("index", "record", "fit/pipeline.py"),
 }
 
 
@@ -276,13 +278,41 @@ class Pipeline:
         """The lever analysis under every perspective with mechanisms (not ``null``)."""
         return {n: self.levers(n) for n in self.perspectives if n != "null"}
 
+    def reset_base_rate(self) -> tuple[float, int]:
+        """The share of resets that failed within 48 months in the panel's pairs other than
+        U.S.-Russia, and how many resets it rests on (resets-fail tests against it)."""
+        from resetlab.exceptions import IndexEstimationError, RecordError
+        from resetlab.index.api import DEFAULT_DYAD
+        from resetlab.index.claims.counts import base_rate, reset_outcomes
+        from resetlab.index.panel import analyse_pair, pairs
+
+        def make() -> tuple[float, int]:
+            outcomes = []
+            for pair in pairs():
+                if set(pair.dyad) == set(DEFAULT_DYAD):
+                    continue
+                try:
+                    a = analyse_pair(self.store, pair.dyad)
+                except (IndexEstimationError, RecordError) as exc:
+                    self.log(f"reset base rate: {pair.pair} left out ({exc})")
+                    continue
+                end = pd.Period(str(a.index.frame["month"].iloc[-1]), "M")
+                outcomes.append(reset_outcomes(a.regimes.shifts, end))
+            return base_rate(outcomes)
+
+        return self._cached("resetbase", make)
+
     def claims(self) -> pd.DataFrame:
         """Every perspective's claims tested on the record (columns: :data:`CLAIM_COLUMNS` +)."""
         from resetlab.index import claims as cl
 
         def make() -> pd.DataFrame:
-            data = cl.claim_data_from_store(self.store)
+            from resetlab.index.claims import verdicts as v
+
+            rate, _ = self.reset_base_rate()
+            data = dataclasses.replace(cl.claim_data_from_store(self.store), reset_base_rate=rate)
             results: dict[str, Any] = {}
+            grids: dict[str, str] = {}  # the window sensitivity of each test, as JSON rows
             rows = []
             for pname, p in self.perspectives.items():
                 for c in p.claims:
@@ -291,28 +321,48 @@ class Pipeline:
                             c.test, data, seed=self.seed, n_resamples=self.budget.claim_resamples
                         )
                     r = results[c.test]
+                    test = cl.CLAIM_TESTS[c.test]
+                    if c.test not in grids:
+                        grid = cl.window_sensitivity(
+                            c.test, data, seed=self.seed, n_resamples=self.budget.claim_resamples
+                        )
+                        grids[c.test] = json.dumps(grid.to_dict("records"))
+                    se = v.standard_error(r)
+                    if c.direction == "0" and c.margin is not None:
+                        p_value = v.equivalence(r.effect, se, c.margin)
+                        power = v.equivalence_power(c.margin, se)
+                    else:
+                        p_value = r.p_value
+                        power = v.normal_power(test.size, se)
                     rows.append(
                         {
                             "perspective": pname,
                             "claim": c.id,
                             "mechanism": c.mechanism,
                             "test": c.test,
+                            "scope": "USA-RUS",
+                            "n_dyads": 1,
+                            "n_episodes": r.n_events,
                             "effect": r.effect,
                             "ci_lo": r.ci_lo,
                             "ci_hi": r.ci_hi,
-                            "p_value": r.p_value,
-                            "verdict": cl.verdict(r, c.direction),
+                            "p_value": p_value,
+                            "power": power,
+                            "margin": c.margin,
+                            "p_test": r.p_value,
+                            "size": test.size,
                             "n_events": r.n_events,
                             "direction": c.direction,
                             "statement": c.claim,
                             "file": c.source.file,
                             "quote": c.source.quote,
                             "detail": r.detail,
-                            "method": cl.CLAIM_TESTS[c.test].method,
+                            "method": test.method,
                             "events": " ".join(r.events),
+                            "window_grid": grids[c.test],
                         }
                     )
-            return pd.DataFrame(rows)
+            return v.decide_table(pd.DataFrame(rows))
 
         return self._cached("claims", make)
 

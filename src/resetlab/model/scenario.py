@@ -256,8 +256,13 @@ class Claim(_Strict):
     claim: str
     mechanism: str
     test: str
-    direction: Literal["+", "-"]
+    #: "+" the test's claimed sentence, "-" its opposite, "0" no effect (a null claim, tested
+    #: for equivalence within ``margin``).
+    direction: Literal["+", "-", "0"]
     source: Source
+    #: A null claim's equivalence margin, in the test's effect units, and why that size.
+    margin: float | None = None
+    margin_why: str | None = None
 
 
 class Article(_Strict):
@@ -538,6 +543,15 @@ def _check_perspective(p: PerspectiveModel, name: str, lines: dict[Loc, int]) ->
             bad((*loc, "test"), f"unknown test {c.test!r} (known: {', '.join(CLAIM_TESTS)})")
         if c.mechanism not in MECHANISMS:
             bad((*loc, "mechanism"), f"unknown mechanism (known: {', '.join(MECHANISMS)})")
+        if c.direction == "0":
+            if c.margin is None:
+                bad((*loc, "margin"), "a null claim (direction '0') needs an equivalence margin")
+            elif not c.margin > 0:
+                bad((*loc, "margin"), f"the margin must be positive, got {c.margin}")
+            if not c.margin_why:
+                bad((*loc, "margin_why"), "a null claim's margin needs its justification")
+        elif c.margin is not None or c.margin_why is not None:
+            bad((*loc, "margin"), "only a null claim (direction '0') takes a margin")
     if p.article is not None:
         for loc, src in _sources(p):
             if src.file != p.article.file:

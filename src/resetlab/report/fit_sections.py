@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from resetlab.fit import published
-from resetlab.report.html import Section, table_html
+from resetlab.report.html import Section, _fig, table_html
 
 _COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#7f7f7f", "#17becf", "#8c564b")
 
@@ -235,7 +235,12 @@ def compare_section(
                    html_after=note, anchor="compare")  # fmt: skip
 
 
-_VERDICT_STYLE = {"supported": "#2ca02c", "contradicted": "#d62728", "inconclusive": "#7f7f7f"}
+_VERDICT_STYLE = {
+    "supported": "#2ca02c",
+    "contradicted": "#d62728",
+    "inconclusive": "#7f7f7f",
+    "not decidable": "#bcbd22",
+}
 
 
 def claims_section(
@@ -262,9 +267,11 @@ def claims_section(
     for p, d in c.groupby("perspective", sort=False):
         n_sup = int((d["verdict"] == "supported").sum())
         n_con = int((d["verdict"] == "contradicted").sum())
+        n_und = int((d["verdict"] == "not decidable").sum())
         parts.append(
             f"<h3>{_esc(titles.get(str(p), p))}</h3><p>The record bears out {n_sup} of its "
-            f"{len(d)} tested claims; contradicts {n_con}; the rest are inconclusive.</p>"
+            f"{len(d)} tested claims; contradicts {n_con}; {n_und} are not decidable with this "
+            "record (power below 0.5); the rest are inconclusive.</p>"
             + table_html(
                 d[
                     [
@@ -276,6 +283,8 @@ def claims_section(
                         "ci_lo",
                         "ci_hi",
                         "p_value",
+                        "p_adj",
+                        "power",
                         "verdict",
                         "n_events",
                         "detail",
@@ -285,11 +294,19 @@ def claims_section(
         )
     note = ("<p>Each claim quotes its article (perspectives/*.yaml) and names a test run directly "
             "on the record, with no simulation (<code>resetlab claims</code>). Direction \"-\": the "
-            "article claims the opposite of the test's sentence. Supported / contradicted: the 95 % "
-            "interval excludes zero on the article's / the other side and p < 0.05; otherwise "
-            "inconclusive. The events each test rests on are in the CSV/JSON output.</p>" + "".join(parts))  # fmt: skip
+            "article claims the opposite of the test's sentence; \"0\": a null claim, tested for "
+            "equivalence (two one-sided tests) within the margin its perspective file states. "
+            "p_adj: Holm's adjustment over every claim of the report. Not decidable: power below "
+            "0.5 for the stated effect size (normal approximation from the test's interval). "
+            "Supported / contradicted: p_adj < 0.05 and the 95 % interval excludes zero on the "
+            "article's / the other side (a null claim: within / wholly outside the margin); "
+            "otherwise inconclusive. The events each test rests on are in the CSV/JSON output.</p>" + "".join(parts))  # fmt: skip
+    from resetlab.fit.pipeline import CLAIM_COLUMNS
+
+    cols = [k for k in CLAIM_COLUMNS if k in c.columns]
+    head = table_html(c[cols]) + _fig(fig)
     return Section(title=f"Claims of the articles, tested on the record ({budget} budget)",
-                   figure=fig, html_after=note, anchor="claims")  # fmt: skip
+                   html_after=head + note, anchor="claims")  # fmt: skip
 
 
 def outlook_section(o: Any, table: pd.DataFrame, index: pd.DataFrame) -> Section:

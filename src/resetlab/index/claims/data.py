@@ -1,0 +1,234 @@
+"""The shared data preparation of the claim tests: sides, thresholds, institutions, the
+record turned into :class:`ClaimData`, and the :class:`ClaimResult` every test returns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+if TYPE_CHECKING:
+    from resetlab.index.api import Analysis
+    from resetlab.record.store import Store
+
+
+US_SIDE: tuple[str, ...] = ("USA", "NATO")
+RU_SIDE: tuple[str, ...] = ("RUS",)
+HOSTILE_BELOW = 0.0
+COOPERATIVE_FROM = 3.0
+RATCHET_GOLDSTEIN = -9.0
+#: Accession to NATO (by NATO, toward Russia) and annexation/recognition of seized territory
+#: (by Russia): the irreversible moves of article 002, found in the record by their summaries.
+ACCESSION_PATTERN = re.compile(r"\bjoin(?:s|ed)? NATO\b|NATO's \d+(?:st|nd|rd|th) member")
+ANNEXATION_PATTERN = re.compile(
+    r"\bincorporat\w* Crimea|\brecogni[sz]\w* Abkhazia|\bannexation of four", re.IGNORECASE
+)
+#: Cooperation on common challenges (M6): multilateral-domain cooperative acts, or cooperative
+#: acts whose summary names counter-terrorism, Afghanistan, Iran or North Korea.
+COMMON_CHALLENGE_PATTERN = re.compile(r"terror|afghan|\biran|north korea", re.IGNORECASE)
+#: Treaty statuses that count as arms-control milestones (signature, entry into force).
+MILESTONE_STATUSES: tuple[str, ...] = ("signed", "in_force", "adopted")
+RESET_FAIL_MONTHS = 48
+
+
+@dataclass(frozen=True)
+class Institution:
+    """A bilateral institution and the months it worked (``first`` to ``last``, inclusive)."""
+
+    name: str
+    first: str
+    last: str
+    sources: tuple[str, ...]
+    note: str
+
+
+#: Working bilateral institutions (M14), dates checked against the pages cited.
+INSTITUTIONS: tuple[Institution, ...] = (
+    Institution(
+        name="Gore-Chernomyrdin Commission (U.S.-Russian Joint Commission on Economic and "
+        "Technological Cooperation)",
+        first="1993-04",
+        last="1998-03",
+        sources=(
+            "http://dosfan.lib.uic.edu/ERC/bureaus/eur/releases/950620Gorer.html",
+            "http://fas.org/news/russia/1997/msg00048c.htm",
+            "https://clintonwhitehouse6.archives.gov/1999/07/"
+            "1999-07-27-fact-sheet-on-the-us-russia-joint-commission.html",
+            "http://www.idsa-india.org/an-jul8-6.html",
+        ),
+        note="created at the Vancouver summit, April 1993 (State Dept fact sheet, 20 Jun 1995; "
+        "White House, 7 Feb 1997); ten meetings with Chernomyrdin as co-chair up to March 1998 "
+        "(White House fact sheet, 27 Jul 1999); Chernomyrdin dismissed 23 Mar 1998 (IDSA). "
+        "The renamed commission met only in July 1998 and July 1999 afterwards, so those "
+        "months are not counted as a working institution.",
+    ),
+    Institution(
+        name="U.S.-Russia Bilateral Presidential Commission",
+        first="2009-07",
+        last="2014-02",
+        sources=(
+            "http://moscow.usembassy.gov/bpc.html",
+            "https://www.rferl.org/a/us-russia-commission/25312837.html",
+            "http://www.derechos.org/peace/russia/doc/usarus313.html",
+        ),
+        note="announced by Obama and Medvedev on 6 Jul 2009 (U.S. Embassy Moscow); the U.S. "
+        "suspended its work in March 2014 over Crimea (RFE/RL; ITAR-TASS via Equipo Nizkor: "
+        "'In March, Washington temporarily suspended ... the Commission'); the day in March is "
+        "not given, so March 2014 is left out.",
+    ),
+)
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+# -- data ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimData:
+    """What the claim tests read; build it with :func:`claim_data` or :func:`claim_data_from_store`.
+
+    Every ``month`` is a ``pd.Period`` with frequency ``M``.
+    """
+
+    #: Events with a U.S.-side or Russian actor (any target): id, month (NaT for year
+    #: precision), precision, actor, target, goldstein, domain, summary.
+    events: pd.DataFrame
+    #: The relations index, one row per consecutive month: month, score, sd.
+    index: pd.DataFrame
+    #: The regime shifts of the analysis (``Regimes.shifts``): start, end (YYYY-MM), kind, ...
+    regimes: pd.DataFrame
+    #: Per month, same rows as ``index`` (PeriodIndex): ``treaty_share`` (treaties in force /
+    #: the most ever in force) and ``events_score`` (the index re-estimated from events alone,
+    #: for tests whose own variable is one of the index's auxiliary indicators).
+    observations: pd.DataFrame
+    #: UN General Assembly voting agreement: year, agreement.
+    un_agreement: pd.DataFrame
+    #: Arms-control milestones: treaty, status, month.
+    milestones: pd.DataFrame
+    #: National elections: country, kind, day (Timestamp).
+    elections: pd.DataFrame
+    #: New U.S. presidents taking office: name, month.
+    inaugurations: pd.DataFrame
+    #: The share of resets that fail in the other pairs of the panel (resets-fail tests
+    #: against it); None: not given, and the test falls back to 0.5 and says so.
+    reset_base_rate: float | None = None
+
+    @property
+    def months(self) -> pd.PeriodIndex:
+        return pd.PeriodIndex(self.index["month"], freq="M")
+
+
+def _prepare_events(events: pd.DataFrame) -> pd.DataFrame:
+    ev = events[events["actor"].isin(US_SIDE + RU_SIDE)].copy()
+    day = pd.to_datetime(ev["day"] if "day" in ev else ev["date"].astype(str).str[:7])
+    month = day.dt.to_period("M").where(ev["precision"].astype(str) != "year")
+    cols = ["id", "precision", "actor", "target", "goldstein", "domain", "summary"]
+    out = ev[cols].copy()
+    out.insert(1, "month", month)
+    out["goldstein"] = out["goldstein"].astype(float)
+    return out.reset_index(drop=True)
+
+
+def _events_only_index(analysis: Analysis) -> FloatArray:
+    from resetlab.index.kalman import AUXILIARY, estimate_index
+    from resetlab.index.observations import Observations
+
+    obs = analysis.observations
+    frame = obs.frame.copy()
+    for col in AUXILIARY:  # every indicator but the events
+        if col in frame:
+            frame[col] = np.nan
+    return np.asarray(
+        estimate_index(Observations(frame, obs.raw_events)).frame["score"], dtype=float
+    )
+
+
+def claim_data(analysis: Analysis, *, events: pd.DataFrame | None = None) -> ClaimData:
+    """Claim data from an :class:`resetlab.index.api.Analysis`.
+
+    ``events`` defaults to ``analysis.events`` (the dyad's events by the dyad rule, which is
+    what the claims are tested on). Treaties, elections and leaders come from the record's
+    built-in tables (the store holds the same tables).
+    """
+    from resetlab.record.calendars import load_elections, load_leaders
+    from resetlab.record.treaties import load_treaty_events, treaties_in_force
+
+    idx = analysis.index.frame
+    months = pd.PeriodIndex(idx["month"].astype(str), freq="M")
+    index = pd.DataFrame(
+        {"month": months, "score": idx["score"].to_numpy(float), "sd": idx["sd"].to_numpy(float)}
+    )
+    in_force = treaties_in_force(months).to_numpy(dtype=float)
+    observations = pd.DataFrame(
+        {
+            "treaty_share": in_force / in_force.max() if in_force.max() > 0 else in_force,
+            "events_score": _events_only_index(analysis),
+        },
+        index=months,
+    )
+    un = analysis.observations.frame["un_agreement"].dropna()
+    un_agreement = pd.DataFrame(
+        {"year": [p.year for p in un.index], "agreement": un.to_numpy(dtype=float)}
+    )
+    te = load_treaty_events()
+    te = te[te["status"].isin(MILESTONE_STATUSES)]
+    milestones = pd.DataFrame(
+        {
+            "treaty": te["treaty"].to_numpy(),
+            "status": te["status"].to_numpy(),
+            "month": pd.PeriodIndex(te["day"], freq="M"),
+        }
+    )
+    leaders = load_leaders()
+    pres = leaders[(leaders["country"] == "USA") & (leaders["role"] == "president")]
+    pres = pres.sort_values("start_day")
+    new = pres["name"].ne(pres["name"].shift())
+    inaugurations = pd.DataFrame(
+        {
+            "name": pres.loc[new, "name"].to_numpy(),
+            "month": pd.PeriodIndex(pres.loc[new, "start_day"], freq="M"),
+        }
+    )
+    elections = load_elections()[["country", "kind", "day"]].reset_index(drop=True)
+    return ClaimData(
+        events=_prepare_events(analysis.events if events is None else events),
+        index=index,
+        regimes=analysis.regimes.shifts.copy(),
+        observations=observations,
+        un_agreement=un_agreement,
+        milestones=milestones,
+        elections=elections,
+        inaugurations=inaugurations,
+    )
+
+
+def claim_data_from_store(store: Store) -> ClaimData:
+    """:func:`claim_data` of ``analyse(store)``: the U.S.-Russia events by the dyad rule
+    (:mod:`resetlab.record.dyad`; NATO acting with the U.S. counts), never third-party rows
+    such as another pair's events or the two sides' acts toward third states."""
+    from resetlab.index.api import analyse
+
+    return claim_data(analyse(store))
+
+
+# -- results ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """One test's outcome; ``effect`` > 0 supports the test's ``claimed`` sentence."""
+
+    effect: float
+    ci_lo: float
+    ci_hi: float
+    p_value: float
+    n_events: int
+    events: tuple[str, ...]
+    detail: str

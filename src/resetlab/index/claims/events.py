@@ -1,0 +1,222 @@
+"""Event-study and mask tests: a window of months after triggers (or a calendar mask) against
+the other months.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from resetlab.index.claims.data import (
+    ACCESSION_PATTERN,
+    ANNEXATION_PATTERN,
+    INSTITUTIONS,
+    RATCHET_GOLDSTEIN,
+    RU_SIDE,
+    US_SIDE,
+    BoolArray,
+    ClaimData,
+    ClaimResult,
+    FloatArray,
+)
+from resetlab.index.claims.resample import (
+    _after,
+    _cooperative,
+    _hostile,
+    _ids_in,
+    _mask_test,
+    _month_pos,
+    _monthly,
+    _result,
+    _volatility,
+    _window_mean,
+)
+
+# -- the tests ---------------------------------------------------------------------------------
+
+
+def _provoke(
+    data: ClaimData,
+    rng: np.random.Generator,
+    n: int,
+    *,
+    triggers: pd.DataFrame,
+    responses: pd.DataFrame,
+    window: int,
+    what: str,
+) -> ClaimResult:
+    t_count, t_ids = _monthly(data, triggers)
+    y, _ = _monthly(data, responses)
+    trig = t_count > 0
+    after = _after(trig, 1, window)
+    valid = np.arange(len(y)) >= window  # earlier months' own history is unknown
+    s = _mask_test(y, after, valid, rng, n, block=12, min_shift=window)
+    detail = (
+        f"{what}/month in the {window} m after {int(trig.sum())} trigger months "
+        f"({len(t_ids)} acts): {s.inside:.2f} vs {s.outside:.2f} in the other months"
+    )
+    return _result(s, len(t_ids), t_ids, detail)
+
+
+def _western_moves(
+    data: ClaimData, rng: np.random.Generator, n: int, window: int = 12
+) -> ClaimResult:
+    ev = data.events
+    return _provoke(
+        data, rng, n, triggers=_hostile(ev, US_SIDE), responses=_hostile(ev, RU_SIDE),
+        window=window, what="hostile RUS acts",
+    )  # fmt: skip
+
+
+def _russian_moves(
+    data: ClaimData, rng: np.random.Generator, n: int, window: int = 12
+) -> ClaimResult:
+    ev = data.events
+    return _provoke(
+        data, rng, n, triggers=_hostile(ev, RU_SIDE), responses=_hostile(ev, US_SIDE),
+        window=window, what="hostile U.S./NATO acts",
+    )  # fmt: skip
+
+
+def _engagement(data: ClaimData, rng: np.random.Generator, n: int, window: int = 6) -> ClaimResult:
+    ev = data.events
+    return _provoke(
+        data, rng, n, triggers=_cooperative(ev, ("USA",)), responses=_hostile(ev, RU_SIDE),
+        window=window, what="hostile RUS acts",
+    )  # fmt: skip
+
+
+def _anomaly(score: FloatArray, half: int = 12) -> FloatArray:
+    """Index minus its centred (2*half+1)-month mean: the month's departure from its era."""
+    return score - _window_mean(score, -half, half)
+
+
+def _election_mask(
+    data: ClaimData, country: str, kinds: tuple[str, ...], first: int, last: int
+) -> tuple[BoolArray, BoolArray, int]:
+    """Months ``first``..``last`` months before an election; valid = the clock is known."""
+    from resetlab.record.calendars import months_to_next_election
+
+    el = data.elections[(data.elections["country"] == country) & data.elections["kind"].isin(kinds)]
+    to = months_to_next_election(data.months, country, elections=el).to_numpy(dtype=float)
+    valid = np.isfinite(to)
+    mask = valid & (np.nan_to_num(to, nan=-1) >= first) & (np.nan_to_num(to, nan=-1) <= last)
+    el_months = pd.PeriodIndex(el["day"], freq="M")
+    n_el = int(sum(1 for m in set(el_months) if data.months[0] + last <= m <= data.months[-1]))
+    return mask, valid, n_el
+
+
+def _election_hostility(
+    data: ClaimData, rng: np.random.Generator, n: int, country: str, kinds: tuple[str, ...]
+) -> ClaimResult:
+    mask, valid, n_el = _election_mask(data, country, kinds, 1, 6)
+    anom = _anomaly(data.index["score"].to_numpy(float))
+    s = _mask_test(anom, mask, valid, rng, n, block=12, min_shift=12, sign=-1.0)
+    detail = (
+        f"index anomaly (vs centred 25-month mean) in the 6 months before {n_el} {country} "
+        f"{'/'.join(kinds)} elections: {s.inside:+.2f} vs {s.outside:+.2f} in other months"
+    )
+    return _result(s, n_el, _ids_in(data, mask & valid), detail)
+
+
+def _us_elections(data: ClaimData, rng: np.random.Generator, n: int) -> ClaimResult:
+    return _election_hostility(data, rng, n, "USA", ("presidential",))
+
+
+def _ru_elections(data: ClaimData, rng: np.random.Generator, n: int) -> ClaimResult:
+    return _election_hostility(data, rng, n, "RUS", ("presidential", "presidential_runoff", "duma"))
+
+
+def _toxic_at_home(data: ClaimData, rng: np.random.Generator, n: int) -> ClaimResult:
+    mask, valid, n_el = _election_mask(data, "USA", ("presidential",), 1, 12)
+    y, ids = _monthly(data, _cooperative(data.events, ("USA",)), valid)
+    s = _mask_test(y, mask, valid, rng, n, block=12, min_shift=12, sign=-1.0)
+    detail = (
+        f"U.S. cooperative acts toward Russia/month in the 12 months before {n_el} presidential "
+        f"elections: {s.inside:.2f} vs {s.outside:.2f} in other months"
+    )
+    return _result(s, len(ids), ids, detail)
+
+
+def _institution_mask(data: ClaimData) -> BoolArray:
+    months = data.months
+    mask = np.zeros(len(months), dtype=bool)
+    for inst in INSTITUTIONS:
+        mask |= (months >= pd.Period(inst.first, "M")) & (months <= pd.Period(inst.last, "M"))
+    return np.asarray(mask)
+
+
+def _institutions_calm(data: ClaimData, rng: np.random.Generator, n: int) -> ClaimResult:
+    y = _volatility(data.index["score"].to_numpy(float))
+    mask = _institution_mask(data)
+    valid = np.isfinite(y)
+    s = _mask_test(y, mask, valid, rng, n, block=12, min_shift=24, sign=-1.0)
+    detail = (
+        f"mean |monthly index change| in {int((mask & valid).sum())} months with a working "
+        f"commission: {s.inside:.3f} vs {s.outside:.3f} in the other months"
+    )
+    return _result(s, int((mask & valid).sum()), (), detail)
+
+
+def _ratchets(ev: pd.DataFrame) -> pd.DataFrame:
+    summary = ev["summary"].astype(str)
+    extreme = ev["goldstein"] <= RATCHET_GOLDSTEIN
+    accession = ev["actor"].eq("NATO") & summary.str.contains(ACCESSION_PATTERN)
+    annexation = ev["actor"].isin(RU_SIDE) & summary.str.contains(ANNEXATION_PATTERN)
+    return ev[extreme | accession | annexation]
+
+
+def _irreversible(data: ClaimData, rng: np.random.Generator, n: int) -> ClaimResult:
+    score = data.index["score"].to_numpy(float)
+    # Second year after minus the year before the run-up: symmetric about t, because the
+    # two-sided smoother already drags the months just before an extreme act down with it.
+    d = _window_mean(score, -24, -13) - _window_mean(score, 13, 24)
+    valid = np.isfinite(d)
+    count, ids = _monthly(data, _ratchets(data.events), valid)
+    trig = count > 0
+    s = _mask_test(d, trig, valid, rng, n, block=24, min_shift=24)
+    detail = (
+        f"index mean over t-24..t-13 minus mean over t+13..t+24: {s.inside:+.2f} at "
+        f"{int((trig & valid).sum())} ratchet months ({len(ids)} acts) vs {s.outside:+.2f} "
+        "at other months"
+    )
+    return _result(s, len(ids), ids, detail)
+
+
+def _arms_control(data: ClaimData, rng: np.random.Generator, n: int) -> ClaimResult:
+    pos = _month_pos(data)
+    trig = np.zeros(len(pos), dtype=bool)
+    for m in data.milestones["month"]:
+        if m in pos:
+            trig[pos[m]] = True
+    score = data.observations["events_score"].to_numpy(float)
+    d = _window_mean(score, 1, 12) - _window_mean(score, -12, -1)
+    valid = np.isfinite(d)
+    s = _mask_test(d, trig, valid, rng, n, block=12, min_shift=24)
+    ms = data.milestones[[m in pos and valid[pos[m]] for m in data.milestones["month"]]]
+    detail = (
+        f"events-only index, mean of 12 m after minus 12 m before: {s.inside:+.2f} at "
+        f"{int((trig & valid).sum())} milestone months ({len(ms)} signatures/entries into "
+        f"force) vs {s.outside:+.2f} at other months"
+    )
+    return _result(s, len(ms), (), detail)
+
+
+def _honeymoon(data: ClaimData, rng: np.random.Generator, n: int) -> ClaimResult:
+    pos = _month_pos(data)
+    score = data.index["score"].to_numpy(float)
+    d = _window_mean(score, 12, 12) - _window_mean(score, -1, -1)
+    valid = np.isfinite(d)
+    trig = np.zeros(len(pos), dtype=bool)
+    names = []
+    for name, m in zip(data.inaugurations["name"], data.inaugurations["month"], strict=True):
+        if m in pos and valid[pos[m]]:
+            trig[pos[m]] = True
+            names.append(f"{name} {m}")
+    s = _mask_test(d, trig, valid, rng, n, block=12, min_shift=13)
+    detail = (
+        f"index change from the month before to 12 m after the inauguration: {s.inside:+.2f} "
+        f"for {len(names)} new presidents ({'; '.join(names)}) vs {s.outside:+.2f} for other "
+        "months"
+    )
+    return _result(s, len(names), (), detail)

@@ -1,0 +1,362 @@
+"""The registry of claim tests: each test keyed once, its claim, its method, its function."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import cast
+
+import numpy as np
+import pandas as pd
+
+from resetlab.exceptions import ModelError
+from resetlab.index.claims.counts import (
+    _resets_fail,
+)
+from resetlab.index.claims.data import (
+    ClaimData,
+    ClaimResult,
+)
+from resetlab.index.claims.events import (
+    _arms_control,
+    _engagement,
+    _honeymoon,
+    _institutions_calm,
+    _irreversible,
+    _ru_elections,
+    _russian_moves,
+    _toxic_at_home,
+    _us_elections,
+    _western_moves,
+)
+from resetlab.index.claims.slopes import (
+    _common_challenges,
+    _cooperation_builds,
+    _treaties_calm,
+    _trust_threshold,
+    _un_votes,
+)
+
+
+@dataclass(frozen=True)
+class ClaimTest:
+    """A claim, the test of it, and the function that runs it."""
+
+    key: str
+    mechanisms: tuple[str, ...]
+    title: str
+    claimed: str
+    method: str
+    run: Callable[[ClaimData, np.random.Generator, int], ClaimResult]
+    #: The effect (in the test's own units) power is computed for, and why that size.
+    size: float
+    size_why: str
+    #: The calendars or record parts beyond a pair's events and index that the test needs;
+    #: a panel pair without them is not tested.
+    needs: tuple[str, ...] = ()
+    #: The grid of windows (months) the verdict's sensitivity is read over, for tests whose
+    #: ``run`` takes a ``window`` argument; empty for the others.
+    windows: tuple[int, ...] = ()
+
+
+#: Windows (months after a trigger) every event study is also run over.
+WINDOW_GRID: tuple[int, ...] = (3, 6, 9, 12, 18, 24)
+
+# -- registry ----------------------------------------------------------------------------------
+
+_WINDOW_NOTE = (
+    "p: circular-shift permutation (trigger months rotated against the outcome); "
+    "95% CI: circular block bootstrap of months (percentile)."
+)
+
+_TESTS: tuple[ClaimTest, ...] = (
+    ClaimTest(
+        "western-moves-provoke",
+        ("m9",),
+        "Western moves provoke Russian pushback",
+        "Russia commits more hostile acts in the 12 months after hostile U.S./NATO moves than "
+        "at other times.",
+        "Event study: trigger months have a hostile act (Goldstein < 0) by the USA or NATO, any "
+        "target (enlargement, strikes, sanctions, interference); outcome is the monthly count of "
+        "hostile Russian acts; effect = mean count in months t+1..t+12 after any trigger minus "
+        "mean in the other months (first 12 months left out). " + _WINDOW_NOTE,
+        _western_moves,
+        size=0.5,
+        size_why="half a hostile act a month more after triggers: about one more hostile act per two months, the size of a visible pushback",
+        needs=(),
+        windows=WINDOW_GRID,
+    ),
+    ClaimTest(
+        "russian-moves-provoke",
+        ("m9",),
+        "Russian moves provoke Washington",
+        "The U.S./NATO commit more hostile acts in the 12 months after hostile Russian acts "
+        "than at other times.",
+        "Mirror of western-moves-provoke: triggers are months with a hostile Russian act, the "
+        "outcome is the monthly count of hostile U.S./NATO acts. " + _WINDOW_NOTE,
+        _russian_moves,
+        size=0.5,
+        size_why="as western-moves-provoke",
+        needs=(),
+        windows=WINDOW_GRID,
+    ),
+    ClaimTest(
+        "cooperation-builds",
+        ("m4",),
+        "Trust grows out of cooperation",
+        "Cooperative acts in a month are followed by a higher index 6-12 months later.",
+        "OLS slope of the index change around month t (mean of t+6..t+12 minus mean of "
+        "t-12..t-6; symmetric so the smoother's spreading cancels) on the number of U.S.-Russia "
+        "cooperative acts (Goldstein >= 3, either side) in t. p: the act counts circularly "
+        "shifted; CI: circular block bootstrap (24-month blocks). Association, not causation: "
+        "cooperation inside an upswing also scores.",
+        _cooperation_builds,
+        size=0.1,
+        size_why="0.1 index units per cooperative act: a summit month of 3 acts then lifts the index 0.3 units",
+        needs=(),
+    ),
+    ClaimTest(
+        "trust-threshold",
+        ("m16",),
+        "Detente needs a minimum of trust",
+        "Cooperation raises the index later more when the prior index level is high than when "
+        "it is low.",
+        "As cooperation-builds, with the months split at the median of the prior level (mean "
+        "index over t-12..t-6); effect = slope above the median minus slope below. p: act "
+        "counts circularly shifted against (change, level); CI: circular block bootstrap "
+        "(24-month blocks).",
+        _trust_threshold,
+        size=0.1,
+        size_why="a slope difference of 0.1 index units per cooperative act, the size of the slope itself",
+        needs=(),
+    ),
+    ClaimTest(
+        "engagement-exploited",
+        ("m18",),
+        "Engagement is exploited",
+        "Russia commits more hostile acts in the 6 months after U.S. cooperative acts toward it "
+        "than at other times.",
+        "Event study: triggers are months with a USA act toward Russia of Goldstein >= 3; "
+        "outcome is the monthly count of hostile Russian acts; effect = mean in months t+1..t+6 "
+        "after any trigger minus the other months. " + _WINDOW_NOTE,
+        _engagement,
+        size=0.5,
+        size_why="as western-moves-provoke",
+        needs=(),
+        windows=WINDOW_GRID,
+    ),
+    ClaimTest(
+        "us-election-hostility",
+        ("m7", "m20", "m21"),
+        "U.S. election seasons are hostile",
+        "Months in the 6 months before U.S. presidential elections are more hostile than other "
+        "months.",
+        "Index anomaly = index minus its centred 25-month mean; effect = mean anomaly in other "
+        "months minus mean in the months 1-6 before a presidential election (positive = more "
+        "hostile before). p: the pre-election mask circularly shifted; CI: circular block "
+        "bootstrap (12-month blocks).",
+        _us_elections,
+        size=1.0,
+        size_why="one index unit (Goldstein scale) of anomaly",
+        needs=("us-elections",),
+    ),
+    ClaimTest(
+        "ru-election-hostility",
+        ("m7",),
+        "Russian election seasons are hostile",
+        "Months in the 6 months before Russian presidential or Duma elections are more hostile "
+        "than other months.",
+        "As us-election-hostility with Russian presidential (runoffs included) and State Duma "
+        "elections.",
+        _ru_elections,
+        size=1.0,
+        size_why="as us-election-hostility",
+        needs=("ru-elections",),
+    ),
+    ClaimTest(
+        "toxic-at-home",
+        ("m21",),
+        "Russia policy is toxic at home",
+        "U.S. cooperative acts toward Russia are rarer in the 12 months before U.S. "
+        "presidential elections.",
+        "Monthly count of USA acts toward Russia with Goldstein >= 3; effect = mean in other "
+        "months minus mean in the months 1-12 before a presidential election. p: mask "
+        "circularly shifted; CI: circular block bootstrap (12-month blocks).",
+        _toxic_at_home,
+        size=0.25,
+        size_why="a quarter of a U.S. cooperative act a month fewer",
+        needs=("us-elections",),
+    ),
+    ClaimTest(
+        "treaties-calm",
+        ("m12",),
+        "Treaties give stability",
+        "Months with a larger share of arms-control treaties in force have a calmer index.",
+        "Effect = minus the OLS slope of |monthly change| of the index on the share of treaties "
+        "in force (in force / most ever in force; suspended counts half). The index here is "
+        "re-estimated from events alone, since treaties in force are one of its indicators. "
+        "p: treaty share circularly shifted; CI: circular block bootstrap (24-month blocks).",
+        _treaties_calm,
+        size=0.5,
+        size_why="half an index unit less monthly change from no treaty to all treaties in force",
+        needs=("treaties",),
+    ),
+    ClaimTest(
+        "institutions-calm",
+        ("m14",),
+        "Institutions take the drama out",
+        "The index is less volatile while a working bilateral commission exists.",
+        "Effect = mean |monthly index change| outside minus inside the months of the "
+        "Gore-Chernomyrdin Commission (1993-04..1998-03) and the Bilateral Presidential "
+        "Commission (2009-07..2014-02), dates and sources in INSTITUTIONS. p: the institution "
+        "mask circularly shifted; CI: circular block bootstrap (12-month blocks).",
+        _institutions_calm,
+        size=0.25,
+        size_why="a quarter index unit less monthly change inside a working commission",
+        needs=("institutions",),
+    ),
+    ClaimTest(
+        "un-votes-track",
+        ("m2",),
+        "UN votes follow bilateral relations",
+        "Year-on-year changes in U.S.-Russia UN voting agreement go with changes in the "
+        "bilateral index.",
+        "Pearson correlation of first differences of annual UN General Assembly agreement and "
+        "the annual mean of the index re-estimated from events alone (UN votes are an input of "
+        "the full index), complete years only. p: scipy permutation test of the pairings; CI: "
+        "circular block bootstrap of year pairs (3-year blocks).",
+        _un_votes,
+        size=0.5,
+        size_why="a correlation of 0.5 between yearly changes, a strong co-movement",
+        needs=(),
+    ),
+    ClaimTest(
+        "common-challenges-fade",
+        ("m6",),
+        "Common challenges are short-lived",
+        "Index gains after cooperation on common challenges fade faster than gains after other "
+        "cooperation.",
+        "Per month d = (index at t+3) - (index at t+18), i.e. the gain 3 months after minus "
+        "the gain 18 months after. Effect = mean d over months with common-challenge "
+        "cooperation (Goldstein >= 3 and multilateral domain, or summary naming terrorism, "
+        "Afghanistan, Iran, North Korea) minus mean d over months with other cooperative acts "
+        "only; comparing with other cooperation removes the smoother's own fading of any "
+        "friendly event and the long-run drift. p: scipy permutation of the month labels; CI: "
+        "scipy percentile bootstrap of the two groups.",
+        _common_challenges,
+        size=1.0,
+        size_why="one index unit more fading",
+        needs=(),
+    ),
+    ClaimTest(
+        "resets-fail",
+        ("m19",),
+        "Resets fail",
+        "Resets (upward regime shifts found in the data) end in a breakdown within 48 months "
+        "more often than resets between other rivals do.",
+        "Share of resets followed by a breakdown shift within 48 months of the reset's start "
+        "(resets younger than 48 months without a breakdown are censored and left out); "
+        "effect = share - base rate, the base rate being the share of failed resets in the "
+        "regimes of the panel's other pairs (Pipeline.reset_base_rate; 0.5 when none is "
+        "given); CI: Wilson interval minus the base rate; p: exact two-sided binomial test "
+        "against the base rate (scipy). n is small (a handful of resets).",
+        _resets_fail,
+        size=0.25,
+        size_why="a failure share 0.25 above the base rate (for example 0.75 against 0.5)",
+        needs=(),
+    ),
+    ClaimTest(
+        "irreversible-moves",
+        ("m10",),
+        "Some moves cannot be walked back",
+        "After the most extreme acts the index in the second year after stays further below "
+        "its level before the act than around other months.",
+        "Ratchets: acts with Goldstein <= -9 by either side, NATO accessions and Russian "
+        "annexations/recognitions (summary patterns). d = mean index over t-24..t-13 minus "
+        "mean over t+13..t+24 (symmetric about the act: the two-sided smoother already pulls "
+        "the 12 months just before an extreme act down, which would bias a t-12..t-1 baseline "
+        "against the claim); effect = mean d at ratchet months minus mean d at other months "
+        "(the long decline of relations makes d positive on average anywhere). " + _WINDOW_NOTE,
+        _irreversible,
+        size=1.0,
+        size_why="one index unit lower in the second year after an extreme act",
+        needs=(),
+    ),
+    ClaimTest(
+        "arms-control-warms",
+        ("m5", "m12"),
+        "Arms control warms relations",
+        "The index is higher in the 12 months after arms-control milestones than in the 12 "
+        "months before, more than around other months.",
+        "Milestones: signature, entry into force or adoption dates in the treaty record. d = "
+        "mean index over t+1..t+12 minus mean over t-12..t-1 (index re-estimated from events "
+        "alone, since treaties in force are one of its indicators); effect = mean d at "
+        "milestone months minus mean d at other months. " + _WINDOW_NOTE,
+        _arms_control,
+        size=1.0,
+        size_why="one index unit higher after a milestone",
+        needs=("treaties",),
+    ),
+    ClaimTest(
+        "new-president-honeymoon",
+        ("m19", "m20"),
+        "A new president gets a honeymoon",
+        "The index improves in the 12 months after a new U.S. president takes office, more "
+        "than over other 12-month spans.",
+        "d = index 12 months after minus index the month before; effect = mean d at the "
+        "inauguration months of new presidents (re-elections left out; a term whose 12 months "
+        "are not yet over is left out) minus mean d at other months. " + _WINDOW_NOTE,
+        _honeymoon,
+        size=1.0,
+        size_why="one index unit of improvement in a new president's first year",
+        needs=("us-presidents",),
+    ),
+)
+
+CLAIM_TESTS: dict[str, ClaimTest] = {t.key: t for t in _TESTS}
+if len(CLAIM_TESTS) != len(_TESTS):
+    raise RuntimeError("two claim tests share a key")
+#: The test keys, in registry order (the registry is the one place a key is written).
+CLAIM_TEST_KEYS: tuple[str, ...] = tuple(CLAIM_TESTS)
+
+
+def run_claim_test(
+    key: str,
+    data: ClaimData,
+    *,
+    seed: int | np.random.SeedSequence = 0,
+    n_resamples: int = 2000,
+) -> ClaimResult:
+    """Run the test ``key`` on ``data`` with its own generator seeded by ``seed`` (an integer
+    or a spawned :class:`numpy.random.SeedSequence`)."""
+    test = CLAIM_TESTS.get(key)
+    if test is None:
+        raise ModelError(f"unknown claim test {key!r}; valid keys: {', '.join(CLAIM_TEST_KEYS)}")
+    if n_resamples < 1:
+        raise ModelError("n_resamples must be at least 1")
+    return test.run(data, np.random.default_rng(seed), int(n_resamples))
+
+
+def window_sensitivity(
+    key: str,
+    data: ClaimData,
+    *,
+    seed: int | np.random.SeedSequence = 0,
+    n_resamples: int = 2000,
+) -> pd.DataFrame:
+    """The test ``key`` rerun over its grid of windows: one row a window (``window, effect,
+    ci_lo, ci_hi, p_value``), each with its own generator spawned from ``seed``; empty for a
+    test without a window grid."""
+    test = CLAIM_TESTS.get(key)
+    if test is None:
+        raise ModelError(f"unknown claim test {key!r}; valid keys: {', '.join(CLAIM_TEST_KEYS)}")
+    cols = ["window", "effect", "ci_lo", "ci_hi", "p_value"]
+    if not test.windows:
+        return pd.DataFrame(columns=cols)
+    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    rows = []
+    for w, child in zip(test.windows, root.spawn(len(test.windows)), strict=True):
+        run = cast("Callable[..., ClaimResult]", test.run)
+        r = run(data, np.random.default_rng(child), int(n_resamples), window=w)
+        rows.append([w, r.effect, r.ci_lo, r.ci_hi, r.p_value])
+    return pd.DataFrame(rows, columns=cols)
