@@ -116,7 +116,7 @@ def test_fit_is_reproducible_and_saves(tmp_path: Path) -> None:
     b = fit(p, record().vintage("2012-01"), base(), budget=TINY, seed=5)
     np.testing.assert_array_equal(a.samples, b.samples)
     assert a.names == ParameterSpace.of(p).names and a.origin == "2012-01"
-    assert len(a.samples) == 16 * (TINY.steps - TINY.burn)
+    assert len(a.samples) == 16 * TINY.chains * (TINY.steps - TINY.burn)
     a.save(tmp_path / "p.json")
     c = Posterior.load(tmp_path / "p.json")
     np.testing.assert_allclose(c.samples, a.samples)

@@ -167,6 +167,10 @@ def fit(
         f"acceptance {post.acceptance:.2f}, {len(post.samples)} draws, {post.n_months} months; "
         f"wrote {output}"
     )
+    quick = (
+        " (a quick look: the quick budget is not meant to converge)" if budget == "quick" else ""
+    )
+    console.print(f"diagnostics: {post.diagnostics_words()}{quick}")
 
 
 def levers(
