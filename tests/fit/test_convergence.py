@@ -85,3 +85,25 @@ def test_report_prints_diagnostics_and_refuses_the_outlook() -> None:
     sec = outlook_section(o, table, pd.DataFrame(), refused)
     assert sec.figure is None
     assert "No outlook is drawn" in sec.html_after and "R-hat 1.73" in sec.html_after
+
+
+@pytest.mark.parametrize("name", ["null", "deyermond-2024"])
+def test_recovery_reports_coverage_and_bias_per_parameter(name: str) -> None:
+    from resetlab.fit.calibrate import recovery
+    from resetlab.fit.perspectives import ParameterSpace
+
+    persp = load_perspectives(PERSPECTIVES, (name,))[name]
+    space = ParameterSpace.of(persp)
+    rec = recovery(persp, record().vintage("2000-01"), base(), 2, budget=TINY, seed=4)
+    assert rec["replications"] == 2 and set(rec["recovery"]) == set(space.names)
+    truth = np.array([r["truth"] for r in rec["runs"]])
+    # the true values are prior draws: inside the prior's support, different per replication
+    assert np.isfinite(space.log_prior(truth)).all()
+    assert not np.allclose(truth[0], truth[1])
+    mean = np.array([r["mean"] for r in rec["runs"]])
+    inside = np.array([r["inside90"] for r in rec["runs"]])
+    for j, n in enumerate(space.names):
+        assert rec["recovery"][n]["bias"] == pytest.approx((mean[:, j] - truth[:, j]).mean())
+        assert rec["recovery"][n]["coverage90"] == pytest.approx(inside[:, j].mean())
+    with pytest.raises(ModelError, match="at least 1"):
+        recovery(persp, record().vintage("2000-01"), base(), 0, budget=TINY)
