@@ -107,3 +107,16 @@ def test_recovery_reports_coverage_and_bias_per_parameter(name: str) -> None:
         assert rec["recovery"][n]["coverage90"] == pytest.approx(inside[:, j].mean())
     with pytest.raises(ModelError, match="at least 1"):
         recovery(persp, record().vintage("2000-01"), base(), 0, budget=TINY)
+
+
+def test_shipped_forecast_scenarios_say_their_values_are_assumptions() -> None:
+    from fitkit import REPO
+
+    from resetlab.model.scenario import load_scenario
+
+    paths = sorted((REPO / "scenarios").glob("*.yaml"))
+    forecasts = [p for p in paths if load_scenario(p).model.mode == "forecast"]
+    assert forecasts
+    for p in forecasts:
+        d = load_scenario(p).model.description
+        assert "stated assumptions" in d or "posterior" in d, p.name
