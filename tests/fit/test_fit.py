@@ -116,7 +116,7 @@ def test_fit_is_reproducible_and_saves(tmp_path: Path) -> None:
     b = fit(p, record().vintage("2012-01"), base(), budget=TINY, seed=5)
     np.testing.assert_array_equal(a.samples, b.samples)
     assert a.names == ParameterSpace.of(p).names and a.origin == "2012-01"
-    assert len(a.samples) == 16 * (TINY.steps - TINY.burn)
+    assert len(a.samples) == 16 * TINY.chains * (TINY.steps - TINY.burn)
     a.save(tmp_path / "p.json")
     c = Posterior.load(tmp_path / "p.json")
     np.testing.assert_allclose(c.samples, a.samples)
@@ -175,10 +175,25 @@ def test_outlook_and_levers_small() -> None:
     again = outlook(ps, posts, data, base(), "2025-02", budget=TINY, seed=0)
     pd.testing.assert_frame_equal(o.table, again.table)
     la = levers(ps["valdai-2011"], posts["valdai-2011"], data, base(), "2025-02", budget=TINY)
-    assert list(la.table.columns[:5]) == ["lever", "s1", "s1_conf", "st", "st_conf"]
+    cols = [
+        "perspective",
+        "lever",
+        "s1",
+        "s1_conf",
+        "st",
+        "st_conf",
+        "st_lo",
+        "st_hi",
+        "var_y",
+        "n",
+    ]
+    assert list(la.table.columns[: len(cols)]) == cols
+    assert (la.table["n"] == TINY.sobol_n).all() and la.table["var_y"].nunique() == 1
+    assert float(la.table["var_y"].iloc[0]) >= 0
     assert set(la.table["lever"]) == {lv.name for lv in LEVERS}
     kept = la.table[~la.table["screened_out"]]
     assert len(kept) >= 3 and kept[["s1", "st"]].notna().all().all()
+    assert (kept["st_lo"] <= kept["st"]).all() and (kept["st"] <= kept["st_hi"]).all()
     assert la.table.loc[la.table["screened_out"], "st"].isna().all()
     with pytest.raises(ModelError, match="over 24 months old"):
         outlook(ps, posts, data, base(), "2020-01", budget=TINY)

@@ -24,7 +24,8 @@ COLUMNS = {
     "compare": ["perspective", "score", "rank", "in_mcs"],
     "outlook": ["perspective", "p_hold_12", "p_hold_24", "mc_se", "brier_skill_12",
                 "brier_skill_24", "verdict"],
-    "levers": ["lever", "s1", "s1_conf", "st", "st_conf"],
+    "levers": ["perspective", "lever", "s1", "s1_conf", "st", "st_conf", "st_lo", "st_hi", "var_y",
+               "n"],
     "claims": ["perspective", "claim", "mechanism", "test", "scope", "n_dyads", "n_episodes",
                "effect", "ci_lo", "ci_hi", "p_value", "p_adj", "power", "margin", "verdict"],
 }  # fmt: skip

@@ -101,7 +101,7 @@ def _run_task(task: _Task) -> list[dict[str, Any]]:
     seeds = task_seeds(task.seed, task.perspective.name, len(task.vintages))
     for i, (v, f, truth) in enumerate(zip(task.vintages, task.forcings, task.truths, strict=True)):
         if posterior is None or i % b.refit_every == 0:
-            posterior = fit(task.perspective, v, task.base, budget=b, seed=seeds[i])
+            posterior = fit(task.perspective, v, task.base, budget=b, seed=seeds[i], chains=1)
         ens = forecast(
             task.perspective, posterior, v, task.base, HORIZON,
             draws=b.draws, draw_reps=b.draw_reps, seed=seeds[i], forcing=f,

@@ -31,6 +31,8 @@ class Budget:
     sobol_n: int  # Saltelli base sample size (a power of 2)
     lever_members: int  # members per lever setting
     origin_step: int = 1  # months between backtest origins (1: every month)
+    chains: int = 4  # independent emcee ensembles of a reported fit (backtest refits use 1)
+    noise_seeds: int = 5  # simulation seeds behind the log-likelihood noise estimate
 
 
 BUDGETS: dict[str, Budget] = {

@@ -9,6 +9,12 @@ and each month the index is scored under a normal with the members' mean and var
 the index's own standard error. The members' random numbers are the same at every call
 (common random numbers), so the likelihood is a smooth, repeatable function of the
 parameters. ``docs/fit.md`` has the details and the full-budget figures.
+
+Convergence is read, not assumed: the fit runs ``budget.chains`` independent emcee ensembles
+(tasks of a :class:`resetlab.tasks.Runner`), each started from its own prior draws, and
+:func:`diagnose` computes rank-normalised split R-hat and bulk/tail ESS with arviz over every
+walker of every ensemble. The spread of the log-likelihood across simulation seeds at the
+posterior median (``loglik_noise_sd``) is measured beside them.
 """
 
 from __future__ import annotations
@@ -32,9 +38,13 @@ from resetlab.model.forcing import Forcing
 from resetlab.model.mechanisms import MECHANISMS
 from resetlab.model.scenario import PerspectiveModel, Scenario, build_strategy
 from resetlab.model.state import INDEX
+from resetlab.tasks import Runner, task_seed
 
 _RELATIONS = (INDEX["relations"],)
 _VAR_FLOOR = 1e-3
+#: The thresholds a posterior must meet before anything is drawn from it.
+RHAT_MAX = 1.01
+ESS_MIN = 400.0
 
 
 def spec_for(
@@ -137,6 +147,16 @@ class Posterior:
     seed: int
     acceptance: float
     n_months: int  # index months the fit used
+    diagnostics: dict[str, Any] | None = None  # see :func:`diagnose`; None: never checked
+
+    @property
+    def converged(self) -> bool:
+        """Whether the chains met R-hat < 1.01 and bulk and tail ESS >= 400."""
+        return bool(self.diagnostics and self.diagnostics.get("converged"))
+
+    def diagnostics_words(self) -> str:
+        """One sentence on the diagnostics, computed from their numbers."""
+        return diagnostics_words(self.diagnostics)
 
     def draws(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """``n`` draws (rows), without replacement while the sample lasts."""
@@ -169,6 +189,7 @@ class Posterior:
             "seed": self.seed,
             "acceptance": self.acceptance,
             "n_months": self.n_months,
+            "diagnostics": self.diagnostics,
         }
 
     @classmethod
@@ -183,6 +204,7 @@ class Posterior:
             seed=int(d["seed"]),
             acceptance=float(d["acceptance"]),
             n_months=int(d["n_months"]),
+            diagnostics=d.get("diagnostics"),
         )
 
     def save(self, path: str | Path) -> None:
@@ -212,6 +234,142 @@ def _target(vintage: Vintage, n_hist: int) -> tuple[np.ndarray, np.ndarray]:
     return y, np.nan_to_num(sd, nan=0.0)
 
 
+def diagnose(chains: np.ndarray, loglik_noise_sd: float, n_chains: int) -> dict[str, Any]:
+    """Convergence diagnostics of ``chains`` (chains x draws x parameters), by arviz.
+
+    Rank-normalised split R-hat (``az.rhat(method="rank")``) and bulk and tail ESS
+    (``az.ess``); ``converged`` is R-hat < :data:`RHAT_MAX` and both ESS >= :data:`ESS_MIN`.
+    ``n_chains`` is the number of independent ensembles the rows of ``chains`` come from.
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        import arviz as az
+
+    x = np.asarray(chains, dtype=float)
+    if x.ndim != 3 or x.shape[0] < 2 or x.shape[1] < 4:
+        raise ModelError(f"diagnostics need >= 2 chains of >= 4 draws, got shape {x.shape}")
+    with warnings.catch_warnings():
+        # an ensemble has more walkers than kept steps at small budgets; arviz warns of that
+        warnings.simplefilter("ignore", UserWarning)
+        ds = az.convert_to_dataset(x)
+        rhat = np.asarray(az.rhat(ds, method="rank")["x"].values, dtype=float)
+        bulk = np.asarray(az.ess(ds, method="bulk")["x"].values, dtype=float)
+        tail = np.asarray(az.ess(ds, method="tail")["x"].values, dtype=float)
+    rhat_max = float(np.nanmax(rhat)) if np.isfinite(rhat).any() else float("inf")
+    bulk_min = float(np.nanmin(bulk)) if np.isfinite(bulk).any() else 0.0
+    tail_min = float(np.nanmin(tail)) if np.isfinite(tail).any() else 0.0
+    return {
+        "chains": int(n_chains),
+        "walkers": int(x.shape[0]),
+        "draws_per_walker": int(x.shape[1]),
+        "rhat": [float(v) for v in rhat],
+        "rhat_max": rhat_max,
+        "ess_bulk_min": bulk_min,
+        "ess_tail_min": tail_min,
+        "loglik_noise_sd": float(loglik_noise_sd),
+        "converged": bool(
+            n_chains >= 4 and rhat_max < RHAT_MAX and bulk_min >= ESS_MIN and tail_min >= ESS_MIN
+        ),
+    }
+
+
+def diagnostics_words(d: dict[str, Any] | None) -> str:
+    """What the diagnostics say, in words computed from their numbers."""
+    if not d:
+        return "no convergence diagnostics were computed for this posterior"
+    fails = []
+    if d["chains"] < 4:
+        fails.append(f"{d['chains']} independent chain(s), fewer than 4")
+    if not d["rhat_max"] < RHAT_MAX:
+        fails.append(f"R-hat {d['rhat_max']:.3g} is not below {RHAT_MAX}")
+    if d["ess_bulk_min"] < ESS_MIN:
+        fails.append(f"bulk ESS {d['ess_bulk_min']:.0f} is below {ESS_MIN:.0f}")
+    if d["ess_tail_min"] < ESS_MIN:
+        fails.append(f"tail ESS {d['ess_tail_min']:.0f} is below {ESS_MIN:.0f}")
+    noise = f"; the log-likelihood varies by {d['loglik_noise_sd']:.3g} nats (sd) across seeds"
+    if not fails:
+        return (
+            f"converged: {d['chains']} chains, R-hat {d['rhat_max']:.3g}, bulk ESS "
+            f"{d['ess_bulk_min']:.0f}, tail ESS {d['ess_tail_min']:.0f}" + noise
+        )
+    return "not converged: " + ", ".join(fails) + noise
+
+
+@dataclass(frozen=True)
+class _Chain:
+    """One independent emcee ensemble (a picklable task)."""
+
+    perspective: PerspectiveModel
+    base: Scenario
+    forcing: Forcing
+    y: np.ndarray
+    s: np.ndarray
+    budget: Budget
+    sim_seed: int  # common random numbers: the same in every chain, so all share one target
+    chain_seed: np.random.SeedSequence  # the chain's starts and emcee moves
+
+
+def _log_prob_fn(c: _Chain, space: ParameterSpace) -> Callable[[np.ndarray], np.ndarray]:
+    names = space.names
+
+    def log_prob(theta: np.ndarray) -> np.ndarray:
+        lp = space.log_prior(theta)
+        ok = np.isfinite(lp)
+        out = np.full(len(theta), -np.inf)
+        if ok.any():
+            members = np.repeat(theta[ok], c.budget.reps, axis=0)
+            sim = simulate_relations(c.perspective, c.base, c.forcing, members, names, c.sim_seed)
+            out[ok] = lp[ok] + synthetic_loglik(sim, c.y, c.s, c.budget.reps)
+        return out
+
+    return log_prob
+
+
+def _run_chain(c: _Chain) -> tuple[np.ndarray, np.ndarray, float]:
+    """Chain (steps x walkers x parameters), log posterior (steps x walkers), acceptance."""
+    b = c.budget
+    space = ParameterSpace.of(c.perspective)
+    walkers = max(b.walkers, 2 * space.dim + 2)
+    walkers += walkers % 2
+    start_seed, move_seed = c.chain_seed.spawn(2)
+    p0 = space.sample(np.random.default_rng(start_seed), walkers)
+    sampler = emcee.EnsembleSampler(walkers, space.dim, _log_prob_fn(c, space), vectorize=True)
+    sampler.random_state = np.random.RandomState(
+        np.random.MT19937(move_seed.generate_state(1)[0])
+    ).get_state()
+    sampler.run_mcmc(p0, b.steps)
+    return (
+        sampler.get_chain(discard=b.burn),
+        sampler.get_log_prob(discard=b.burn),
+        float(np.mean(sampler.acceptance_fraction)),
+    )
+
+
+def loglik_noise(
+    perspective: PerspectiveModel,
+    base: Scenario,
+    forcing: Forcing,
+    y: np.ndarray,
+    s: np.ndarray,
+    theta: np.ndarray,
+    budget: Budget,
+    seed: int,
+) -> np.ndarray:
+    """The synthetic log-likelihood at one parameter set under ``budget.noise_seeds`` seeds."""
+    names = ParameterSpace.of(perspective).names
+    seqs = np.random.SeedSequence(seed).spawn(budget.noise_seeds)
+    members = np.repeat(np.atleast_2d(theta), budget.reps, axis=0)
+    out = []
+    for ss in seqs:
+        sim = simulate_relations(
+            perspective, base, forcing, members, names, int(ss.generate_state(1)[0])
+        )
+        out.append(float(synthetic_loglik(sim, y, s, budget.reps)[0]))
+    return np.asarray(out)
+
+
 def fit(
     perspective: PerspectiveModel,
     data: FitData | Vintage,
@@ -220,51 +378,58 @@ def fit(
     budget: str | Budget = "quick",
     seed: int = 0,
     progress: Callable[[int], None] | None = None,
+    chains: int | None = None,
+    runner: Runner | None = None,
 ) -> Posterior:
     """Posterior of the perspective's priors given the index before the vintage's origin.
 
-    ``progress(k)`` is called after each emcee step.
+    ``chains`` independent ensembles (default ``budget.chains``) run as tasks of ``runner``
+    (default: in this process); with two or more the posterior carries :func:`diagnose`'s
+    block. ``progress(k)`` is called as chains finish, ``k`` in emcee steps of ``budget.steps``.
     """
     b = get_budget(budget)
+    n_chains = b.chains if chains is None else chains
+    if n_chains < 1:
+        raise ModelError(f"a fit needs at least one chain, got {n_chains}")
     vintage = data.vintage() if isinstance(data, FitData) else data
     space = ParameterSpace.of(perspective)
     forcing, n_hist = history_forcing(base, vintage, 1)
     forcing = _truncate(forcing, n_hist)
     y, s = _target(vintage, n_hist)
-    names = space.names
+    tasks = [
+        _Chain(perspective, base, forcing, y, s, b, seed, task_seed(seed, ("chain", k)))
+        for k in range(n_chains)
+    ]
 
-    def log_prob(theta: np.ndarray) -> np.ndarray:
-        lp = space.log_prior(theta)
-        ok = np.isfinite(lp)
-        out = np.full(len(theta), -np.inf)
-        if ok.any():
-            members = np.repeat(theta[ok], b.reps, axis=0)
-            sim = simulate_relations(perspective, base, forcing, members, names, seed)
-            out[ok] = lp[ok] + synthetic_loglik(sim, y, s, b.reps)
-        return out
-
-    rng = np.random.default_rng(seed)
-    walkers = max(b.walkers, 2 * space.dim + 2)
-    walkers += walkers % 2
-    p0 = space.sample(rng, walkers)
-    sampler = emcee.EnsembleSampler(walkers, space.dim, log_prob, vectorize=True)
-    sampler.random_state = np.random.RandomState(seed).get_state()
-    for k, _ in enumerate(sampler.sample(p0, iterations=b.steps), start=1):
+    def tick(done: int, total: int) -> None:
         if progress is not None:
-            progress(k)
-    chain = sampler.get_chain(discard=b.burn, flat=True)
-    lp = sampler.get_log_prob(discard=b.burn, flat=True)
-    keep = np.isfinite(lp)
+            progress(done * b.steps // total)
+
+    run = Runner() if runner is None else runner
+    results = run.map(
+        _run_chain, tasks, identities=[("chain", perspective.name, k) for k in range(n_chains)],
+        label=f"chains of {perspective.name}", progress=tick,
+    )  # fmt: skip
+    chain = np.concatenate([r[0] for r in results], axis=1)  # steps x walkers x dim
+    lp = np.concatenate([r[1] for r in results], axis=1)
+    flat, flat_lp = chain.reshape(-1, space.dim), lp.reshape(-1)
+    keep = np.isfinite(flat_lp)
+    diagnostics = None
+    if n_chains >= 2 and chain.shape[0] >= 4:
+        median = np.median(flat[keep], axis=0)
+        noise = loglik_noise(perspective, base, forcing, y, s, median, b, seed)
+        diagnostics = diagnose(np.swapaxes(chain, 0, 1), float(np.std(noise, ddof=1)), n_chains)
     return Posterior(
         perspective=perspective.name,
-        names=names,
-        samples=chain[keep],
-        log_prob=lp[keep],
+        names=space.names,
+        samples=flat[keep],
+        log_prob=flat_lp[keep],
         origin=str(vintage.origin),
         budget=b.name,
         seed=seed,
-        acceptance=float(np.mean(sampler.acceptance_fraction)),
+        acceptance=float(np.mean([r[2] for r in results])),
         n_months=int(np.isfinite(y).sum()),
+        diagnostics=diagnostics,
     )
 
 
@@ -347,3 +512,89 @@ def replay_band(
 def with_horizon(base: Scenario, months: int) -> Scenario:
     """``base`` with its horizon changed (internal helper for building forcings)."""
     return replace(base, model=base.model.model_copy(update={"horizon": months}))
+
+
+@dataclass(frozen=True)
+class _Replication:
+    """One recovery replication: data simulated at ``truth``, then fitted (a picklable task)."""
+
+    perspective: PerspectiveModel
+    vintage: Vintage
+    base: Scenario
+    budget: Budget
+    seed: np.random.SeedSequence
+
+
+def _recover_one(r: _Replication) -> dict[str, Any]:
+    space = ParameterSpace.of(r.perspective)
+    truth_seed, data_seed, fit_seed = r.seed.spawn(3)
+    truth = space.sample(np.random.default_rng(truth_seed), 1)
+    forcing, n_hist = history_forcing(r.base, r.vintage, 1)
+    forcing = _truncate(forcing, n_hist)
+    y = simulate_relations(
+        r.perspective, r.base, forcing, truth, space.names, int(data_seed.generate_state(1)[0])
+    )[:, 0]
+    months = [str(REPLAY_START + t) for t in range(n_hist)]
+    index = pd.DataFrame({"month": months, "score": y, "sd": np.zeros(n_hist)})
+    synthetic = replace(r.vintage, index=index)
+    post = fit(
+        r.perspective, synthetic, r.base, budget=r.budget,
+        seed=int(fit_seed.generate_state(1)[0]),
+    )  # fmt: skip
+    q = np.quantile(post.samples, [0.05, 0.95], axis=0)
+    return {
+        "truth": truth[0].tolist(),
+        "mean": post.samples.mean(axis=0).tolist(),
+        "inside90": ((q[0] <= truth[0]) & (truth[0] <= q[1])).tolist(),
+        "converged": post.converged,
+    }
+
+
+def recovery(
+    perspective: PerspectiveModel,
+    data: FitData | Vintage,
+    base: Scenario,
+    k: int,
+    *,
+    budget: str | Budget = "quick",
+    seed: int = 0,
+    runner: Runner | None = None,
+) -> dict[str, Any]:
+    """Fit ``k`` data sets simulated from prior draws; coverage of the 90 % interval and bias.
+
+    Each replication draws its true parameters from the prior, simulates one history under
+    the record's forcing (the index's months before the origin), and fits it with the same
+    budget as a real fit. Replications are independent tasks of ``runner``.
+    """
+    if k < 1:
+        raise ModelError(f"--recovery needs at least 1 replication, got {k}")
+    b = get_budget(budget)
+    vintage = data.vintage() if isinstance(data, FitData) else data
+    names = ParameterSpace.of(perspective).names
+    reps = [
+        _Replication(perspective, vintage, base, b, task_seed(seed, ("recovery", i)))
+        for i in range(k)
+    ]
+    run = Runner() if runner is None else runner
+    rows = run.map(
+        _recover_one, reps, identities=[("recovery", perspective.name, i) for i in range(k)],
+        label=f"recovery of {perspective.name}",
+    )  # fmt: skip
+    truth = np.array([r["truth"] for r in rows]).reshape(k, len(names))
+    mean = np.array([r["mean"] for r in rows]).reshape(k, len(names))
+    inside = np.array([r["inside90"] for r in rows], dtype=bool).reshape(k, len(names))
+    return {
+        "perspective": perspective.name,
+        "budget": b.name,
+        "seed": seed,
+        "replications": k,
+        "converged": int(sum(bool(r["converged"]) for r in rows)),
+        "recovery": {
+            n: {
+                "coverage90": float(inside[:, j].mean()),
+                "bias": float((mean[:, j] - truth[:, j]).mean()),
+            }
+            for j, n in enumerate(names)
+        },
+        "runs": rows,
+    }

@@ -238,7 +238,8 @@ class LeverAnalysis:
     """Morris screening of every lever, then Sobol indices of those kept, for P(hold 24)."""
 
     perspective: str
-    table: pd.DataFrame  # lever, s1, s1_conf, st, st_conf, mu_star, screened_out
+    table: pd.DataFrame  # perspective, lever, s1, s1_conf, st, st_conf, st_lo, st_hi,
+    # var_y, n, mu_star, screened_out
     runs: int
     budget: str
     base_p: float  # P(hold 24) with every lever at its low end (no tracks, concessions,
@@ -330,6 +331,7 @@ def levers(
         if flat
         else sobol_analyze.analyze(ps, Ys, calc_second_order=False, num_resamples=200, seed=seed)
     )
+    var_y = float(np.var(Ys, ddof=1)) if len(Ys) > 1 else 0.0
     rows = []
     for i, n in enumerate(names):
         if n in kept:
@@ -343,11 +345,16 @@ def levers(
             s1 = s1c = st = stc = float("nan")
         rows.append(
             {
+                "perspective": perspective.name,
                 "lever": n,
                 "s1": s1,
                 "s1_conf": s1c,
                 "st": st,
                 "st_conf": stc,
+                "st_lo": st - stc,  # SALib's bootstrap 95 % interval
+                "st_hi": st + stc,
+                "var_y": var_y,  # variance of P(hold 24) over the Sobol sample
+                "n": b.sobol_n,  # Saltelli base sample size
                 "mu_star": float(mu_star[i]),
                 "screened_out": n not in kept,
                 "description": LEVERS[i].description,

@@ -412,7 +412,18 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "brier_skill_24",
         "verdict",
     ),
-    "levers": ("lever", "s1", "s1_conf", "st", "st_conf"),
+    "levers": (
+        "perspective",
+        "lever",
+        "s1",
+        "s1_conf",
+        "st",
+        "st_conf",
+        "st_lo",
+        "st_hi",
+        "var_y",
+        "n",
+    ),
     "claims": CLAIM_COLUMNS,
 }
 

@@ -83,7 +83,9 @@ def calibration_section(
         parts.append(
             f"<h3>{_esc(n)}</h3><p>emcee acceptance {post.acceptance:.2f}; {len(post.samples)} "
             f"posterior draws; {post.n_months} index months; the index lies inside the 90 % "
-            f"replay band in {cover:.0%} of months.</p>" + table_html(s)
+            f"replay band in {cover:.0%} of months.</p>"
+            + diagnostics_html(post, budget)
+            + table_html(s)
         )
     note = (
         "<p>Each perspective's priors are fitted to the monthly index (1992 on) with the "
@@ -94,6 +96,24 @@ def calibration_section(
     )
     return Section(title=f"Calibration: each account replayed against the record ({budget} budget)",
                    figure=fig, html_after=note, anchor="calibration")  # fmt: skip
+
+
+def diagnostics_html(post: Any, budget: str) -> str:
+    """The posterior's convergence diagnostics: a sentence and a one-row table."""
+    d = post.diagnostics
+    quick = (" This is a quick look: the quick budget is too small to converge and is not "
+             "meant to." if budget == "quick" else "")  # fmt: skip
+    words = f"<p><b>Diagnostics</b>: {_esc(post.diagnostics_words())}.{quick}</p>"
+    if not d:
+        return words
+    cols = ["chains", "walkers", "draws_per_walker", "rhat_max", "ess_bulk_min", "ess_tail_min",
+            "loglik_noise_sd", "converged"]  # fmt: skip
+    return words + table_html(pd.DataFrame([{c: d[c] for c in cols}]))
+
+
+def refused_outlook(posteriors: dict[str, Any]) -> dict[str, str]:
+    """Perspectives whose posterior fails the diagnostics, each with the reason in words."""
+    return {n: p.diagnostics_words() for n, p in posteriors.items() if not p.converged}
 
 
 def _coverage(band: pd.DataFrame) -> float:
@@ -161,9 +181,13 @@ def backtest_section(
 
 
 def headline_section(skill: pd.DataFrame, outlook: pd.DataFrame, describe: str,
-                     budget: str) -> Section:  # fmt: skip
+                     budget: str, refused: dict[str, str] | None = None) -> Section:  # fmt: skip
     """The first screen: does anything forecast, and how to read the outlook."""
     o = _esc(published.outlook_headline(outlook))
+    if refused:
+        o += _esc(f" No outlook is drawn from {len(refused)} of {len(outlook)} perspectives "
+                  f"({', '.join(refused)}): their posteriors fail the convergence "
+                  "diagnostics.")  # fmt: skip
     html_after = (f"<div class='note'><p>{skill_headline(skill, describe)}</p><p>{o} Details: "
                   "<a href='#backtest'>backtest</a>, <a href='#outlook'>outlook</a>.</p></div>")  # fmt: skip
     return Section(title=f"Forecast skill in one screen ({budget} budget)", html_after=html_after,
@@ -309,13 +333,27 @@ def claims_section(
                    html_after=head + note, anchor="claims")  # fmt: skip
 
 
-def outlook_section(o: Any, table: pd.DataFrame, index: pd.DataFrame) -> Section:
+def outlook_section(
+    o: Any, table: pd.DataFrame, index: pd.DataFrame, refused: dict[str, str] | None = None
+) -> Section:
+    """The outlook fans and table, leaving out the perspectives in ``refused`` (name: reason)."""
+    refused = refused or {}
+    why = "".join(f"<li><b>{_esc(n)}</b>: no outlook is drawn from this posterior; "
+                  f"{_esc(w)}.</li>" for n, w in refused.items())  # fmt: skip
+    why = f"<ul>{why}</ul>" if why else ""
+    table = table[~table["perspective"].isin(list(refused))]
+    if table.empty:
+        return Section(title=f"Outlook: does the {o.reset_start} reset hold? ({o.budget} budget)",
+                       html_after="<p>No outlook is drawn: no perspective's posterior passes the "
+                       "convergence diagnostics (R-hat below 1.01, bulk and tail ESS at least "
+                       "400, at least 4 chains).</p>" + why, anchor="outlook")  # fmt: skip
+    fans = o.fans[~o.fans["perspective"].isin(list(refused))]
     fig = go.Figure()
     start = pd.Period(o.reset_start, freq="M")
     tail = index[pd.PeriodIndex(index["month"], freq="M") >= start - 24]
     fig.add_trace(go.Scatter(mode="lines", x=_x(tail["month"]), y=tail["score"], name="index",
                              line=dict(color="black", width=1.5)))  # fmt: skip
-    for i, (name, d) in enumerate(o.fans.groupby("perspective", sort=False)):
+    for i, (name, d) in enumerate(fans.groupby("perspective", sort=False)):
         c = _COLORS[i % len(_COLORS)]
         x = _x(d["month"])
         fig.add_trace(
@@ -352,7 +390,7 @@ def outlook_section(o: Any, table: pd.DataFrame, index: pd.DataFrame) -> Section
             "calendar. The same event is scored in the backtest (its Brier skill against the "
             "base rate and against a constant 0.5, at the matching horizon from the origin); "
             "mc_se is the Monte Carlo standard error over posterior draws.</p>"
-            f"<ul>{words}</ul>" + table_html(table[cols]))  # fmt: skip
+            f"<ul>{words}</ul>" + table_html(table[cols]) + why)  # fmt: skip
     return Section(title=f"Outlook: does the {o.reset_start} reset hold? ({o.budget} budget)",
                    figure=fig, html_after=note, anchor="outlook")  # fmt: skip
 
@@ -404,14 +442,15 @@ def fit_sections(p: Any) -> list[Section]:
     bt = p.backtest()
     skill = p.skill()
     ot = p.outlook_table()
-    out = [headline_section(skill, ot, bt.describe_origins(), b.name)]
-    out.append(claims_section(p.claims(), _titles(p), b.name, b.claim_resamples))
     posts = p.posteriors()
+    refused = refused_outlook(posts)
+    out = [headline_section(skill, ot, bt.describe_origins(), b.name, refused)]
+    out.append(claims_section(p.claims(), _titles(p), b.name, b.claim_resamples))
     out.append(calibration_section({n: p.replay(n) for n in posts}, posts, b.name))
     out.append(backtest_section(skill, bt.calibration(), bt.brier_table(), b.name, bt.seeds,
                                 bt.level, bt.describe_origins()))  # fmt: skip
     out.append(compare_section(p.compare(), bt.failures(p.data.events), b.name, p.mcs()))
-    out.append(outlook_section(p.outlook(), ot, p.data.index))
+    out.append(outlook_section(p.outlook(), ot, p.data.index, refused))
     out.append(levers_section(p.levers_all(), p.best()))
     return out
 
