@@ -48,6 +48,8 @@ def outlook_headline(outlook: pd.DataFrame) -> str:
             "The outlook's probabilities have no Brier skill on their own event in the "
             f"backtest under any perspective: {NO_SKILL}."
         )
+    if n == len(outlook):
+        return f"All {n} perspectives show Brier skill on the outlook's event in the backtest."
     return (
         f"{n} of {len(outlook)} perspectives show Brier skill on the outlook's event in the "
         f"backtest; the others: {NO_SKILL}."
