@@ -4,8 +4,9 @@ whole panel of rival pairs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -13,6 +14,11 @@ from resetlab._cli import StoreOption, console, fail, open_store, parse_dyad
 from resetlab.exceptions import ResetlabError
 from resetlab.record.dyad import DEFAULT_DYAD, Dyad
 from resetlab.tables import where, write_table
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from resetlab.index.api import Analysis
 
 FmtOption = Annotated[str | None, typer.Option("--format", help="csv, json or parquet.")]
 OutOption = Annotated[
@@ -34,21 +40,29 @@ def _dyad(text: str) -> Dyad:
     return DEFAULT_DYAD if pair is None else pair
 
 
-def index(
-    output: OutOption = None, fmt: FmtOption = None, store: StoreOption = None,
-    dyad: DyadOption = DEFAULT_DYAD_TEXT,
-) -> None:  # fmt: skip
-    """The monthly relations index with 80% and 95% bands (month,score,lo80,hi80,lo95,hi95)."""
+def _write_analysis_table(
+    store: Path | None, dyad: str, output: Path | None, fmt: str | None,
+    pick: Callable[[Analysis], pd.DataFrame],
+) -> pd.DataFrame:  # fmt: skip
+    """Analyse ``dyad`` (the panel's indicators for a panel pair), write ``pick(analysis)``."""
     from resetlab.index.panel import analyse_pair
 
     pair = _dyad(dyad)
     try:
         with open_store(store, read_only=True) as s:
-            result = analyse_pair(s, pair)
-        df = result.index.to_csv_frame()
+            df = pick(analyse_pair(s, pair))
         write_table(df, output, fmt)
     except ResetlabError as exc:
         raise fail(exc) from exc
+    return df
+
+
+def index(
+    output: OutOption = None, fmt: FmtOption = None, store: StoreOption = None,
+    dyad: DyadOption = DEFAULT_DYAD_TEXT,
+) -> None:  # fmt: skip
+    """The monthly relations index with 80% and 95% bands (month,score,lo80,hi80,lo95,hi95)."""
+    df = _write_analysis_table(store, dyad, output, fmt, lambda a: a.index.to_csv_frame())
     console.print(
         f"wrote {len(df)} months ({df['month'].iloc[0]}..{df['month'].iloc[-1]}) to {where(output)}"
     )
@@ -59,16 +73,7 @@ def resets(
     dyad: DyadOption = DEFAULT_DYAD_TEXT,
 ) -> None:  # fmt: skip
     """Resets and breakdowns found in the index (start,end,kind,peak_month,size,...)."""
-    from resetlab.index.panel import analyse_pair
-
-    pair = _dyad(dyad)
-    try:
-        with open_store(store, read_only=True) as s:
-            result = analyse_pair(s, pair)
-        df = result.scorecard
-        write_table(df, output, fmt)
-    except ResetlabError as exc:
-        raise fail(exc) from exc
+    df = _write_analysis_table(store, dyad, output, fmt, lambda a: a.scorecard)
     kinds = df["kind"].value_counts().to_dict()
     console.print(
         f"wrote {len(df)} regime shifts ({kinds.get('reset', 0)} resets, "
@@ -82,16 +87,7 @@ def indicators(
 ) -> None:  # fmt: skip
     """Each indicator's loading on the index, its 95% interval and variance share
     (indicator,loading,lo,hi,variance_share,months)."""
-    from resetlab.index.panel import analyse_pair
-
-    pair = _dyad(dyad)
-    try:
-        with open_store(store, read_only=True) as s:
-            result = analyse_pair(s, pair)
-        df = result.index.indicator_table()
-        write_table(df, output, fmt)
-    except ResetlabError as exc:
-        raise fail(exc) from exc
+    df = _write_analysis_table(store, dyad, output, fmt, lambda a: a.index.indicator_table())
     console.print(f"wrote {len(df)} indicators ({', '.join(df['indicator'])}) to {where(output)}")
 
 
