@@ -12,16 +12,21 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from resetlab.record.conventions import (  # noqa: F401 - used by the other claims modules
+    COOPERATIVE_FROM,
+    HOSTILE_BELOW,
+    RATCHET_AT,
+    RU_SIDE,
+    US_SIDE,
+)
+
 if TYPE_CHECKING:
     from resetlab.index.api import Analysis
     from resetlab.record.store import Store
 
 
-US_SIDE: tuple[str, ...] = ("USA", "NATO")
-RU_SIDE: tuple[str, ...] = ("RUS",)
-HOSTILE_BELOW = 0.0
-COOPERATIVE_FROM = 3.0
-RATCHET_GOLDSTEIN = -9.0
+# The sides and Goldstein thresholds are the record's conventions (one definition).
+RATCHET_GOLDSTEIN = RATCHET_AT
 #: Accession to NATO (by NATO, toward Russia) and annexation/recognition of seized territory
 #: (by Russia): the irreversible moves of article 002, found in the record by their summaries.
 ACCESSION_PATTERN = re.compile(r"\bjoin(?:s|ed)? NATO\b|NATO's \d+(?:st|nd|rd|th) member")
