@@ -134,6 +134,14 @@ def test_built_in_observations_carry_the_debate_tone() -> None:
     readings = f["un_debate"].dropna()
     assert len(readings) > 50
     assert {p.month for p in readings.index} == {9}
+    # Enough readings to enter the model as an auxiliary indicator, oriented as given.
+    from resetlab.index.kalman import ORIENTATION, _auxiliary
+    from resetlab.index.observations import Observations
+
+    names, scaling, _ = _auxiliary(Observations(f))
+    assert "un_debate" in names and ORIENTATION["un_debate"] == 1.0
+    mu, sd = scaling["un_debate"]
+    assert mu == pytest.approx(float(readings.mean())) and sd > 0
     ev = pd.DataFrame({"day": pd.to_datetime(["1960-03-05", "1962-01-01"]),
                        "goldstein": [1.0, 2.0], "precision": ["day", "day"]})  # fmt: skip
     assert build_observations(ev).frame["un_debate"].isna().all()
