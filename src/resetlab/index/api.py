@@ -75,7 +75,9 @@ def observations_from_store(store: Store, dyad: Dyad = DEFAULT_DYAD) -> Observat
     counts = {k: count_table(k, record) for k in COUNT_TABLES}
     first = build_observations(events, record.unga, None, monthly=monthly)
     treaties = treaty_series(first.months, record)
-    return build_observations(events, record.unga, treaties, **counts, monthly=monthly)
+    return build_observations(
+        events, record.unga, treaties, **counts, monthly=monthly, un_debate=record.un_debate
+    )
 
 
 def analyse(

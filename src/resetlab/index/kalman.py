@@ -50,11 +50,11 @@ from resetlab.exceptions import IndexEstimationError
 from resetlab.index.observations import Observations
 
 #: Indicators other than events that enter with an estimated intercept and loading, in order.
-AUXILIARY = ("contacts", "incidents", "un_agreement", "treaties")
+AUXILIARY = ("contacts", "incidents", "un_agreement", "treaties", "un_debate")
 
 #: Orientation ``s_i``: +1 where more means better relations is expected, -1 where worse.
 ORIENTATION: dict[str, float] = {"contacts": 1.0, "incidents": -1.0, "un_agreement": 1.0,
-                                 "treaties": 1.0}  # fmt: skip
+                                 "treaties": 1.0, "un_debate": 1.0}  # fmt: skip
 
 #: Fewest readings an indicator needs to enter (and some spread among them).
 MIN_READINGS = 5

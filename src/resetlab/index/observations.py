@@ -22,6 +22,12 @@ first month with events to the last (the record's whole span):
                   ``data/indicators/contacts.csv``); missing after the data end.
 ``incidents``     log(1 + number of U.S.-Soviet/Russian militarized incidents that month)
                   (MIE 1.0; ``data/indicators/mie_incidents.csv``); missing after 2014.
+``un_debate``     tone of what each side says of the other in the UN General Debate: the mean
+                  Goldstein weight of the reader's codes of the sentences of the two speeches
+                  that name the other side, pooled over both speakers
+                  (``data/indicators/ungdc_mentions.csv``); one reading a year, placed in
+                  September, the month the General Debate opens; missing in a year where no
+                  such sentence is coded.
 
 Counts enter as log(1 + n): the variance of a count grows with its mean, and the logarithm
 roughly evens it out, so that a Gaussian observation equation is a fair approximation for
@@ -97,6 +103,27 @@ def un_series(unga: pd.DataFrame | None, months: pd.PeriodIndex) -> pd.Series:
     return out
 
 
+def debate_series(debate: pd.DataFrame | None, months: pd.PeriodIndex) -> pd.Series:
+    """Pooled tone of the two speakers' mentions of each other per year (columns year,
+    coded, tone of ``ungdc_mentions.csv``: the tone is a mean over ``coded`` sentences),
+    placed in September of the year."""
+    out = pd.Series(np.nan, index=months)
+    if debate is None or debate.empty:
+        return out
+    coded = pd.to_numeric(debate["coded"], errors="raise").astype(float)
+    tone = pd.to_numeric(debate["tone"].replace("", np.nan), errors="raise").astype(float)
+    used = coded > 0
+    if tone[used].isna().any():
+        raise IndexEstimationError("a UN debate row has coded sentences but no tone")
+    parts = {"year": debate["year"].astype(int), "sum": coded * tone, "n": coded}
+    frame = pd.DataFrame(parts)[used].groupby("year")[["sum", "n"]].sum()
+    for year, total, n in zip(frame.index, frame["sum"], frame["n"], strict=True):
+        p = pd.Period(f"{year}-09", freq="M")
+        if p in out.index:
+            out.loc[p] = total / n
+    return out
+
+
 def count_series(counts: pd.Series | None, months: pd.PeriodIndex) -> pd.Series:
     """log(1 + count) per month from ``counts`` (index: months as ``YYYY-MM`` or periods);
     NaN in months the counts do not cover."""
@@ -121,11 +148,13 @@ def build_observations(
     contacts: pd.Series | None = None,
     incidents: pd.Series | None = None,
     monthly: pd.DataFrame | None = None,
+    un_debate: pd.DataFrame | None = None,
 ) -> Observations:
     """Assemble the monthly indicators from ``start`` (default: first month with events) to
     ``end`` (default: last month with events); ``contacts`` and ``incidents`` are monthly
     counts indexed by month; ``monthly`` are stored monthly event aggregates (see
-    :func:`event_flow`)."""
+    :func:`event_flow`); ``un_debate`` is the UN General Debate table (see
+    :func:`debate_series`)."""
     has_monthly = monthly is not None and len(monthly) > 0
     if events.empty and not has_monthly:
         raise IndexEstimationError("no events between the two actors: nothing to estimate from")
@@ -146,6 +175,7 @@ def build_observations(
         frame.loc[december, "treaties"] = treaties.reindex(december).astype(float).to_numpy()
     frame["contacts"] = count_series(contacts, months)
     frame["incidents"] = count_series(incidents, months)
+    frame["un_debate"] = debate_series(un_debate, months)
     exact = events[events["precision"] != "year"]
     raw = pd.DataFrame(
         {

@@ -33,6 +33,7 @@ TABLES: dict[str, str] = {
     "unga": "unga_agreement",
     "contacts": "contacts",
     "incidents": "mie_incidents",
+    "un_debate": "ungdc_mentions",
 }
 
 
@@ -49,6 +50,7 @@ class Record:
     unga: pd.DataFrame | None = None
     contacts: pd.DataFrame | None = None
     incidents: pd.DataFrame | None = None
+    un_debate: pd.DataFrame | None = None
 
     def copy(self) -> Record:
         """A record whose frames are copies of this one's (safe to change)."""

@@ -46,6 +46,7 @@ BUILTIN_TABLES: dict[str, str] = {
     "unga_agreement.csv": "unga_agreement",
     "indicators/contacts.csv": "contacts",
     "indicators/mie_incidents.csv": "mie_incidents",
+    "indicators/ungdc_mentions.csv": "ungdc_mentions",
 }
 
 _EVENT_FIELDS = [

@@ -145,6 +145,7 @@ INDICATOR_LABELS = {
     "incidents": "militarized incidents per month, log(1+n), reversed",
     "un_agreement": "UN General Assembly voting agreement (annual)",
     "treaties": "arms-control treaties in force (annual)",
+    "un_debate": "UN General Debate: tone of each side's mentions of the other (annual)",
 }
 
 
