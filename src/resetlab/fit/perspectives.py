@@ -9,7 +9,7 @@ import numpy as np
 from scipy import stats
 
 from resetlab.exceptions import ModelError
-from resetlab.model.scenario import GLOBAL_PARAMS, PerspectiveModel, Prior, load_perspective
+from resetlab.model.spec import GLOBAL_PARAMS, PerspectiveModel, Prior, load_perspective
 
 #: The shipped perspectives, in the order of the articles (null last).
 PERSPECTIVE_NAMES: tuple[str, ...] = (

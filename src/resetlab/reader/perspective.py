@@ -1,6 +1,6 @@
 """Draft a perspective file from the claims an article makes, for a person to edit.
 
-The draft has the form :func:`resetlab.model.scenario.load_perspective` checks: ``name``
+The draft has the form :func:`resetlab.model.spec.load_perspective` checks: ``name``
 (the file's stem), ``article`` (when the article's file is a source id like ``003``),
 ``description``, every mechanism ``m1``..``m21``, the two required priors (wide, not
 from the article) and no ``claims``. A
