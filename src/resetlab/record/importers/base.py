@@ -84,9 +84,20 @@ class Head:
     raw: bytes
 
     @cached_property
+    def decode_error(self) -> UnicodeDecodeError | None:
+        """Why the first bytes are not UTF-8 text, or None when they are."""
+        try:
+            codecs.getincrementaldecoder("utf-8-sig")().decode(self.raw, final=False)
+        except UnicodeDecodeError as exc:
+            return exc
+        return None
+
+    @cached_property
     def text(self) -> str:
-        """The first bytes as text (a multi-byte character cut at the end left out); raises
-        :class:`UnicodeDecodeError` for bytes that are not UTF-8."""
+        """The first bytes as text (a multi-byte character cut at the end left out); empty
+        when they are not UTF-8 (:attr:`decode_error` says why)."""
+        if self.decode_error is not None:
+            return ""
         return codecs.getincrementaldecoder("utf-8-sig")().decode(self.raw, final=False)
 
     @cached_property
@@ -133,7 +144,9 @@ class EventReader(ABC):
     @classmethod
     @abstractmethod
     def guess_can_read(cls, head: Head) -> bool:
-        """Whether a file with this head is in this format (used when no ``fmt`` is given)."""
+        """Whether a file with this head is in this format (used when no ``fmt`` is given);
+        never raises. The guess asks the readers in registry order and takes the first yes;
+        the readers' answers are exclusive (``tests/test_importer_readers.py``)."""
 
     @abstractmethod
     def read(self, rows: RowCollector, data: EventData) -> None:

@@ -54,15 +54,11 @@ FORMATS: tuple[str, ...] = tuple(READERS)
 
 def _guess(data: EventData) -> str:
     head = Head(data.suffix, data.head())
-    undecodable: UnicodeDecodeError | None = None
     for key, cls in READERS.items():
-        try:
-            if cls.guess_can_read(head):
-                return key
-        except UnicodeDecodeError as exc:
-            undecodable = exc
-    if undecodable is not None:
-        raise ImportFormatError(f"cannot read {data.name} to guess its format: {undecodable}")
+        if cls.guess_can_read(head):
+            return key
+    if head.decode_error is not None:
+        raise ImportFormatError(f"cannot read {data.name} to guess its format: {head.decode_error}")
     raise ImportFormatError(
         f"cannot tell the format of {data.name}; pass fmt= one of {', '.join(FORMATS)}"
     )
