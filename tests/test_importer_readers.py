@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import tempfile
 from pathlib import Path
+from typing import BinaryIO, cast
 
 import pandas as pd
 import pytest
@@ -85,6 +86,7 @@ def test_reading_data_writes_no_temporary_file(
     data = (FIX / name).read_bytes()
     for attr in ("TemporaryDirectory", "NamedTemporaryFile", "mkstemp", "mkdtemp"):
         monkeypatch.setattr(tempfile, attr, refuse)
-    from_pipe = read_events(io.BufferedReader(_Pipe(data)), name=name)  # format guessed
+    pipe = cast(BinaryIO, io.BufferedReader(_Pipe(data)))  # type: ignore[type-var]
+    from_pipe = read_events(pipe, name=name)  # format guessed from the data
     pd.testing.assert_frame_equal(from_pipe, expected)
     assert from_pipe.attrs["import_stats"].fmt == fmt
