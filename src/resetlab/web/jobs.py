@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from resetlab.exceptions import ResetlabError, ScenarioError
+from resetlab.exceptions import Busy, ResetlabError, ScenarioError
 from resetlab.fit.hold import HOLD_MONTHS, hold_shares
 from resetlab.model.engine import run_ensemble
 from resetlab.model.output import SimulationResult
@@ -37,10 +37,6 @@ HOLD_DEFINITION = (
     "the first to month h; the first month at or below it is the breakdown that ends the "
     "reset. The report's outlook and resetlab outlook use the same definition."
 )
-
-
-class Busy(ResetlabError):
-    """Too many jobs queued or running (the API answers 429)."""
 
 
 def scenario_from_fields(fields: dict[str, Any], perspectives_dir: Path | None) -> Scenario:
