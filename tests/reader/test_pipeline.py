@@ -50,7 +50,7 @@ def test_output_shape(con: duckdb.DuckDBPyConnection, no_record: pd.DataFrame) -
         None,
     )
     mechs = {(c["mechanism"], c["asserts"]) for c in a["claims"]}
-    assert {("M4", True), ("M12", True), ("M16", False)} <= mechs
+    assert {("m4", True), ("m12", True), ("m16", False)} <= mechs
     json.dumps(a)
 
 
@@ -172,3 +172,10 @@ def test_cli_read_and_review(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "no such file" in res.output
     res = runner.invoke(app, [*args, "--published", "soon"])
     assert res.exit_code == 2 and "not a date" in res.output
+
+
+def test_the_reader_names_mechanisms_by_the_model_keys() -> None:
+    from resetlab.model.mechanisms import MECHANISMS
+    from resetlab.reader.claims import MECHANISM_IDS
+
+    assert MECHANISM_IDS == tuple(MECHANISMS)

@@ -71,7 +71,7 @@ class Prior(Strict):
     why: str | None
 
 
-class Claim(Strict):
+class PerspectiveClaim(Strict):
     """An empirical claim of the article, tested on the record by the named test."""
 
     id: str
@@ -104,7 +104,7 @@ class PerspectiveModel(Strict):
     description: str
     mechanisms: dict[str, PerspectiveMechanism]
     priors: list[Prior]
-    claims: list[Claim]
+    claims: list[PerspectiveClaim]
 
     def mechanism_entries(self) -> dict[str, MechanismEntry]:
         """The mechanisms as a scenario's ``mechanisms`` block (quotes kept as passages)."""
