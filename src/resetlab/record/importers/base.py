@@ -14,10 +14,11 @@ import io
 import re
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import PurePath
+from types import MappingProxyType
 from typing import BinaryIO, ClassVar
 
 import pandas as pd
@@ -198,13 +199,14 @@ class ReadResult:
 
 
 @lru_cache(maxsize=1)
-def cameo_codes() -> dict[str, tuple[str, float, str, str, str]]:
+def cameo_codes() -> Mapping[str, tuple[str, float, str, str, str]]:
+    """CAMEO code -> (name, Goldstein weight, PLOVER type, mode, context); read-only, cached."""
     t = cameo_table()
-    return {
+    return MappingProxyType({
         str(r.code): (str(r.name), float(r.goldstein), str(r.plover), str(r.plover_mode),
                       str(r.plover_context))
         for r in t.itertuples(index=False)
-    }  # fmt: skip
+    })  # fmt: skip
 
 
 class RowCollector:

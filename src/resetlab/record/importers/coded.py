@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from types import MappingProxyType
 from urllib.parse import urlparse
 
 from resetlab.config import data_dir
@@ -68,7 +69,7 @@ def _actors() -> _Actors:
         for key, iso in zip(t[col], t["iso3"], strict=True):
             if key:
                 by_name[key.casefold()] = iso
-    return _Actors(by_cameo, by_name)
+    return _Actors(MappingProxyType(by_cameo), MappingProxyType(by_name))
 
 
 def actor_code(text: str, kind: str) -> str | None:
