@@ -15,6 +15,7 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import Field, field_validator
 
+from resetlab.config import project_folder
 from resetlab.exceptions import Problem, ScenarioError
 from resetlab.model.forcing import SHOCKS, month_range
 from resetlab.model.spec.checks import (
@@ -195,20 +196,12 @@ class Scenario:
 
 
 def _perspective_path(name: str, base_dir: Path | None, perspectives_dir: Path | None) -> Path:
-    """Where perspective ``name`` is read from: ``perspectives_dir``, else the folder
-    ``perspectives/`` beside the scenario file (``base_dir``) or one level up."""
-    if perspectives_dir is not None:
-        return perspectives_dir / f"{name}.yaml"
-    if base_dir is None:
-        return Path("perspectives") / f"{name}.yaml"
-    candidates = [
-        base_dir / "perspectives" / f"{name}.yaml",
-        base_dir.parent / "perspectives" / f"{name}.yaml",
-    ]
-    for c in candidates:
-        if c.is_file():
-            return c
-    return candidates[-1]
+    """Where perspective ``name`` is read from: ``perspectives_dir``, else the perspectives
+    folder :func:`resetlab.config.project_folder` finds near ``base_dir``."""
+    folder = (
+        project_folder("perspectives", base_dir) if perspectives_dir is None else perspectives_dir
+    )
+    return folder / f"{name}.yaml"
 
 
 def load_scenario(path: str | Path, perspectives_dir: Path | None = None) -> Scenario:
@@ -234,8 +227,9 @@ def parse_scenario(
 
     Problems name ``name`` as the file (no line numbers: a mapping has none). A
     ``perspective:`` is read from ``perspectives_dir``, else from ``perspectives/`` beside
-    ``base_dir`` (the folder a file would be in) or one level up; else from
-    ``./perspectives``. Raises :class:`ScenarioError`.
+    ``base_dir`` (the folder a file would be in) or one level up; without ``base_dir``, from
+    ``./perspectives`` or the source checkout's (:func:`resetlab.config.project_folder`).
+    Raises :class:`ScenarioError`.
     """
     return _check_scenario(mapping, name, {}, base_dir, perspectives_dir)
 
