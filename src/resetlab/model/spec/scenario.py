@@ -49,8 +49,9 @@ class Strategies(Strict):
     ru: StrategyEntry
 
 
-class ObservationModel(Strict):
-    """Weights of the observation equation (see :class:`resetlab.model.engine.Observation`)."""
+class ObservationEntry(Strict):
+    """A scenario's ``observation:`` block: the weights of the observation equation
+    (:class:`resetlab.model.engine.Observation`) it builds."""
 
     offset: float
     w_coop: float
@@ -168,7 +169,7 @@ class ScenarioModel(Strict):
     strategies: Strategies
     perspective: str | None
     mechanisms: dict[str, MechanismEntry] | None
-    observation: ObservationModel
+    observation: ObservationEntry
     initial: dict[str, float]
     levers: Levers
     shocks: Shocks
