@@ -8,7 +8,7 @@ The file (columns date as YYYYMMDD integer, actor1, actor2, cameo, goldstein; 30
 five countries, so about 8% of rows are U.S.-Russia) is generated on the fly by DuckDB in a
 temporary folder and removed afterwards. Each path runs three times; the median is reported.
 The aggregate runs with DuckDB's memory limit at its default (see
-``resetlab.record.importers_scale.MEMORY_LIMIT``); the peak resident memory of this process is
+``resetlab.record.importers.parquet.MEMORY_LIMIT``); the peak resident memory of this process is
 reported after each path.
 """
 
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import duckdb
 
-from resetlab.record.importers_scale import MEMORY_LIMIT, aggregate_events
+from resetlab.record.importers.parquet import MEMORY_LIMIT, aggregate_events
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _doc import write_section  # noqa: E402

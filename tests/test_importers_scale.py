@@ -1,4 +1,4 @@
-"""Monthly aggregates of Parquet event tables (record/importers_scale.py), the store's
+"""Monthly aggregates of Parquet event tables (record/importers/parquet.py), the store's
 event_months table and the index reading it."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 
 from resetlab.exceptions import ImportFormatError, RecordError
 from resetlab.index.observations import build_observations
-from resetlab.record.importers_scale import aggregate_events, parse_columns
+from resetlab.record.importers.parquet import aggregate_events, parse_columns
 from resetlab.record.store import Store
 
 

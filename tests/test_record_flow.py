@@ -11,7 +11,7 @@ import pytest
 
 from resetlab.exceptions import StoreError
 from resetlab.model import forcing as fz
-from resetlab.model.scenario import load_scenario, scenario_forcing
+from resetlab.model.spec import load_scenario, scenario_forcing
 from resetlab.record.conventions import event_month, event_months, treaty_share
 from resetlab.record.read import builtin_record, read_record
 from resetlab.record.schema import EVENT_COLUMNS

@@ -21,3 +21,18 @@ def default_store_path() -> Path:
 def data_dir() -> Path:
     """The package's built-in data folder (readable CSV files)."""
     return Path(__file__).parent / "data"
+
+
+def project_folder(name: str, near: Path | None = None) -> Path:
+    """The one rule for finding a project folder (``perspectives``, ``scenarios``).
+
+    With ``near`` (the folder of a scenario file, or of the scenarios): ``near/NAME`` or,
+    failing that, ``NAME`` beside ``near``; without: ``./NAME`` or, failing that, the folder
+    of that name in the source checkout resetlab runs from. The first that exists; else the
+    first candidate, so that an error names where the folder was expected.
+    """
+    if near is not None:
+        candidates = [near / name, near.parent / name]
+    else:
+        candidates = [Path.cwd() / name, Path(__file__).resolve().parents[2] / name]
+    return next((c for c in candidates if c.is_dir()), candidates[0])

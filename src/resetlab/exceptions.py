@@ -15,6 +15,9 @@ Catch :class:`ResetlabError` to catch them all::
      +-- MissingExtraError    an optional dependency is not installed (says which extra)
      +-- TaskError            a task of the task runner failed on every try
      +-- ApiError             a web request answered with an HTTP status and a JSON detail
+     +-- BadQuery             a web query parameter with a bad value (the API answers 422)
+     +-- NotReady             the web app's index is still being estimated (503)
+     +-- Busy                 the web app has too many scenario runs queued or running (429)
 
 Errors that concern rows of a file carry a list of :class:`Problem` (``file:line: field:
 message``) so that a user sees every bad row at once, not just the first.
@@ -26,10 +29,10 @@ the run itself (a locked or full store, a model that cannot be estimated).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Problem:
     """One thing wrong with one field of one row of one file."""
 
@@ -145,14 +148,31 @@ class ApiError(ResetlabError):
         self.problems = list(problems or [])
 
 
+class BadQuery(ResetlabError):
+    """A query parameter of the web API with a bad value (the API answers 422)."""
+
+    exit_code = 2
+
+
+class NotReady(ResetlabError):
+    """The web app's relations index is still being estimated (the API answers 503)."""
+
+
+class Busy(ResetlabError):
+    """Too many scenario runs of the web app queued or running (the API answers 429)."""
+
+
 __all__ = [
     "ApiError",
+    "BadQuery",
+    "Busy",
     "FitError",
     "ImportFormatError",
     "IndexEstimationError",
     "InputError",
     "MissingExtraError",
     "ModelError",
+    "NotReady",
     "Problem",
     "ReaderError",
     "RecordError",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from resetlab.fit.budget import Budget
 from resetlab.fit.history import FitData
-from resetlab.model.scenario import Scenario, load_scenario
+from resetlab.model.spec import Scenario, load_scenario
 
 REPO = Path(__file__).resolve().parents[2]
 PERSPECTIVES = REPO / "perspectives"

@@ -112,7 +112,7 @@ def test_recovery_reports_coverage_and_bias_per_parameter(name: str) -> None:
 def test_shipped_forecast_scenarios_say_their_values_are_assumptions() -> None:
     from fitkit import REPO
 
-    from resetlab.model.scenario import load_scenario
+    from resetlab.model.spec import load_scenario
 
     paths = sorted((REPO / "scenarios").glob("*.yaml"))
     forecasts = [p for p in paths if load_scenario(p).model.mode == "forecast"]

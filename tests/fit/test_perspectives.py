@@ -11,7 +11,7 @@ import pytest
 from resetlab.exceptions import Problem, ScenarioError
 from resetlab.index.claims import CLAIM_TESTS
 from resetlab.model.mechanisms import MECHANISMS
-from resetlab.model.scenario import (
+from resetlab.model.spec import (
     GLOBAL_PARAMS,
     REQUIRED_PRIORS,
     PerspectiveModel,

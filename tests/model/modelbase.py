@@ -2,8 +2,8 @@
 
 Subclass :class:`MechanismContract` (set ``mechanism``) or :class:`StrategyContract` (set
 ``strategy``); pytest collects the subclasses. Checked: reproducible with a seed, honest
-``stochastic`` flag, output shapes, writes exactly what the metadata says, inputs not
-modified, picklable, metadata quoting the seed articles.
+``stochastic`` flag, output shapes, reads and writes exactly what the metadata says,
+inputs not modified, picklable, metadata quoting the seed articles.
 """
 
 from __future__ import annotations
@@ -65,6 +65,16 @@ def busy_context(rng: np.random.Generator, n: int = N) -> Context:
     )
 
 
+def quiet_context(busy: Context) -> Context:
+    """``busy`` with every lever and shock at zero (the same month and base noise)."""
+    zero = {
+        f.name: np.zeros_like(v) if isinstance(v := getattr(busy, f.name), np.ndarray) else 0.0
+        for f in dataclasses.fields(busy)
+        if f.name not in ("t", "base_noise", "base_volatility")
+    }
+    return dataclasses.replace(busy, **zero)
+
+
 def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
@@ -97,6 +107,42 @@ class MechanismContract:
         for values in out.values():
             assert np.shape(values) == (N,)
             assert np.all(np.isfinite(values))
+
+    def test_reads_only_what_the_metadata_says(self) -> None:
+        """Redrawing every variable outside ``meta.reads`` leaves the step's output as it was."""
+        rng = np.random.default_rng(1234)
+        x, ctx = random_state(rng), busy_context(rng)
+        other = random_state(np.random.default_rng(4321))
+        unread = [INDEX[v] for v in VARIABLES if v not in self.mechanism.meta.reads]
+        y = x.copy(order="F")
+        y[:, unread] = other[:, unread]
+        m = self.mechanism()
+        a = m.step(x, ctx, np.random.default_rng(3))
+        b = m.step(y, ctx, np.random.default_rng(3))
+        assert a.keys() == b.keys()
+        for k in a:
+            np.testing.assert_array_equal(a[k], b[k], err_msg=VARIABLES[k])
+
+    def test_reads_what_the_metadata_says(self) -> None:
+        """Redrawing a variable in ``meta.reads`` changes the step's output, in a busy month
+        or in a quiet one (no levers, no shocks): none is listed that the step never reads."""
+        rng = np.random.default_rng(1234)
+        x, busy = random_state(rng), busy_context(rng)
+        quiet = quiet_context(busy)
+        other = random_state(np.random.default_rng(4321))
+        m = self.mechanism()
+        unused = []
+        for v in self.mechanism.meta.reads:
+            y = x.copy(order="F")
+            y[:, INDEX[v]] = other[:, INDEX[v]]
+            for ctx in (busy, quiet):
+                a = m.step(x, ctx, np.random.default_rng(3))
+                b = m.step(y, ctx, np.random.default_rng(3))
+                if any(not np.array_equal(a[k], b[k]) for k in a):
+                    break
+            else:
+                unused.append(v)
+        assert not unused, f"listed in reads but never changes the output: {unused}"
 
     def test_inputs_not_modified(self) -> None:
         rng = np.random.default_rng(99)

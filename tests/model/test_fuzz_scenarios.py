@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from resetlab.exceptions import ResetlabError, ScenarioError
-from resetlab.model.scenario import load_perspective, load_scenario
+from resetlab.model.spec import load_perspective, load_scenario
 from strategies import mutated_yaml
 
 REPO = Path(__file__).resolve().parents[2]

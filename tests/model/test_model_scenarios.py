@@ -10,7 +10,7 @@ import pytest
 
 from resetlab.exceptions import ScenarioError
 from resetlab.model import load_scenario, simulate
-from resetlab.model.scenario import build_spec, load_perspective
+from resetlab.model.spec import build_spec, load_perspective
 
 REPO = Path(__file__).resolve().parents[2]
 SCENARIOS = REPO / "scenarios"
@@ -195,7 +195,7 @@ def test_parse_scenario_checks_a_mapping_as_load_scenario_checks_the_file() -> N
     import yaml
 
     from resetlab.exceptions import ScenarioError
-    from resetlab.model.scenario import load_scenario, parse_scenario
+    from resetlab.model.spec import load_scenario, parse_scenario
 
     root = Path(__file__).resolve().parents[2]
     path = root / "scenarios" / "reset-2025.yaml"

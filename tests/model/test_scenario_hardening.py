@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from resetlab.exceptions import ModelError, ScenarioError
-from resetlab.model.scenario import MAX_YAML_DEPTH, load_perspective, load_scenario
+from resetlab.model.spec import MAX_YAML_DEPTH, load_perspective, load_scenario
 
 REPO = Path(__file__).resolve().parents[2]
 REPLAY = REPO / "scenarios" / "replay-1992-2025.yaml"

@@ -24,7 +24,7 @@ def test_embedding_finds_a_claim_the_rules_miss(embedder) -> None:  # type: igno
     rules = extract_claims(sents, None)
     assert [c.sentence_index for c in rules] == [0] and rules[0].method == "cue"
     claims = extract_claims(sents, embedder, threshold=0.5)
-    assert [c.mechanism for c in claims] == ["M3"]
+    assert [c.mechanism for c in claims] == ["m3"]
     assert "Cheese" not in claims[0].sentence
 
 

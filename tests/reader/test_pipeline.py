@@ -50,7 +50,7 @@ def test_output_shape(con: duckdb.DuckDBPyConnection, no_record: pd.DataFrame) -
         None,
     )
     mechs = {(c["mechanism"], c["asserts"]) for c in a["claims"]}
-    assert {("M4", True), ("M12", True), ("M16", False)} <= mechs
+    assert {("m4", True), ("m12", True), ("m16", False)} <= mechs
     json.dumps(a)
 
 
@@ -105,7 +105,7 @@ def test_review_accept_reject_export(
 def test_draft_perspective_validates(
     con: duckdb.DuckDBPyConnection, no_record: pd.DataFrame, tmp_path: Path
 ) -> None:
-    from resetlab.model.scenario import load_perspective
+    from resetlab.model.spec import load_perspective
     from resetlab.reader.perspective import write_perspective
 
     arts = read_texts([("007_x.txt", ARTICLE)], con, no_record, RULES)["articles"]
@@ -165,10 +165,17 @@ def test_cli_read_and_review(tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     drafted = yaml.safe_load(yml.read_text())
     assert drafted["name"] == "p" and "Trust is the product" in drafted["mechanisms"]["m4"]["why"]
-    from resetlab.model.scenario import load_perspective
+    from resetlab.model.spec import load_perspective
 
     load_perspective(yml)
     res = runner.invoke(app, ["read", str(tmp_path / "missing.txt"), "--no-store"])
     assert res.exit_code == 2 and "no such file" in res.output
     res = runner.invoke(app, [*args, "--published", "soon"])
     assert res.exit_code == 2 and "not a date" in res.output
+
+
+def test_the_reader_names_mechanisms_by_the_model_keys() -> None:
+    from resetlab.model.mechanisms import MECHANISMS
+    from resetlab.reader.claims import MECHANISM_IDS
+
+    assert MECHANISM_IDS == tuple(MECHANISMS)

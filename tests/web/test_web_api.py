@@ -284,7 +284,7 @@ def test_too_many_jobs_is_refused(reset_2025: dict[str, Any]) -> None:
     scenario = scenario_from_fields(reset_2025, None)
     try:
         jobs.submit(scenario, members=2000, seed=0)
-        from resetlab.web.jobs import Busy
+        from resetlab.exceptions import Busy
 
         with pytest.raises(Busy, match="limit 1"):
             jobs.submit(scenario, members=10, seed=0)

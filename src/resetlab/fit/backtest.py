@@ -45,7 +45,7 @@ from resetlab.fit.calibrate import Posterior, fit, forecast
 from resetlab.fit.history import FitData, Vintage, history_forcing
 from resetlab.fit.hold import stays_above
 from resetlab.model.forcing import Forcing
-from resetlab.model.scenario import PerspectiveModel, Scenario
+from resetlab.model.spec import PerspectiveModel, Scenario
 from resetlab.record.conventions import event_months
 from resetlab.tasks import Runner
 

@@ -70,18 +70,18 @@ def dump(value: Any) -> bytes:
     return MAGIC + _tag(payload) + payload
 
 
-class UnsignedEntry(Exception):
+class _UnsignedEntry(Exception):
     """A cache entry without a valid signature (never unpickled)."""
 
 
-def load(blob: bytes) -> Any:
-    """The value of a signed entry; :class:`UnsignedEntry` if its tag does not verify."""
+def _load(blob: bytes) -> Any:
+    """The value of a signed entry; :class:`_UnsignedEntry` if its tag does not verify."""
     if not blob.startswith(MAGIC) or len(blob) < len(MAGIC) + _TAG:
-        raise UnsignedEntry("not a resetlab cache entry")
+        raise _UnsignedEntry("not a resetlab cache entry")
     tag = blob[len(MAGIC) : len(MAGIC) + _TAG]
     payload = blob[len(MAGIC) + _TAG :]
     if not hmac.compare_digest(tag, _tag(payload)):
-        raise UnsignedEntry("signature does not match this machine's cache key")
+        raise _UnsignedEntry("signature does not match this machine's cache key")
     return pickle.loads(payload)  # noqa: S301 - verified above: written by this machine
 
 
@@ -93,8 +93,8 @@ def read(path: Path, log: Callable[[str], None]) -> tuple[bool, Any]:
     if not path.is_file():
         return False, None
     try:
-        return True, load(path.read_bytes())
-    except UnsignedEntry as exc:
+        return True, _load(path.read_bytes())
+    except _UnsignedEntry as exc:
         log(f"cache entry {path.name} ignored and removed: {exc}")
     except Exception as exc:  # a signed entry of an older code version that no longer loads
         log(f"cache entry {path.name} could not be loaded ({type(exc).__name__}); recomputing")

@@ -36,7 +36,7 @@ from resetlab.fit.perspectives import ParameterSpace
 from resetlab.model.engine import ModelSpec, Observation, run_chunk
 from resetlab.model.forcing import Forcing
 from resetlab.model.mechanisms import MECHANISMS
-from resetlab.model.scenario import PerspectiveModel, Scenario, build_strategy
+from resetlab.model.spec import PerspectiveModel, Scenario, build_strategy
 from resetlab.model.state import INDEX
 from resetlab.tasks import Runner, task_seed
 

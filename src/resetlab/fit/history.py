@@ -22,7 +22,7 @@ from resetlab.exceptions import FitError
 from resetlab.index.kalman import estimate_index
 from resetlab.index.observations import Observations, build_observations
 from resetlab.model import forcing as fz
-from resetlab.model.scenario import Scenario, scenario_forcing
+from resetlab.model.spec import Scenario, scenario_forcing
 from resetlab.record.conventions import treaty_share
 from resetlab.record.read import Record, read_record
 

@@ -36,7 +36,7 @@ from resetlab.fit.hold import (
     months_to_forecast,
 )
 from resetlab.model.forcing import Forcing
-from resetlab.model.scenario import PerspectiveModel, Scenario
+from resetlab.model.spec import PerspectiveModel, Scenario
 
 if TYPE_CHECKING:
     from resetlab.fit.backtest import Backtest

@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
+from resetlab.config import project_folder
 from resetlab.exceptions import ModelError
-from resetlab.model.scenario import GLOBAL_PARAMS, PerspectiveModel, Prior, load_perspective
+from resetlab.model.spec import GLOBAL_PARAMS, PerspectiveModel, Prior, load_perspective
 
 #: The shipped perspectives, in the order of the articles (null last).
 PERSPECTIVE_NAMES: tuple[str, ...] = (
@@ -23,11 +24,9 @@ PERSPECTIVE_NAMES: tuple[str, ...] = (
 
 
 def repo_dir(name: str) -> Path:
-    """``./NAME`` if it exists, else the folder of that name in resetlab's source checkout."""
-    here = Path.cwd() / name
-    if here.is_dir():
-        return here
-    return Path(__file__).resolve().parents[3] / name
+    """``./NAME`` if it exists, else the folder of that name in resetlab's source checkout
+    (:func:`resetlab.config.project_folder`)."""
+    return project_folder(name)
 
 
 def perspectives_dir(path: str | Path | None = None) -> Path:

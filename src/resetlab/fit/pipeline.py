@@ -32,7 +32,7 @@ from resetlab.fit.history import FitData
 from resetlab.fit.hold import latest_reset
 from resetlab.fit.outlook import LeverAnalysis, Outlook, levers, outlook, outlook_table
 from resetlab.fit.perspectives import load_perspectives, perspectives_dir, repo_dir
-from resetlab.model.scenario import PerspectiveModel, Scenario, load_scenario
+from resetlab.model.spec import PerspectiveModel, Scenario, load_scenario
 from resetlab.record.read import TABLES as RECORD_TABLES
 from resetlab.tasks import Runner
 

@@ -12,7 +12,7 @@ from resetlab.model.engine import ModelSpec, Observation, run_chunk, run_ensembl
 from resetlab.model.forcing import Forcing
 from resetlab.model.mechanisms import MECHANISMS
 from resetlab.model.output import QUANTILES, SimulationResult, fan_chart
-from resetlab.model.scenario import (
+from resetlab.model.spec import (
     Scenario,
     build_spec,
     load_perspective,

@@ -7,7 +7,7 @@ from pathlib import Path
 from resetlab.exceptions import ModelError
 from resetlab.model.engine import DEFAULT_CHUNK_SIZE, ModelSpec, run_ensemble
 from resetlab.model.output import SimulationResult
-from resetlab.model.scenario import Scenario, build_spec, load_scenario
+from resetlab.model.spec import Scenario, build_spec, load_scenario
 from resetlab.model.state import VARIABLES
 
 

@@ -22,7 +22,8 @@ Stance = Literal["pro", "anti", "mixed", "neutral"]
 
 @dataclass(frozen=True)
 class MechanismPattern:
-    """One mechanism: id, what it says, rule patterns and paraphrased examples."""
+    """One mechanism: its key (the model's registry key, ``m1``..``m21``), what it says, rule
+    patterns and paraphrased examples."""
 
     id: str
     description: str
@@ -32,84 +33,84 @@ class MechanismPattern:
 
 
 MECHANISM_PATTERNS: tuple[MechanismPattern, ...] = (
-    MechanismPattern("M1", "Historical baggage, missing shared values and distrust hold relations "
+    MechanismPattern("m1", "Historical baggage, missing shared values and distrust hold relations "
               "back, and each side's duty to provide national security outweighs them all.",
               (r"historical baggage", r"lack of shared values", r"trumped by .{0,40}(fourth|security)"),
               examples=("Old grievances and a values gap weigh on the relationship.",
                         "National security concerns override every other consideration.")),
-    MechanismPattern("M2", "Better bilateral relations make cooperation possible in multilateral "
+    MechanismPattern("m2", "Better bilateral relations make cooperation possible in multilateral "
               "bodies such as the OSCE and the UN Security Council.",
               (r"cooperation within multilateral", r"multilateral (institutions|bodies|fora)"),
               examples=("Warmer ties between the two let them work together at the UN.",)),
-    MechanismPattern("M3", "A vicious circle: regional disputes lead to nuclear planning against each "
+    MechanismPattern("m3", "A vicious circle: regional disputes lead to nuclear planning against each "
               "other, which deepens distrust, which feeds regional disputes.",
               (r"vicious circle", r"feedback loop", r"compel you to plan for using nukes"),
               examples=("Regional quarrels and nuclear deterrence reinforce each other's distrust.",)),
-    MechanismPattern("M4", "Trust results from working through practical differences; it is not a "
+    MechanismPattern("m4", "Trust results from working through practical differences; it is not a "
               "precondition for cooperation.",
               (r"trust is the product", r"restoring trust is a gradual", r"build trust .{0,60}through"),
               examples=("Cooperation on concrete problems is what builds trust over time.",)),
-    MechanismPattern("M5", "Three tracks: routine bureaucratic cooperation, arms control that reduces "
+    MechanismPattern("m5", "Three tracks: routine bureaucratic cooperation, arms control that reduces "
               "deterrence, and dialogue on the regions around Russia.",
               (r"three tracks", r"day-to-day cooperation", r"intensify dialogue"),
               examples=("Progress needs everyday cooperation, arms control and regional dialogue.",)),
-    MechanismPattern("M6", "Acute common challenges bring the two together only briefly.",
+    MechanismPattern("m6", "Acute common challenges bring the two together only briefly.",
               (r"short-lived",),
               examples=("Shared crises produce cooperation that does not last.",)),
-    MechanismPattern("M7", "Election seasons can halt a reset; expected failure can fulfil itself.",
+    MechanismPattern("m7", "Election seasons can halt a reset; expected failure can fulfil itself.",
               (r"election seasons?", r"elections in both countries", r"self-fulfilling prophecy",
                r"re-election"),
               examples=("Campaign politics in both capitals can stall rapprochement.",)),
-    MechanismPattern("M8", "Accumulated experience of mutual restraint erodes the case for deterrence.",
+    MechanismPattern("m8", "Accumulated experience of mutual restraint erodes the case for deterrence.",
               (r"reserve of experience", r"rationale for (nuclear )?deterrence will wither"),
               examples=("If both refrain from provocations long enough, deterrence loses its point.",)),
-    MechanismPattern("M9", "Action and reaction: Western moves such as NATO enlargement provoke Russian "
+    MechanismPattern("m9", "Action and reaction: Western moves such as NATO enlargement provoke Russian "
               "pushback, and Russian meddling provokes Washington.",
               (r"provocations?\b", r"pushback", r"antagonistic initiatives", r"helped trigger"),
               examples=("Each side's hostile steps provoke a hostile answer from the other.",)),
-    MechanismPattern("M10", "Some moves, like alliance membership or annexation, cannot be walked back.",
+    MechanismPattern("m10", "Some moves, like alliance membership or annexation, cannot be walked back.",
               (r"walk-?back", r"will not relinquish", r"not going to withdraw from NATO"),
               examples=("Certain decisions are irreversible once made.",)),
-    MechanismPattern("M11", "A workable settlement needs concessions from both sides as one package.",
+    MechanismPattern("m11", "A workable settlement needs concessions from both sides as one package.",
               (r"concessions from both", r"modus vivendi", r"in return, "),
               examples=("A deal only holds if both sides give something up together.",)),
-    MechanismPattern("M12", "Arms control treaties give information and stability; abandoning them "
+    MechanismPattern("m12", "Arms control treaties give information and stability; abandoning them "
               "breeds suspicion.",
               (r"breed further suspicions", r"abandoning (open skies|new start)",
                r"increasing confidence"),
               examples=("Leaving a treaty reduces transparency and raises mistrust.",)),
-    MechanismPattern("M13", "A third power, China, changes the bilateral game.",
+    MechanismPattern("m13", "A third power, China, changes the bilateral game.",
               (r"\bChina\b", r"\bBeijing\b"),
               examples=("China's rise reshapes what Washington and Moscow want from each other.",)),
-    MechanismPattern("M14", "Institutions for routine interaction take the drama out of relations.",
+    MechanismPattern("m14", "Institutions for routine interaction take the drama out of relations.",
               (r"take the drama out", r"routine interaction", r"Presidential Commission"),
               examples=("Standing commissions make contacts routine and relations calmer.",)),
-    MechanismPattern("M15", "Cooperation needs shared or at least compatible interests.",
+    MechanismPattern("m15", "Cooperation needs shared or at least compatible interests.",
               (r"compatible interests", r"shared interests", r"no longer serves the \w+ interests"),
               examples=("Without interests in common there is nothing to cooperate on.",)),
-    MechanismPattern("M16", "Detente requires a minimum level of trust before it can start.",
+    MechanismPattern("m16", "Detente requires a minimum level of trust before it can start.",
               (r"minimum level of trust", r"requires? .{0,30}trust"),
               (r"not a precondition for cooperation",),
               examples=("Without some trust to begin with, no thaw is possible.",)),
-    MechanismPattern("M17", "Alignment with the other side's enemies lowers compatibility.",
+    MechanismPattern("m17", "Alignment with the other side's enemies lowers compatibility.",
               (r"third parties that the other regards as enemies",
                r"common cause with .{0,30}enemies", r"ties with anti-U\.S\. regimes"),
               examples=("Each side arms or befriends the other's adversaries.",)),
-    MechanismPattern("M18", "Engagement is read as weakness to exploit; a reset needs change inside "
+    MechanismPattern("m18", "Engagement is read as weakness to exploit; a reset needs change inside "
               "Russia first.",
               (r"weakness and credulity", r"reset inside Russia", r"type of regime"),
               examples=("Moscow treats conciliatory gestures as weakness to be exploited.",)),
-    MechanismPattern("M19", "Resets recur after each breakdown since the Cold War; the 2009 button "
+    MechanismPattern("m19", "Resets recur after each breakdown since the Cold War; the 2009 button "
               "read 'overload'.",
               (r"successive .{0,40}resets?", r"attempts to reset", r"overload", r"peregruzka",
                r"push the .?reset.? button"),
               examples=("One administration after another has tried to reset relations.",)),
-    MechanismPattern("M20", "Asymmetric time horizons: U.S. presidents have about two sure years while "
+    MechanismPattern("m20", "Asymmetric time horizons: U.S. presidents have about two sure years while "
               "Russian leaders stay for decades.",
               (r"two (surefire|sure) years", r"against the clock", r"for decades",
                r"(until|till) (death|demise)"),
               examples=("American leaders face short windows; Kremlin leaders can wait.",)),
-    MechanismPattern("M21", "Russia policy is politically toxic in U.S. domestic politics.",
+    MechanismPattern("m21", "Russia policy is politically toxic in U.S. domestic politics.",
               (r"politically (toxic|poisonous)", r"politically (impossible|inconceivable)",
                r"political fallout"),
               examples=("Any opening to Moscow carries a heavy domestic political cost.",)),
@@ -144,8 +145,9 @@ _STANCE_EXAMPLES = {
 
 
 @dataclass(frozen=True)
-class Claim:
-    """A causal claim: mechanism id, whether the sentence asserts it, the sentence, confidence."""
+class ArticleClaim:
+    """A causal claim found in an article: the mechanism's key (the model's ``m1``..``m21``, or
+    ``other``), whether the sentence asserts it, the sentence, the confidence."""
 
     mechanism: str
     asserts: bool
@@ -172,15 +174,17 @@ def _prototypes(embedder: Embedder) -> tuple[np.ndarray, list[int]]:
     return _PROTO_CACHE[key]
 
 
-def _rule_claims(sentences: tuple[Sentence, ...]) -> dict[tuple[int, str], Claim]:
-    out: dict[tuple[int, str], Claim] = {}
+def _rule_claims(sentences: tuple[Sentence, ...]) -> dict[tuple[int, str], ArticleClaim]:
+    out: dict[tuple[int, str], ArticleClaim] = {}
     for s in sentences:
         for mech in MECHANISM_PATTERNS:
             deny = any(re.search(p, s.text, re.I) for p in mech.denies)
             hits = sum(bool(re.search(p, s.text, re.I)) for p in mech.asserts)
             if deny or hits:
                 conf = 0.7 if deny else min(0.6 + 0.1 * hits, 0.9)
-                out[(s.index, mech.id)] = Claim(mech.id, not deny, s.text, conf, s.index, "rules")
+                out[(s.index, mech.id)] = ArticleClaim(
+                    mech.id, not deny, s.text, conf, s.index, "rules"
+                )
     return out
 
 
@@ -207,26 +211,26 @@ _RELATION = re.compile(
 )
 #: Keywords that point a causal sentence to a mechanism when no rule pattern names one.
 _KEYWORD_MECHANISM = (
-    ("M3", r"vicious|spiral|circle"),
-    ("M9", r"nato|enlarge|expan|provo|retaliat|respon|meddl|interfer|harass|answered|"
+    ("m3", r"vicious|spiral|circle"),
+    ("m9", r"nato|enlarge|expan|provo|retaliat|respon|meddl|interfer|harass|answered|"
            r"asylum|georgia|missile shield|insult|tipping point|intransigence|strikes"),
-    ("M12", r"treaty|arms control|start\b|abm|inf\b|disarmament|nuclear|pact|agreement"),
-    ("M16", r"trust"),
-    ("M15", r"interests?|ideals|values"),
-    ("M13", r"china|beijing"),
-    ("M7", r"election|campaign"),
-    ("M21", r"votes|congress|domestic"),
-    ("M18", r"weakness|naive|naïve|capitulat|patience|neglect|blame"),
-    ("M19", r"reset"),
-    ("M14", r"foundations|institution|channel|dialogue|face-to-face|commission|routine"),
-    ("M11", r"concession|package"),
-    ("M6", r"terror|afghanistan|common challenge"),
+    ("m12", r"treaty|arms control|start\b|abm|inf\b|disarmament|nuclear|pact|agreement"),
+    ("m16", r"trust"),
+    ("m15", r"interests?|ideals|values"),
+    ("m13", r"china|beijing"),
+    ("m7", r"election|campaign"),
+    ("m21", r"votes|congress|domestic"),
+    ("m18", r"weakness|naive|naïve|capitulat|patience|neglect|blame"),
+    ("m19", r"reset"),
+    ("m14", r"foundations|institution|channel|dialogue|face-to-face|commission|routine"),
+    ("m11", r"concession|package"),
+    ("m6", r"terror|afghanistan|common challenge"),
 )  # fmt: skip
 
 
 def _cue_claims(
     sentences: tuple[Sentence, ...], embedder: Embedder | None
-) -> dict[tuple[int, str], Claim]:
+) -> dict[tuple[int, str], ArticleClaim]:
     """Sentences with a causal cue about the relationship; the mechanism is the nearest
     mechanism prototype when the model is present and close (cosine >= 0.5), else the first
     keyword match, else ``other``."""
@@ -236,7 +240,7 @@ def _cue_claims(
         if CAUSAL_CUES.search(s.text)
         and (_RELATION.search(s.text) or len({m.state for m in _sides_in(s.text)}) == 2)
     ]
-    out: dict[tuple[int, str], Claim] = {}
+    out: dict[tuple[int, str], ArticleClaim] = {}
     near: dict[int, tuple[str, float]] = {}
     if embedder is not None and picked:
         pv, owner = _prototypes(embedder)
@@ -252,7 +256,9 @@ def _cue_claims(
             mech, conf = near[s.index][0], round(near[s.index][1], 2)
         else:
             mech = next((m for m, p in _KEYWORD_MECHANISM if re.search(p, s.text, re.I)), None)
-        out[(s.index, mech or "other")] = Claim(mech or "other", True, s.text, conf, s.index, "cue")
+        out[(s.index, mech or "other")] = ArticleClaim(
+            mech or "other", True, s.text, conf, s.index, "cue"
+        )
     return out
 
 
@@ -266,7 +272,7 @@ def extract_claims(
     sentences: tuple[Sentence, ...],
     embedder: Embedder | None = None,
     threshold: float = 0.66,
-) -> list[Claim]:
+) -> list[ArticleClaim]:
     """Claims from rules, plus embedding matches at cosine >= ``threshold`` when available."""
     found = _rule_claims(sentences)
     ruled = {k[0] for k in found}
@@ -287,11 +293,11 @@ def extract_claims(
             key = (s.index, MECHANISM_PATTERNS[best].id)
             if key in found:
                 old = found[key]
-                found[key] = Claim(old.mechanism, old.asserts, old.sentence,
+                found[key] = ArticleClaim(old.mechanism, old.asserts, old.sentence,
                                    round(max(old.confidence, score), 2), old.sentence_index,
                                    "rules+embedding")  # fmt: skip
             else:
-                found[key] = Claim(MECHANISM_PATTERNS[best].id, True, s.text, round(score, 2), s.index,
+                found[key] = ArticleClaim(MECHANISM_PATTERNS[best].id, True, s.text, round(score, 2), s.index,
                                    "embedding")  # fmt: skip
     return sorted(found.values(), key=lambda c: (c.sentence_index, c.mechanism))
 

@@ -46,7 +46,10 @@ def unknown_swaps() -> dict[str, str]:
 
 
 def synonym_swap(
-    text: str, rate: float = 0.8, seed: int = 0, swaps: dict[str, str] | None = None
+    text: str,
+    rate: float = 0.8,
+    seed: int | np.random.SeedSequence = 0,
+    swaps: dict[str, str] | None = None,
 ) -> str:
     """A spun copy of ``text``: each word in ``swaps`` (default :data:`SWAPS`) replaced with
     probability ``rate``, keeping capitalisation."""
@@ -183,8 +186,9 @@ def evaluate(
     with duckdb.connect(":memory:") as con:
         orig_out = read_texts(originals, con, empty, rules)["articles"]
     false_dup = sum(1 for a in orig_out if a["duplicate_of"])
+    copy_seeds = np.random.SeedSequence(seed).spawn(copies)
     spun_items = [
-        (f"spun{k}-{n}", synonym_swap(t, seed=seed + k, swaps=swaps))
+        (f"spun{k}-{n}", synonym_swap(t, seed=copy_seeds[k], swaps=swaps))
         for k in range(copies)
         for n, t in originals
     ]

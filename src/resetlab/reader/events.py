@@ -9,9 +9,11 @@ stands for, through the built-in CAMEO table.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from types import MappingProxyType
 
 from resetlab.reader.dates import DateMention, find_dates
 from resetlab.reader.gazetteer import RUS, RUS_FROM, TREATY_RE, USA, Mention, side_mentions
@@ -79,13 +81,15 @@ TRIGGERS: tuple[Trigger, ...] = (
 
 
 @lru_cache(maxsize=1)
-def plover_verbs(min_count: int = 2) -> dict[str, tuple[str, str]]:
+def plover_verbs(min_count: int = 2) -> Mapping[str, tuple[str, str]]:
     """Head verbs of the PLOVER gold-standard coded phrases -> (PLOVER category, CAMEO
     code), from the table ``scripts/derive_plover_verbs.py`` writes (:mod:`plover_verbs`); verbs seen fewer than
-    ``min_count`` times are left out."""
+    ``min_count`` times are left out. Read-only: the table is cached and shared."""
     from resetlab.reader.plover_verbs import ROWS
 
-    return {verb: (plover, cameo) for verb, plover, n, cameo in ROWS if n >= min_count}
+    return MappingProxyType(
+        {verb: (plover, cameo) for verb, plover, n, cameo in ROWS if n >= min_count}
+    )
 
 
 def code_sentence(sentence: str) -> tuple[str, str] | None:
@@ -119,18 +123,18 @@ class ReadEvent:
 
 
 @lru_cache(maxsize=1)
-def _weights() -> dict[str, float]:
+def _weights() -> Mapping[str, float]:
     from resetlab.record.builtin import cameo_weights
 
-    return cameo_weights()
+    return MappingProxyType(cameo_weights())
 
 
 @lru_cache(maxsize=1)
-def _plovers() -> dict[str, str]:
+def _plovers() -> Mapping[str, str]:
     from resetlab.record.builtin import cameo_table
 
     t = cameo_table()
-    return {c: p for c, p in zip(t["code"], t["plover"], strict=True) if p}
+    return MappingProxyType({c: p for c, p in zip(t["code"], t["plover"], strict=True) if p})
 
 
 #: Sentences at the head of an article (its lead) whose events, when undated, take the

@@ -1,6 +1,6 @@
 """Draft a perspective file from the claims an article makes, for a person to edit.
 
-The draft has the form :func:`resetlab.model.scenario.load_perspective` checks: ``name``
+The draft has the form :func:`resetlab.model.spec.load_perspective` checks: ``name``
 (the file's stem), ``article`` (when the article's file is a source id like ``003``),
 ``description``, every mechanism ``m1``..``m21``, the two required priors (wide, not
 from the article) and no ``claims``. A
@@ -53,14 +53,13 @@ def draft_perspective(articles: list[dict[str, Any]], name: str | None = None) -
     """A perspective mapping from read articles (the ``articles`` list of a read result)."""
     files = [a["file"] for a in articles]
     mechanisms: dict[str, Any] = {}
-    for mid in MECHANISM_IDS:
-        key = mid.lower()
+    for key in MECHANISM_IDS:
         best: tuple[float, bool, str, str] | None = None
         for a in articles:
             if a.get("duplicate_of"):
                 continue
             for c in a["claims"]:
-                if c["mechanism"] != mid or len(c["sentence"]) < 12:
+                if c["mechanism"] != key or len(c["sentence"]) < 12:
                     continue
                 cand = (float(c["confidence"]), bool(c["asserts"]), a["file"], c["sentence"])
                 if best is None or cand[0] > best[0]:

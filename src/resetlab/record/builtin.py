@@ -25,7 +25,11 @@ def read_csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 
     A byte-order mark at the start (``utf-8-sig``, as spreadsheet programs write) is dropped.
     """
-    text = path.read_text(encoding="utf-8-sig")
+    yield from csv_text_rows(path.read_text(encoding="utf-8-sig"))
+
+
+def csv_text_rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """:func:`read_csv_rows` of a CSV file's text."""
     lines = text.splitlines(keepends=True)
     skip = 0
     while skip < len(lines) and lines[skip].startswith("#"):
@@ -43,6 +47,12 @@ def csv_header(path: Path) -> list[str]:
     """The header of a CSV file: its first line that is not a ``#`` note (BOM dropped)."""
     with open(path, encoding="utf-8-sig") as fh:
         first = next((ln for ln in fh if not ln.startswith("#")), "")
+    return next(csv.reader([first]), [])
+
+
+def csv_text_header(text: str) -> list[str]:
+    """:func:`csv_header` of a CSV file's text."""
+    first = next((ln for ln in text.splitlines() if not ln.startswith("#")), "")
     return next(csv.reader([first]), [])
 
 

@@ -160,7 +160,7 @@ def _import_monthly(
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from resetlab.record.dyad import DEFAULT_DYAD
-    from resetlab.record.importers_scale import aggregate_events, parse_columns
+    from resetlab.record.importers.parquet import aggregate_events, parse_columns
 
     mapping = parse_columns(columns)
     dyad = pair or DEFAULT_DYAD

@@ -500,7 +500,7 @@ class Store:
     def import_monthly(self, frame: pd.DataFrame, *, file: str, fmt: str) -> int:
         """Store monthly aggregates (columns of ``event_months`` less file/format) of ``file``,
         replacing any kept from an earlier import of the same file; the rows written."""
-        from resetlab.record.importers_scale import AGGREGATE_COLUMNS
+        from resetlab.record.importers.parquet import AGGREGATE_COLUMNS
 
         _frame = frame.loc[:, list(AGGREGATE_COLUMNS)].assign(file=file, format=fmt)
         with self.transaction():

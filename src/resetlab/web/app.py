@@ -27,15 +27,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from resetlab import __version__
 from resetlab.exceptions import (
     ApiError,
+    BadQuery,
+    Busy,
     ModelError,
+    NotReady,
     Problem,
     RecordError,
     ResetlabError,
     ScenarioError,
     StoreError,
 )
-from resetlab.web.data import BadQuery, DataService, NotReady, records
-from resetlab.web.jobs import BODY, Busy, JobManager, scenario_from_fields
+from resetlab.web.data import DataService, records
+from resetlab.web.jobs import BODY, JobManager, scenario_from_fields
 from resetlab.web.settings import WebSettings
 
 STATIC = Path(__file__).parent / "static"

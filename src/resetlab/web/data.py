@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from resetlab.exceptions import ResetlabError
+from resetlab.exceptions import BadQuery, NotReady
 from resetlab.index.api import DEFAULT_DYAD, Analysis, analyse
 from resetlab.record.dyad import in_dyad
 from resetlab.record.read import Record, read_record
@@ -27,14 +27,6 @@ EVENT_FIELDS: tuple[str, ...] = (
     "domain", "summary", "source", "source_url", "n_sources",
 )  # fmt: skip
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
-
-class NotReady(ResetlabError):
-    """The index is still being estimated (the API answers 503)."""
-
-
-class BadQuery(ResetlabError):
-    """A query parameter with a bad value (the API answers 422)."""
 
 
 def _bound(text: str, name: str, end: bool) -> pd.Timestamp:

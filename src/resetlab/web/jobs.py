@@ -20,11 +20,11 @@ from typing import Any
 
 import numpy as np
 
-from resetlab.exceptions import ResetlabError, ScenarioError
+from resetlab.exceptions import Busy, ResetlabError, ScenarioError
 from resetlab.fit.hold import HOLD_MONTHS, hold_shares
 from resetlab.model.engine import run_ensemble
 from resetlab.model.output import SimulationResult
-from resetlab.model.scenario import Scenario, build_spec, parse_scenario
+from resetlab.model.spec import Scenario, build_spec, parse_scenario
 from resetlab.model.state import Array
 from resetlab.record.read import Record
 from resetlab.web.settings import WebSettings
@@ -39,14 +39,10 @@ HOLD_DEFINITION = (
 )
 
 
-class Busy(ResetlabError):
-    """Too many jobs queued or running (the API answers 429)."""
-
-
 def scenario_from_fields(fields: dict[str, Any], perspectives_dir: Path | None) -> Scenario:
     """Check a scenario given as the JSON of its file's fields, exactly as a file would be.
 
-    The fields go through :func:`resetlab.model.scenario.parse_scenario`; problems name the
+    The fields go through :func:`resetlab.model.spec.parse_scenario`; problems name the
     field (``strategies.us.key``) and the file as ``request body``.
     """
     try:

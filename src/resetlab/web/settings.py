@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from resetlab.config import project_folder
+
 LOOPBACK = "127.0.0.1"
 DEFAULT_PORT = 8765
 
@@ -59,9 +61,4 @@ class WebSettings:
         if self.perspectives_dir is not None:
             return self.perspectives_dir
         folder = self.scenario_folder()
-        if folder is None:
-            return None
-        for cand in (folder / "perspectives", folder.parent / "perspectives"):
-            if cand.is_dir():
-                return cand
-        return folder / "perspectives"
+        return None if folder is None else project_folder("perspectives", folder)

@@ -26,34 +26,34 @@ from resetlab.model.mechanisms.m19_reset_cycles import ResetCycles
 from resetlab.model.mechanisms.m20_time_horizons import TimeHorizons
 from resetlab.model.mechanisms.m21_domestic_toxicity import DomesticToxicity
 
-#: Key -> mechanism class, in key order. Adding a mechanism means adding a line here.
-MECHANISMS: dict[str, type[Mechanism]] = {
-    "m1": Inhibitors,
-    "m2": Multilateral,
-    "m3": ViciousCircle,
-    "m4": TrustFromPractice,
-    "m5": ThreeTracks,
-    "m6": AcuteChallenges,
-    "m7": Elections,
-    "m8": Restraint,
-    "m9": ActionReaction,
-    "m10": Ratchets,
-    "m11": Package,
-    "m12": Treaties,
-    "m13": ThirdPower,
-    "m14": Institutions,
-    "m15": CompatibleInterests,
-    "m16": TrustThreshold,
-    "m17": Alignment,
-    "m18": Exploitation,
-    "m19": ResetCycles,
-    "m20": TimeHorizons,
-    "m21": DomesticToxicity,
-}
-
-for _key, _cls in MECHANISMS.items():
-    if _cls.meta.key != _key:  # a registry typo must not pass silently
-        raise ModelError(f"mechanism registered as {_key!r} says it is {_cls.meta.key!r}")
+#: The mechanism classes in key order. Adding a mechanism means adding its class here.
+_CLASSES: tuple[type[Mechanism], ...] = (
+    Inhibitors,
+    Multilateral,
+    ViciousCircle,
+    TrustFromPractice,
+    ThreeTracks,
+    AcuteChallenges,
+    Elections,
+    Restraint,
+    ActionReaction,
+    Ratchets,
+    Package,
+    Treaties,
+    ThirdPower,
+    Institutions,
+    CompatibleInterests,
+    TrustThreshold,
+    Alignment,
+    Exploitation,
+    ResetCycles,
+    TimeHorizons,
+    DomesticToxicity,
+)
+#: Key -> mechanism class, keyed on each class's ``meta.key``.
+MECHANISMS: dict[str, type[Mechanism]] = {cls.meta.key: cls for cls in _CLASSES}
+if len(MECHANISMS) != len(_CLASSES):  # two classes claiming one key must not pass silently
+    raise ModelError("two mechanism classes have the same meta.key")
 
 
 def mechanism_class(key: str) -> type[Mechanism]:

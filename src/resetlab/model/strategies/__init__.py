@@ -11,15 +11,19 @@ from resetlab.model.strategies.package_deal import PackageDeal
 from resetlab.model.strategies.reset_initiative import ResetInitiative
 from resetlab.model.strategies.tit_for_tat import TitForTat
 
-#: Key -> strategy class.
-STRATEGIES: dict[str, type[Strategy]] = {
-    "tit-for-tat": TitForTat,
-    "generous-tit-for-tat": GenerousTitForTat,
-    "grit": Grit,
-    "hardline": Hardline,
-    "reset-initiative": ResetInitiative,
-    "package-deal": PackageDeal,
-}
+#: The strategy classes. Adding a strategy means adding its class here.
+_CLASSES: tuple[type[Strategy], ...] = (
+    TitForTat,
+    GenerousTitForTat,
+    Grit,
+    Hardline,
+    ResetInitiative,
+    PackageDeal,
+)
+#: Key -> strategy class, keyed on each class's ``meta.key``.
+STRATEGIES: dict[str, type[Strategy]] = {cls.meta.key: cls for cls in _CLASSES}
+if len(STRATEGIES) != len(_CLASSES):  # two classes claiming one key must not pass silently
+    raise ModelError("two strategy classes have the same meta.key")
 
 
 def strategy_class(key: str) -> type[Strategy]:

@@ -1,4 +1,5 @@
-"""Monthly dyad aggregates of event tables too large to read into memory.
+"""Parquet event tables: in the project's schema (``fmt="parquet"``, :class:`ParquetReader`),
+and monthly dyad aggregates of tables too large to read into memory.
 
 A Parquet export of GDELT, ICEWS or POLECAT can hold hundreds of millions of rows. Instead of
 reading every row into pandas (as :func:`resetlab.record.importers.import_events` does for files
@@ -27,6 +28,8 @@ import pandas as pd
 
 from resetlab.config import data_dir
 from resetlab.exceptions import ImportFormatError, RecordError
+from resetlab.record.importers.base import EventData, EventReader, Head, RowCollector
+from resetlab.record.importers.schema_rows import check_header, schema_row
 
 #: Logical columns an aggregate needs.
 LOGICAL = ("date", "actor1", "actor2", "goldstein")
@@ -248,3 +251,26 @@ def _run(
         done.set()
         t.join()
         progress(1.0)
+
+
+class ParquetReader(EventReader):
+    """A Parquet table with the event columns (values as strings, or a number for
+    ``goldstein`` and true/false for ``date_checked``)."""
+
+    key = "parquet"
+
+    @classmethod
+    def guess_can_read(cls, head: Head) -> bool:
+        return head.parquet
+
+    def read(self, rows: RowCollector, data: EventData) -> None:
+        data.stream.seek(0)
+        try:
+            df = pd.read_parquet(data.stream)
+        except Exception as exc:  # pyarrow raises many types for a non-Parquet file
+            raise ImportFormatError(f"{data.name} is not a Parquet file: {exc}") from exc
+        check_header(data.name, [str(c) for c in df.columns])
+        for number, rec in enumerate(df.to_dict(orient="records"), start=1):
+            rows.read += 1
+            rows.parsed += 1
+            schema_row(rows, number, {str(k): v for k, v in rec.items()})
