@@ -10,7 +10,6 @@ scenario files, resetlab's model and fit code), so ``resetlab backtest`` followe
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from collections.abc import Callable, Iterator
