@@ -152,14 +152,18 @@ def _mean_diff(
                 (a * y0).sum(-1) / a.sum(-1) - (b * y0).sum(-1) / b.sum(-1), dtype=float
             )
         k = int(strata.max()) + 1 if strata.size else 1
-        onehot = np.zeros(strata.shape + (k,))
-        np.put_along_axis(onehot, strata[..., None], 1.0, axis=-1)
+        st = np.broadcast_to(strata, a.shape)
+        lead = a.shape[:-1]
+        rows = np.arange(int(np.prod(lead))).reshape(lead + (1,))
+        flat = (rows * k + st).ravel()
 
         def by(w: BoolArray, v: FloatArray) -> FloatArray:
-            return np.asarray(np.einsum("...t,...tk->...k", w * v, onehot), dtype=float)
+            sums = np.bincount(flat, weights=(w * v).ravel(), minlength=rows.size * k)
+            return np.asarray(sums.reshape(lead + (k,)), dtype=float)
 
-        na, nb = by(a, np.ones_like(y0)), by(b, np.ones_like(y0))
-        diff = by(a, y0) / na - by(b, y0) / nb
+        ones = np.ones(a.shape)
+        na, nb = by(a, ones), by(b, ones)
+        diff = by(a, np.broadcast_to(y0, a.shape)) / na - by(b, np.broadcast_to(y0, a.shape)) / nb
         w = np.where((na > 0) & (nb > 0), na, 0.0)
         return np.asarray((np.nan_to_num(diff) * w).sum(-1) / w.sum(-1), dtype=float)
 
