@@ -580,3 +580,22 @@ def test_matched_controls_compare_within_regimes() -> None:
     strata = np.r_[np.zeros(50, dtype=np.int64), np.ones(50, dtype=np.int64)]
     assert _mean_diff(y, mask[None, :], valid)[0] > 2
     assert _mean_diff(y, mask[None, :], valid, strata)[0] == pytest.approx(0.0)
+
+
+def test_claims_section_opens_with_both_scopes_and_draws_the_window_grid() -> None:
+    from resetlab.report.fit_sections import claims_section, window_figure
+
+    table = synthetic_table(False, BOTH)
+    section = claims_section(table, {"synthetic": "Synthetic"}, "quick", 200)
+    html = section.html_after
+    # the verdict table comes first, with a row per scope
+    assert html.index("<table") < html.index("plotly")
+    assert "USA-RUS" in html and "panel" in html
+    fig = window_figure(table)
+    assert fig is not None
+    windows = CLAIM_TESTS["western-moves-provoke"].windows
+    (trace,) = fig.data  # one claim (western-moves-provoke on U.S.-Russia) has a grid
+    assert list(trace.x) == list(windows)
+    grid = pd.DataFrame(json.loads(table["window_grid"].iloc[0]))
+    np.testing.assert_allclose(trace.y, grid["effect"])
+    assert window_figure(table[table["scope"] == "panel"]) is None
