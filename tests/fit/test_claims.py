@@ -599,3 +599,12 @@ def test_claims_section_opens_with_both_scopes_and_draws_the_window_grid() -> No
     grid = pd.DataFrame(json.loads(table["window_grid"].iloc[0]))
     np.testing.assert_allclose(trace.y, grid["effect"])
     assert window_figure(table[table["scope"] == "panel"]) is None
+
+
+def test_a_flat_index_is_refused_not_pooled_as_perfect_evidence() -> None:
+    flat = make_data(np.full(240, 1.5))
+    with pytest.raises(ModelError, match="flat index"):
+        run_claim_test("us-election-hostility", flat, n_resamples=50)
+    # a count outcome on the same pair still runs
+    data = dataclasses.replace(provoke_pair(3, shuffled=False), index=flat.index)
+    assert math.isfinite(run_claim_test("western-moves-provoke", data, n_resamples=50).p_value)

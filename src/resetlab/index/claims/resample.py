@@ -168,6 +168,19 @@ def _mean_diff(
         return np.asarray((np.nan_to_num(diff) * w).sum(-1) / w.sum(-1), dtype=float)
 
 
+#: Below this standard deviation (index units, or the test's own units) an outcome is flat.
+FLAT_BELOW = 1e-6
+
+
+def require_variation(y: FloatArray, what: str = "the test's outcome") -> None:
+    """Refuse a flat outcome: on a pair whose index the state-space fit holds constant (no
+    variance in the level), every index test would give an effect of 0 with a standard error
+    of 0, which a pool would take as perfectly precise evidence of no effect."""
+    y = y[np.isfinite(y)]
+    if len(y) < 2 or float(np.std(y)) < FLAT_BELOW:
+        raise ModelError(f"{what} does not vary (a flat index): the test cannot run on it")
+
+
 @dataclass(frozen=True)
 class _Stat:
     effect: float
@@ -200,6 +213,7 @@ def _mask_test(
     ``sign``), and no interval is drawn.
     """
     valid = valid & np.isfinite(y)
+    require_variation(y[valid])
     if plant is not None:
         mask = np.roll(mask, plant.shift)
         y = np.where(mask & valid, y + sign * plant.size, y)
@@ -256,6 +270,7 @@ def _slope_test(
     ``plant.size`` (times ``sign``; in the ``groups`` months only, when given) is added to
     ``y``, and no interval is drawn.
     """
+    require_variation(y[valid & np.isfinite(y)])
     if plant is not None:
         x = np.roll(x, plant.shift)
         ok = valid & np.isfinite(y) & np.isfinite(x)

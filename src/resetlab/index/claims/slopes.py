@@ -22,6 +22,7 @@ from resetlab.index.claims.resample import (
     _slope_test,
     _volatility,
     _window_mean,
+    require_variation,
 )
 
 
@@ -112,6 +113,8 @@ def _un_votes(data: ClaimData, rng: np.random.Generator, resamples: int) -> Clai
     if len(both) < 6:
         raise ModelError(f"only {len(both)} years with both the index and UN votes; need 6")
     dx, dy = np.diff(both["index"].to_numpy()), np.diff(both["un"].to_numpy())
+    require_variation(dx, "the yearly index change")
+    require_variation(dy, "the yearly UN change")
     if data.plant is not None:
         # UN changes rotated against the index, then a correlation of plant.size mixed in
         zx = (dx - dx.mean()) / dx.std()
@@ -145,6 +148,7 @@ def _common_challenges(data: ClaimData, rng: np.random.Generator, resamples: int
     all_count, _ = _monthly(data, coop)
     score = data.index["score"].to_numpy(float)
     d = _window_mean(score, 3, 3) - _window_mean(score, 18, 18)  # gain at +3 minus gain at +18
+    require_variation(d, "the index gain")
     if data.plant is not None:  # the outcome rotated against the acts, the effect planted
         d = np.roll(d, data.plant.shift) + np.where(c_count > 0, data.plant.size, 0.0)
     ok = np.isfinite(d)
