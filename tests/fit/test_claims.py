@@ -608,3 +608,24 @@ def test_a_flat_index_is_refused_not_pooled_as_perfect_evidence() -> None:
     # a count outcome on the same pair still runs
     data = dataclasses.replace(provoke_pair(3, shuffled=False), index=flat.index)
     assert math.isfinite(run_claim_test("western-moves-provoke", data, n_resamples=50).p_value)
+
+
+def test_a_pair_with_a_flat_index_is_left_out_of_the_index_tests() -> None:
+    from types import SimpleNamespace
+
+    from resetlab.index.claims.registry import MIN_INDEX_SD
+    from resetlab.index.claims.table import claims_table
+
+    rng = np.random.default_rng(4)
+    datas = {}
+    for key in ("RUS-USA", "CHN-USA", "CUB-USA", "IRN-USA"):
+        data = provoke_pair(int(rng.integers(1000)), shuffled=False)
+        walk = np.cumsum(rng.normal(0, 0.2, len(data.index)))
+        if key == "IRN-USA":  # moves, but by less than MIN_INDEX_SD
+            walk = 1.0 + 0.1 * MIN_INDEX_SD * np.sin(np.arange(len(walk)))
+        datas[key] = dataclasses.replace(data, pair=key, index=data.index.assign(score=walk))
+    perspectives = {"s": SimpleNamespace(claims=[_claim("c", "us-election-hostility")])}
+    table = claims_table(perspectives, datas, resamples=100, rotations=5, seed=1)
+    panel = table.set_index("scope").loc["panel"]
+    assert {p["pair"] for p in json.loads(panel["per_pair"])} == {"CHN-USA", "CUB-USA"}
+    assert panel["n_dyads"] == 2 and "1 could not run" in panel["detail"]

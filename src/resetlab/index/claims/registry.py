@@ -68,11 +68,22 @@ class ClaimTest:
     #: How the test keeps its triggers out of its outcome (leave-trigger-out, or why it is
     #: not needed).
     leave_out: str = ""
+    #: The index the test's outcome is made of: ``index``, ``events_score`` (re-estimated
+    #: from events alone) or "" (counts or regimes); a pair whose that index is flat (standard
+    #: deviation below :data:`MIN_INDEX_SD`) is not tested.
+    reads: str = "index"
 
     def applies_to(self, dyad: Dyad) -> bool:
         """Whether the test runs on the pair ``dyad``."""
         return APPLIES[self.applies](set(dyad))
 
+
+#: Below this standard deviation over its months (Goldstein units) a pair's index is flat:
+#: the state-space fit of a pair with a few dozen events can hold the level almost constant,
+#: and a test on it gives an effect near 0 with a standard error near 0, which a pool would
+#: take for precise evidence. 0.05 is a twentieth of the smallest index-unit effect a test is
+#: powered for (0.1 a cooperative act, 1.0 for the before/after tests) times the usual count.
+MIN_INDEX_SD = 0.05
 
 #: The scopes a test can apply to: a predicate on the pair's two codes.
 APPLIES: dict[str, Callable[[set[str]], bool]] = {
@@ -127,6 +138,7 @@ _TESTS: tuple[ClaimTest, ...] = (
         applies="every pair",
         applies_why="hostile acts of either side exist in every pair's record",
         leave_out=_COUNTS_APART,
+        reads="",
     ),
     ClaimTest(
         "russian-moves-provoke",
@@ -144,6 +156,7 @@ _TESTS: tuple[ClaimTest, ...] = (
         applies="every pair",
         applies_why="as western-moves-provoke",
         leave_out=_COUNTS_APART,
+        reads="",
     ),
     ClaimTest(
         "cooperation-builds",
@@ -200,6 +213,7 @@ _TESTS: tuple[ClaimTest, ...] = (
         applies_why="cooperative acts of the first side and hostile acts of the other exist "
         "in every pair's record",
         leave_out=_COUNTS_APART,
+        reads="",
     ),
     ClaimTest(
         "us-election-hostility",
@@ -254,6 +268,7 @@ _TESTS: tuple[ClaimTest, ...] = (
         leave_out=_COUNTS_APART.replace("the other side's acts", "U.S. acts").replace(
             ", and no act is both a trigger and an outcome", "; the triggers are dates"
         ),
+        reads="",
     ),
     ClaimTest(
         "treaties-calm",
@@ -273,6 +288,7 @@ _TESTS: tuple[ClaimTest, ...] = (
         "the panel has no treaty indicator",
         leave_out="the treaty share is an indicator of the full index, so the index is "
         "re-estimated from events alone",
+        reads="events_score",
     ),
     ClaimTest(
         "institutions-calm",
@@ -311,6 +327,7 @@ _TESTS: tuple[ClaimTest, ...] = (
         "for a panel pair) exists for every pair",
         leave_out="UN votes are an indicator of the full index, so the index is "
         "re-estimated from events alone",
+        reads="events_score",
     ),
     ClaimTest(
         "common-challenges-fade",
@@ -356,6 +373,7 @@ _TESTS: tuple[ClaimTest, ...] = (
         "the other pairs",
         leave_out="not needed: resets and breakdowns are both read off the regimes, the "
         "test compares their timing with no trigger event",
+        reads="",
     ),
     ClaimTest(
         "irreversible-moves",
@@ -398,6 +416,7 @@ _TESTS: tuple[ClaimTest, ...] = (
         leave_out="the treaty share is an indicator of the full index, so the index is "
         "re-estimated from events alone; signature summits stay in as events (they are the "
         "warming the claim is about)",
+        reads="events_score",
     ),
     ClaimTest(
         "new-president-honeymoon",
@@ -423,6 +442,20 @@ if len(CLAIM_TESTS) != len(_TESTS):
     raise RuntimeError("two claim tests share a key")
 #: The test keys, in registry order (the registry is the one place a key is written).
 CLAIM_TEST_KEYS: tuple[str, ...] = tuple(CLAIM_TESTS)
+
+
+def flat_index(test: ClaimTest, data: ClaimData) -> str | None:
+    """Why ``test`` cannot run on ``data`` because the index it reads is flat, or None."""
+    if not test.reads:
+        return None
+    col = data.index["score"] if test.reads == "index" else data.observations[test.reads]
+    sd = float(np.nanstd(np.asarray(col, dtype=float)))
+    if not sd >= MIN_INDEX_SD:
+        return (
+            f"the pair's {'index' if test.reads == 'index' else 'events-only index'} is flat "
+            f"(sd {sd:.2g} < {MIN_INDEX_SD} Goldstein units)"
+        )
+    return None
 
 
 def run_claim_test(

@@ -36,6 +36,7 @@ from resetlab.index.claims.data import ClaimData, ClaimResult, claim_data
 from resetlab.index.claims.registry import (
     CLAIM_TEST_KEYS,
     CLAIM_TESTS,
+    flat_index,
     rotation_runs,
     run_claim_test,
     window_sensitivity,
@@ -169,6 +170,10 @@ def claims_table(
             if not test.applies_to(dyad):  # type: ignore[arg-type]
                 continue
             s_test, s_rot, s_zero, s_grid = children[pk].spawn(4)
+            flat = flat_index(test, data)
+            if flat is not None:
+                failed[key][pk] = flat
+                continue
             try:
                 r = run_claim_test(key, data, seed=s_test, n_resamples=resamples)
             except ModelError as exc:
