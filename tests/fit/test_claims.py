@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
+import json
 import math
 
 import numpy as np
@@ -452,3 +454,178 @@ def test_window_sensitivity_over_the_grid() -> None:
     assert window_sensitivity("resets-fail", data).empty
     with pytest.raises(ModelError, match="unknown claim test"):
         window_sensitivity("nope", data)
+
+
+# -- every pair, both scopes, power by rotation ------------------------------------------------
+
+#: Pair keys of a synthetic panel: U.S.-Russia, four U.S. pairs and four others.
+SYNTHETIC_PAIRS = (
+    "RUS-USA", "CHN-USA", "CUB-USA", "IRN-USA", "PRK-USA", "IND-PAK", "GRC-TUR", "CHN-JPN",
+    "KOR-PRK",
+)  # fmt: skip
+
+
+BOTH = ("western-moves-provoke", "us-election-hostility")
+
+
+def _claim(cid: str, test: str, direction: str = "+", margin: float | None = None) -> object:
+    from types import SimpleNamespace
+
+    source = SimpleNamespace(file="synthetic.md", quote="synthetic")
+    return SimpleNamespace(
+        id=cid, claim=cid, mechanism="m9", test=test, direction=direction, source=source,
+        margin=margin,
+    )  # fmt: skip
+
+
+@functools.lru_cache(maxsize=2)
+def synthetic_table(shuffled: bool, tests: tuple[str, ...]) -> pd.DataFrame:
+    from types import SimpleNamespace
+
+    from resetlab.index.claims.table import claims_table
+
+    seeds = np.random.SeedSequence(21).spawn(len(SYNTHETIC_PAIRS))
+    datas = {}
+    for key, s in zip(SYNTHETIC_PAIRS, seeds, strict=True):
+        data = provoke_pair(int(s.generate_state(1)[0]), shuffled=shuffled)
+        walk = np.cumsum(np.random.default_rng(s).normal(0, 0.2, len(data.index)))
+        datas[key] = dataclasses.replace(data, pair=key, index=data.index.assign(score=walk))
+    claims = [_claim(f"c-{t}", t) for t in tests]
+    perspectives = {"synthetic": SimpleNamespace(claims=claims)}
+    return claims_table(perspectives, datas, resamples=200, rotations=12, seed=5).copy()
+
+
+def test_every_pair_and_a_pooled_panel_row_find_a_planted_effect_not_a_shuffled_one() -> None:
+    planted = synthetic_table(False, BOTH)
+    planted = planted[planted["test"] == "western-moves-provoke"].set_index("scope")
+    assert list(planted.index) == ["USA-RUS", "panel"]
+    panel = planted.loc["panel"]
+    # pooled over the eight pairs other than U.S.-Russia, each tested on its own data
+    assert panel["n_dyads"] == 8
+    per_pair = pd.DataFrame(json.loads(panel["per_pair"]))
+    assert set(per_pair["pair"]) == set(SYNTHETIC_PAIRS) - {"RUS-USA"}
+    assert panel["ci_lo"] > 0 and panel["p_value"] < 0.01 and panel["ci_lo"] < 0.25
+    assert panel["effect"] > per_pair["effect"].min()
+    assert 0 <= panel["i2"] <= 1 and panel["tau2"] >= 0
+    shuffled = synthetic_table(True, ("western-moves-provoke",)).set_index("scope")
+    assert shuffled.loc["panel", "p_value"] > 0.05
+    assert shuffled.loc["panel", "ci_lo"] < 0 < shuffled.loc["panel", "ci_hi"]
+    assert shuffled.loc["panel", "verdict"] != "supported"
+
+
+def test_a_us_only_claim_has_no_rows_for_other_pairs_and_holm_spans_both_scopes() -> None:
+    table = synthetic_table(False, BOTH)
+    us = table[table["test"] == "us-election-hostility"].set_index("scope")
+    assert CLAIM_TESTS["us-election-hostility"].applies == "U.S. pairs"
+    assert not CLAIM_TESTS["us-election-hostility"].applies_to(("IND", "PAK"))
+    pairs_us = {p["pair"] for p in json.loads(us.loc["panel", "per_pair"])}
+    assert pairs_us == {"CHN-USA", "CUB-USA", "IRN-USA", "PRK-USA"}
+    assert us.loc["panel", "n_dyads"] == 4
+    every = {p["pair"] for p in json.loads(table.iloc[1]["per_pair"])}
+    assert {"IND-PAK", "GRC-TUR"} <= every
+    # Holm over all four rows, both scopes
+    assert list(table["scope"]) == ["USA-RUS", "panel", "USA-RUS", "panel"]
+    np.testing.assert_allclose(table["p_adj"], cv.holm(table["p_value"]))
+    assert table["p_value"].notna().all()
+    assert (table["p_adj"] >= table["p_value"] - 1e-12).all()
+    assert table["power"].between(0, 1).all() and (table["power_mc_se"] >= 0).all()
+
+
+def test_power_by_rotation_is_alpha_at_zero_and_rises_with_the_effect() -> None:
+    from resetlab.index.claims.registry import rotation_runs
+
+    data = provoke_data(False, seed=7)
+
+    def power_at(size: float) -> float:
+        _, p = rotation_runs("western-moves-provoke", data, size=size, rotations=60, seed=3,
+                             resamples=99)  # fmt: skip
+        return cv.power(p)
+
+    at_zero, small, large = power_at(0.0), power_at(0.15), power_at(0.5)
+    # 60 rotations: the Monte Carlo error of a 5% rate is about 0.03
+    assert at_zero <= 0.15
+    assert at_zero < small < large and large >= 0.9
+    effects, _ = rotation_runs("western-moves-provoke", data, size=0.5, rotations=5, seed=3,
+                               resamples=99)  # fmt: skip
+    # the planted size is recovered on top of whatever the rotated record gives
+    assert np.nanmean(effects) == pytest.approx(0.5, abs=0.15)
+    with pytest.raises(ModelError, match="rotations"):
+        rotation_runs("western-moves-provoke", data, size=0.5, rotations=0)
+
+
+def test_year_precision_events_have_no_month_in_the_claims() -> None:
+    from resetlab.index.claims.data import _prepare_events
+    from resetlab.record.conventions import event_month, test_month
+
+    events = pd.DataFrame(
+        {"id": ["a", "b", "c"], "date": ["1999-03-24", "1999-03", "1999"],
+         "precision": ["day", "month", "year"], "actor": ["USA", "RUS", "USA"],
+         "target": ["RUS", "USA", "RUS"], "goldstein": [-5.0, 3.0, 2.0],
+         "domain": ["military"] * 3, "summary": ["x"] * 3}
+    )  # fmt: skip
+    months = _prepare_events(events)["month"].tolist()
+    assert months[:2] == [pd.Period("1999-03", "M")] * 2 and months[2] is None
+    assert test_month("1999", "year") is None and event_month("1999") == pd.Period("1999-07", "M")
+
+
+def test_matched_controls_compare_within_regimes() -> None:
+    from resetlab.index.claims.resample import _mean_diff
+
+    # two eras: the mask sits in the high era only; against all months it looks like +5,
+    # within the era it is 0
+    y = np.r_[np.zeros(50), np.full(50, 5.0)]
+    mask = np.zeros(100, dtype=bool)
+    mask[60:70] = True
+    valid = np.ones(100, dtype=bool)
+    strata = np.r_[np.zeros(50, dtype=np.int64), np.ones(50, dtype=np.int64)]
+    assert _mean_diff(y, mask[None, :], valid)[0] > 2
+    assert _mean_diff(y, mask[None, :], valid, strata)[0] == pytest.approx(0.0)
+
+
+def test_claims_section_opens_with_both_scopes_and_draws_the_window_grid() -> None:
+    from resetlab.report.fit_sections import claims_section, window_figure
+
+    table = synthetic_table(False, BOTH)
+    section = claims_section(table, {"synthetic": "Synthetic"}, "quick", 200)
+    html = section.html_after
+    # the verdict table comes first, with a row per scope
+    assert html.index("<table") < html.index("plotly")
+    assert "USA-RUS" in html and "panel" in html
+    fig = window_figure(table)
+    assert fig is not None
+    windows = CLAIM_TESTS["western-moves-provoke"].windows
+    (trace,) = fig.data  # one claim (western-moves-provoke on U.S.-Russia) has a grid
+    assert list(trace.x) == list(windows)
+    grid = pd.DataFrame(json.loads(table["window_grid"].iloc[0]))
+    np.testing.assert_allclose(trace.y, grid["effect"])
+    assert window_figure(table[table["scope"] == "panel"]) is None
+
+
+def test_a_flat_index_is_refused_not_pooled_as_perfect_evidence() -> None:
+    flat = make_data(np.full(240, 1.5))
+    with pytest.raises(ModelError, match="flat index"):
+        run_claim_test("us-election-hostility", flat, n_resamples=50)
+    # a count outcome on the same pair still runs
+    data = dataclasses.replace(provoke_pair(3, shuffled=False), index=flat.index)
+    assert math.isfinite(run_claim_test("western-moves-provoke", data, n_resamples=50).p_value)
+
+
+def test_a_pair_with_a_flat_index_is_left_out_of_the_index_tests() -> None:
+    from types import SimpleNamespace
+
+    from resetlab.index.claims.registry import MIN_INDEX_SD
+    from resetlab.index.claims.table import claims_table
+
+    rng = np.random.default_rng(4)
+    datas = {}
+    for key in ("RUS-USA", "CHN-USA", "CUB-USA", "IRN-USA"):
+        data = provoke_pair(int(rng.integers(1000)), shuffled=False)
+        walk = np.cumsum(rng.normal(0, 0.2, len(data.index)))
+        if key == "IRN-USA":  # moves, but by less than MIN_INDEX_SD
+            walk = 1.0 + 0.1 * MIN_INDEX_SD * np.sin(np.arange(len(walk)))
+        datas[key] = dataclasses.replace(data, pair=key, index=data.index.assign(score=walk))
+    perspectives = {"s": SimpleNamespace(claims=[_claim("c", "us-election-hostility")])}
+    table = claims_table(perspectives, datas, resamples=100, rotations=5, seed=1)
+    panel = table.set_index("scope").loc["panel"]
+    assert {p["pair"] for p in json.loads(panel["per_pair"])} == {"CHN-USA", "CUB-USA"}
+    assert panel["n_dyads"] == 2 and "1 could not run" in panel["detail"]

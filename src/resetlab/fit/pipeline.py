@@ -10,7 +10,6 @@ scenario files, resetlab's model and fit code), so ``resetlab backtest`` followe
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from collections.abc import Callable, Iterator
@@ -303,66 +302,17 @@ class Pipeline:
         return self._cached("resetbase", make)
 
     def claims(self) -> pd.DataFrame:
-        """Every perspective's claims tested on the record (columns: :data:`CLAIM_COLUMNS` +)."""
-        from resetlab.index import claims as cl
+        """Every perspective's claims tested on U.S.-Russia and pooled over the panel
+        (:func:`resetlab.index.claims.table.claims_table`; columns: :data:`CLAIM_COLUMNS` +)."""
 
         def make() -> pd.DataFrame:
-            from resetlab.index.claims import verdicts as v
+            from resetlab.index.claims.table import claims_table, panel_claim_data
 
-            rate, _ = self.reset_base_rate()
-            data = dataclasses.replace(cl.claim_data_from_store(self.store), reset_base_rate=rate)
-            results: dict[str, Any] = {}
-            grids: dict[str, str] = {}  # the window sensitivity of each test, as JSON rows
-            rows = []
-            for pname, p in self.perspectives.items():
-                for c in p.claims:
-                    if c.test not in results:
-                        results[c.test] = cl.run_claim_test(
-                            c.test, data, seed=self.seed, n_resamples=self.budget.claim_resamples
-                        )
-                    r = results[c.test]
-                    test = cl.CLAIM_TESTS[c.test]
-                    if c.test not in grids:
-                        grid = cl.window_sensitivity(
-                            c.test, data, seed=self.seed, n_resamples=self.budget.claim_resamples
-                        )
-                        grids[c.test] = json.dumps(grid.to_dict("records"))
-                    se = v.standard_error(r)
-                    if c.direction == "0" and c.margin is not None:
-                        p_value = v.equivalence(r.effect, se, c.margin)
-                        power = v.equivalence_power(c.margin, se)
-                    else:
-                        p_value = r.p_value
-                        power = v.normal_power(test.size, se)
-                    rows.append(
-                        {
-                            "perspective": pname,
-                            "claim": c.id,
-                            "mechanism": c.mechanism,
-                            "test": c.test,
-                            "scope": "USA-RUS",
-                            "n_dyads": 1,
-                            "n_episodes": r.n_events,
-                            "effect": r.effect,
-                            "ci_lo": r.ci_lo,
-                            "ci_hi": r.ci_hi,
-                            "p_value": p_value,
-                            "power": power,
-                            "margin": c.margin,
-                            "p_test": r.p_value,
-                            "size": test.size,
-                            "n_events": r.n_events,
-                            "direction": c.direction,
-                            "statement": c.claim,
-                            "file": c.source.file,
-                            "quote": c.source.quote,
-                            "detail": r.detail,
-                            "method": test.method,
-                            "events": " ".join(r.events),
-                            "window_grid": grids[c.test],
-                        }
-                    )
-            return v.decide_table(pd.DataFrame(rows))
+            with self._timed("claims on every pair of the panel"):
+                return claims_table(
+                    self.perspectives, panel_claim_data(self.store, self.log),
+                    resamples=self.budget.claim_resamples, seed=self.seed, log=self.log,
+                )  # fmt: skip
 
         return self._cached("claims", make)
 

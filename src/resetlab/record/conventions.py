@@ -4,6 +4,9 @@ treaty count becomes a share.
 
 - :func:`event_month`: a day- or month-precision event falls in its month; a year-precision
   event (``YYYY``) is placed in July of its year, the middle of the year it is known for.
+  That placement suits yearly sums and the model's forcing; a *month-level* test (the claim
+  tests' event studies and monthly counts, where a July trigger would claim a month it does not
+  know) uses :func:`test_month` instead, which gives a year-precision event no month.
 - :data:`US_SIDE` / :data:`RU_SIDE`: the actors on each side of the U.S.-Russia dyad by the
   dyad rule of :mod:`resetlab.record.dyad` (NATO on the U.S. side).
 - A *hostile* act has Goldstein below :data:`HOSTILE_BELOW`; a *cooperative* act has
@@ -45,6 +48,15 @@ def event_month(date: object) -> pd.Period:
     return pd.Period(text[:7] if len(text) >= 7 else f"{text}-{YEAR_EVENT_MONTH:02d}", freq="M")
 
 
+def test_month(date: object, precision: object) -> pd.Period | None:
+    """The month a month-level test may use for an event: :func:`event_month` of ``date``
+    for day- and month-precision events, None for a year-precision one (its month is not
+    known, and July would put it in the trigger or outcome windows of one arbitrary month)."""
+    if str(precision) == "year" or len(str(date)) < 7:
+        return None
+    return event_month(date)
+
+
 def event_months(dates: Iterable[object]) -> pd.PeriodIndex:
     """:func:`event_month` of each date."""
     return pd.PeriodIndex([event_month(d) for d in dates], freq="M")
@@ -66,5 +78,6 @@ __all__ = [
     "YEAR_EVENT_MONTH",
     "event_month",
     "event_months",
+    "test_month",
     "treaty_share",
 ]

@@ -267,12 +267,49 @@ _VERDICT_STYLE = {
 }
 
 
+def window_figure(claims: pd.DataFrame) -> go.Figure | None:
+    """Small multiples, one a claim with a window grid: effect and 95 % interval against the
+    window (months); None when no row has a grid."""
+    import json
+
+    rows = [
+        r for r in claims.itertuples()
+        if isinstance(getattr(r, "window_grid", None), str) and r.window_grid not in ("", "[]")
+    ]  # fmt: skip
+    if not rows:
+        return None
+    cols = min(3, len(rows))
+    n_rows = -(-len(rows) // cols)
+    fig = make_subplots(
+        rows=n_rows, cols=cols, subplot_titles=[f"{r.claim} ({r.test})" for r in rows],
+        shared_yaxes=False,
+    )  # fmt: skip
+    for k, r in enumerate(rows):
+        g = pd.DataFrame(json.loads(r.window_grid))
+        fig.add_trace(go.Scatter(
+            x=g["window"], y=g["effect"], mode="lines+markers", showlegend=False,
+            marker=dict(color="#1f77b4"), name=str(r.claim),
+            error_y=dict(type="data", symmetric=False, array=g["ci_hi"] - g["effect"],
+                         arrayminus=g["effect"] - g["ci_lo"]),
+            hovertemplate="window %{x} m: effect %{y:.3f}<extra></extra>",
+        ), row=k // cols + 1, col=k % cols + 1)  # fmt: skip
+        fig.add_hline(y=0, line=dict(color="black", dash="dot"), row=k // cols + 1,
+                      col=k % cols + 1)  # fmt: skip
+    fig.update_xaxes(title_text="window (months)")
+    fig.update_layout(template="plotly_white", height=260 * n_rows + 80,
+                      title="Window sensitivity of the event studies (U.S.-Russia)")  # fmt: skip
+    return fig
+
+
 def claims_section(
     claims: pd.DataFrame, titles: dict[str, str], budget: str, resamples: int
 ) -> Section:
     fig = go.Figure()
     c = claims.reset_index(drop=True)
-    labels = [f"{p}: {cl}" for p, cl in zip(c["perspective"], c["claim"], strict=True)]
+    scope = c["scope"] if "scope" in c else pd.Series("USA-RUS", index=c.index)
+    labels = [
+        f"{p}: {cl} ({sc})" for p, cl, sc in zip(c["perspective"], c["claim"], scope, strict=True)
+    ]
     for v, color in _VERDICT_STYLE.items():
         d = c[c["verdict"] == v]
         if d.empty:
@@ -302,6 +339,7 @@ def claims_section(
                         "claim",
                         "statement",
                         "test",
+                        "scope",
                         "direction",
                         "effect",
                         "ci_lo",
@@ -310,7 +348,6 @@ def claims_section(
                         "p_adj",
                         "power",
                         "verdict",
-                        "n_events",
                         "detail",
                     ]
                 ]
@@ -320,8 +357,17 @@ def claims_section(
             "on the record, with no simulation (<code>resetlab claims</code>). Direction \"-\": the "
             "article claims the opposite of the test's sentence; \"0\": a null claim, tested for "
             "equivalence (two one-sided tests) within the margin its perspective file states. "
-            "p_adj: Holm's adjustment over every claim of the report. Not decidable: power below "
-            "0.5 for the stated effect size (normal approximation from the test's interval). "
+            "Scope USA-RUS: the test on U.S.-Russia; scope panel: the random-effects "
+            "(Paule-Mandel) pool of the same test run on every other pair of the panel it "
+            "applies to, each on its own two sides, events and index (n_dyads pairs, "
+            "n_episodes events; heterogeneity tau^2 and I^2 in the CSV/JSON output); tests of "
+            "U.S. elections and presidents run on U.S. pairs only, the treaty and commission "
+            "tests on U.S.-Russia only. "
+            "p_adj: Holm's adjustment over every row of the report, both scopes. Power: the "
+            "share of rotations (the test's dates circularly shifted, an effect of the stated "
+            "size planted at the shifted dates) in which the test rejects at 5 %, with its "
+            "Monte Carlo error in the CSV/JSON output (resets-fail: the exact binomial power); "
+            "not decidable: power below 0.5. "
             "Supported / contradicted: p_adj < 0.05 and the 95 % interval excludes zero on the "
             "article's / the other side (a null claim: within / wholly outside the margin); "
             "otherwise inconclusive. The events each test rests on are in the CSV/JSON output.</p>" + "".join(parts))  # fmt: skip
@@ -329,6 +375,13 @@ def claims_section(
 
     cols = [k for k in CLAIM_COLUMNS if k in c.columns]
     head = table_html(c[cols]) + _fig(fig)
+    windows = window_figure(c)
+    if windows is not None:
+        head += (
+            "<p>How each event-study verdict depends on the window: the U.S.-Russia effect and "
+            "its 95 % interval for every window of the grid (months after the trigger).</p>"
+            + _fig(windows)
+        )
     return Section(title=f"Claims of the articles, tested on the record ({budget} budget)",
                    html_after=head + note, anchor="claims")  # fmt: skip
 

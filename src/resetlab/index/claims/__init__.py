@@ -9,14 +9,16 @@ events it rests on.
 
 Shared rules (applied by every test that uses them):
 
-- *Sides*: the U.S. side is ``USA`` and ``NATO``; the Russian side is ``RUS``.
+- *Sides*: on U.S.-Russia the U.S. side is ``USA`` and ``NATO``, the Russian side ``RUS``; on a
+  panel pair its two sides by the dyad rule, the U.S. side first in a U.S. pair
+  (:func:`~resetlab.index.claims.data.pair_sides`). The tests' "U.S." side is the first.
 - *Hostile act*: an event with Goldstein < 0 whose actor is on that side and whose target is
   on the other (the dyad rule of :mod:`resetlab.record.dyad`): acts toward third states,
   such as Georgia 2008 or Syria, stay in the record but do not enter the claims.
 - *Cooperative act*: an event with Goldstein >= 3 between the two sides (either direction),
   the threshold the model's forcing uses for cooperative shocks.
-- Monthly counts use day- and month-precision events; the 13 year-precision events have no
-  month and are left out of them.
+- Monthly counts use day- and month-precision events; year-precision events have no month
+  in a month-level test and are left out of them (:func:`resetlab.record.conventions.test_month`).
 - *Circular-shift permutation*: the trigger months (or the month mask, or the regressor) are
   rotated by a random lag against the outcome, which keeps the clustering and autocorrelation
   of both series and breaks only their alignment. It does not remove common slow trends, so a
@@ -30,8 +32,9 @@ both to agree before it calls a claim supported or contradicted.
 Modules, one per job: :mod:`.data` (the record turned into :class:`ClaimData`), :mod:`.resample`
 (shared windows, shifts, bootstrap, generic mask and slope tests), :mod:`.events` (event
 studies and calendar masks), :mod:`.slopes` (slopes and correlations), :mod:`.counts` (rates:
-resets fail), :mod:`.registry` (each test keyed once), :mod:`.verdicts` (verdicts, pooling
-across pairs, multiplicity, equivalence).
+resets fail), :mod:`.registry` (each test keyed once, with the pairs it applies to, and its
+rotations for power), :mod:`.verdicts` (verdicts, pooling across pairs, multiplicity,
+equivalence), :mod:`.table` (every claim on U.S.-Russia and pooled over the panel).
 """
 
 from __future__ import annotations

@@ -41,8 +41,22 @@ def base_rate(outcomes: Iterable[list[tuple[pd.Period, int]]]) -> tuple[float, i
     return float(np.mean(flat)), len(flat)
 
 
-def _resets_fail(data: ClaimData, rng: np.random.Generator, n: int) -> ClaimResult:
-    del rng, n  # exact binomial test and Wilson interval: no resampling needed
+def reset_fail_power(data: ClaimData, size: float, alpha: float = 0.05) -> float:
+    """Exact power of the resets-fail binomial test: the chance, with this record's number of
+    resets and a true failure share of base rate + ``size``, that the test rejects at
+    ``alpha`` (no rotation needed: the test has no dates to rotate)."""
+    outcomes = reset_outcomes(data.regimes, data.months[-1])
+    m = len(outcomes)
+    p0 = 0.5 if data.reset_base_rate is None else data.reset_base_rate
+    if m == 0:
+        return float("nan")
+    p1 = float(np.clip(p0 + size, 0.0, 1.0))
+    reject = np.array([stats.binomtest(k, m, p0).pvalue < alpha for k in range(m + 1)])
+    return float(stats.binom.pmf(np.arange(m + 1), m, p1)[reject].sum())
+
+
+def _resets_fail(data: ClaimData, rng: np.random.Generator, resamples: int) -> ClaimResult:
+    del rng, resamples  # exact binomial test and Wilson interval: no resampling needed
     outcomes = reset_outcomes(data.regimes, data.months[-1])
     if not outcomes:
         raise ModelError("no reset in the regimes is old enough to have held or failed 48 months")

@@ -18,7 +18,9 @@ from resetlab.record.conventions import (  # noqa: F401 - used by the other clai
     RATCHET_AT,
     RU_SIDE,
     US_SIDE,
+    test_month,
 )
+from resetlab.record.dyad import DEFAULT_DYAD, Dyad, sides
 
 if TYPE_CHECKING:
     from resetlab.index.api import Analysis
@@ -88,6 +90,19 @@ INSTITUTIONS: tuple[Institution, ...] = (
     ),
 )
 
+
+@dataclass(frozen=True)
+class Plant:
+    """A planted effect for the power of a test: the test's trigger months (or mask, or
+    regressor) are circularly rotated by ``shift`` months against the outcome, which breaks
+    whatever link the record has, and an effect of ``size`` (in the test's own units, signed
+    as its ``claimed`` sentence) is added at the rotated dates. The test then reports only its
+    p-value and effect (no interval)."""
+
+    shift: int
+    size: float
+
+
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
@@ -102,8 +117,9 @@ class ClaimData:
     Every ``month`` is a ``pd.Period`` with frequency ``M``.
     """
 
-    #: Events with a U.S.-side or Russian actor (any target): id, month (NaT for year
-    #: precision), precision, actor, target, goldstein, domain, summary.
+    #: Events with an actor on either side (any target): id, month (None for year precision,
+    #: :func:`resetlab.record.conventions.test_month`), precision, actor, target, goldstein,
+    #: domain, summary.
     events: pd.DataFrame
     #: The relations index, one row per consecutive month: month, score, sd.
     index: pd.DataFrame
@@ -124,19 +140,40 @@ class ClaimData:
     #: The share of resets that fail in the other pairs of the panel (resets-fail tests
     #: against it); None: not given, and the test falls back to 0.5 and says so.
     reset_base_rate: float | None = None
+    #: The pair (``pairs.csv`` key) and its two sides: ``side_a`` is the U.S. side in a U.S.
+    #: pair, else the pair's first code; ``side_b`` the other. The tests' "Western"/"U.S."
+    #: side is ``side_a`` and their "Russian" side ``side_b``.
+    pair: str = "RUS-USA"
+    side_a: tuple[str, ...] = US_SIDE
+    side_b: tuple[str, ...] = RU_SIDE
+    #: The state of ``side_a`` alone (its allies left out): ``USA`` in a U.S. pair.
+    state_a: str = "USA"
+    #: A planted effect at rotated dates (power runs only); None for the test itself.
+    plant: Plant | None = None
 
     @property
     def months(self) -> pd.PeriodIndex:
         return pd.PeriodIndex(self.index["month"], freq="M")
 
 
-def _prepare_events(events: pd.DataFrame) -> pd.DataFrame:
-    ev = events[events["actor"].isin(US_SIDE + RU_SIDE)].copy()
-    day = pd.to_datetime(ev["day"] if "day" in ev else ev["date"].astype(str).str[:7])
-    month = day.dt.to_period("M").where(ev["precision"].astype(str) != "year")
+def pair_sides(dyad: Dyad) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``(side_a, side_b)`` of a pair by the dyad rule, the U.S. side first in a U.S. pair."""
+    a, b = dyad
+    if b == "USA" and a != "USA":
+        a, b = b, a
+    sa, sb = sides((a, b))
+    return tuple(sorted(sa)), tuple(sorted(sb))
+
+
+def _prepare_events(
+    events: pd.DataFrame, side_a: tuple[str, ...] = US_SIDE, side_b: tuple[str, ...] = RU_SIDE
+) -> pd.DataFrame:
+    ev = events[events["actor"].isin(side_a + side_b)].copy()
+    dates = ev["date"] if "date" in ev else ev["day"]
+    month = [test_month(d, p) for d, p in zip(dates, ev["precision"], strict=True)]
     cols = ["id", "precision", "actor", "target", "goldstein", "domain", "summary"]
     out = ev[cols].copy()
-    out.insert(1, "month", month)
+    out.insert(1, "month", pd.Series(month, index=ev.index, dtype=object))
     out["goldstein"] = out["goldstein"].astype(float)
     return out.reset_index(drop=True)
 
@@ -155,12 +192,40 @@ def _events_only_index(analysis: Analysis) -> FloatArray:
     )
 
 
-def claim_data(analysis: Analysis, *, events: pd.DataFrame | None = None) -> ClaimData:
-    """Claim data from an :class:`resetlab.index.api.Analysis`.
+def index_without(analysis: Analysis, drop_ids: set[str]) -> FloatArray:
+    """The index re-estimated with every indicator but without the events ``drop_ids``
+    (leave-trigger-out: a test whose triggers are events of the index reads the index they
+    are not part of). The per-event noise is still estimated from all event weights."""
+    from resetlab.index.kalman import estimate_index
+    from resetlab.index.observations import Observations, event_flow
+
+    obs = analysis.observations
+    ev = analysis.events
+    keep = ev[~ev["id"].astype(str).isin(drop_ids)]
+    if len(keep) == len(ev):
+        return np.asarray(analysis.index.frame["score"], dtype=float)
+    frame = obs.frame.copy()
+    flow = event_flow(keep, obs.months)
+    frame["events"] = flow["events"].to_numpy()
+    frame["events_n"] = flow["events_n"].to_numpy()
+    return np.asarray(
+        estimate_index(Observations(frame, obs.raw_events)).frame["score"], dtype=float
+    )
+
+
+def claim_data(
+    analysis: Analysis,
+    *,
+    events: pd.DataFrame | None = None,
+    pair: str = "RUS-USA",
+    dyad: Dyad = DEFAULT_DYAD,
+) -> ClaimData:
+    """Claim data of ``dyad`` (key ``pair``) from its :class:`resetlab.index.api.Analysis`.
 
     ``events`` defaults to ``analysis.events`` (the dyad's events by the dyad rule, which is
-    what the claims are tested on). Treaties, elections and leaders come from the record's
-    built-in tables (the store holds the same tables).
+    what the claims are tested on). Elections and leaders come from the record's built-in
+    tables (the store holds the same tables); the treaty record (share in force, milestones)
+    is U.S.-Russia's and is left empty (NaN share, no milestone) for any other pair.
     """
     from resetlab.record.calendars import load_elections, load_leaders
     from resetlab.record.treaties import load_treaty_events, treaties_in_force
@@ -170,10 +235,15 @@ def claim_data(analysis: Analysis, *, events: pd.DataFrame | None = None) -> Cla
     index = pd.DataFrame(
         {"month": months, "score": idx["score"].to_numpy(float), "sd": idx["sd"].to_numpy(float)}
     )
-    in_force = treaties_in_force(months).to_numpy(dtype=float)
+    us_rus = set(dyad) == set(DEFAULT_DYAD)
+    if us_rus:
+        in_force = treaties_in_force(months).to_numpy(dtype=float)
+        share = in_force / in_force.max() if in_force.max() > 0 else in_force
+    else:
+        share = np.full(len(months), np.nan)
     observations = pd.DataFrame(
         {
-            "treaty_share": in_force / in_force.max() if in_force.max() > 0 else in_force,
+            "treaty_share": share,
             "events_score": _events_only_index(analysis),
         },
         index=months,
@@ -183,7 +253,7 @@ def claim_data(analysis: Analysis, *, events: pd.DataFrame | None = None) -> Cla
         {"year": [p.year for p in un.index], "agreement": un.to_numpy(dtype=float)}
     )
     te = load_treaty_events()
-    te = te[te["status"].isin(MILESTONE_STATUSES)]
+    te = te[te["status"].isin(MILESTONE_STATUSES) & us_rus]
     milestones = pd.DataFrame(
         {
             "treaty": te["treaty"].to_numpy(),
@@ -202,8 +272,10 @@ def claim_data(analysis: Analysis, *, events: pd.DataFrame | None = None) -> Cla
         }
     )
     elections = load_elections()[["country", "kind", "day"]].reset_index(drop=True)
-    return ClaimData(
-        events=_prepare_events(analysis.events if events is None else events),
+    side_a, side_b = pair_sides(dyad)
+    prepared = _prepare_events(analysis.events if events is None else events, side_a, side_b)
+    data = ClaimData(
+        events=prepared,
         index=index,
         regimes=analysis.regimes.shifts.copy(),
         observations=observations,
@@ -211,7 +283,33 @@ def claim_data(analysis: Analysis, *, events: pd.DataFrame | None = None) -> Cla
         milestones=milestones,
         elections=elections,
         inaugurations=inaugurations,
+        pair=pair,
+        side_a=side_a,
+        side_b=side_b,
+        state_a=dyad[1] if dyad[1] == "USA" and dyad[0] != "USA" else dyad[0],
     )
+    return _with_leave_out(analysis, data)
+
+
+def _with_leave_out(analysis: Analysis, data: ClaimData) -> ClaimData:
+    """``data`` with the leave-trigger-out indices its tests read: ``without_cooperation``
+    (cooperative acts between the sides left out) and ``without_ratchets``."""
+    import dataclasses
+
+    from resetlab.exceptions import IndexEstimationError
+    from resetlab.index.claims.events import _ratchets
+    from resetlab.index.claims.resample import _cooperative
+
+    obs = data.observations.copy()
+    for col, rows in (
+        ("without_cooperation", _cooperative(data)),
+        ("without_ratchets", _ratchets(data.events)),
+    ):
+        try:
+            obs[col] = index_without(analysis, {str(i) for i in rows["id"]})
+        except IndexEstimationError:  # too few events left: the test falls back, and says so
+            obs[col] = np.nan
+    return dataclasses.replace(data, observations=obs)
 
 
 def claim_data_from_store(store: Store) -> ClaimData:

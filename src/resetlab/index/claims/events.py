@@ -12,8 +12,6 @@ from resetlab.index.claims.data import (
     ANNEXATION_PATTERN,
     INSTITUTIONS,
     RATCHET_GOLDSTEIN,
-    RU_SIDE,
-    US_SIDE,
     BoolArray,
     ClaimData,
     ClaimResult,
@@ -30,6 +28,7 @@ from resetlab.index.claims.resample import (
     _result,
     _volatility,
     _window_mean,
+    regime_strata,
 )
 
 # -- the tests ---------------------------------------------------------------------------------
@@ -38,7 +37,7 @@ from resetlab.index.claims.resample import (
 def _provoke(
     data: ClaimData,
     rng: np.random.Generator,
-    n: int,
+    resamples: int,
     *,
     triggers: pd.DataFrame,
     responses: pd.DataFrame,
@@ -50,39 +49,47 @@ def _provoke(
     trig = t_count > 0
     after = _after(trig, 1, window)
     valid = np.arange(len(y)) >= window  # earlier months' own history is unknown
-    s = _mask_test(y, after, valid, rng, n, block=12, min_shift=window)
+    s = _mask_test(
+        y, after, valid, rng, resamples, block=12, min_shift=window,
+        strata=regime_strata(data), plant=data.plant,
+    )  # fmt: skip
     detail = (
         f"{what}/month in the {window} m after {int(trig.sum())} trigger months "
-        f"({len(t_ids)} acts): {s.inside:.2f} vs {s.outside:.2f} in the other months"
+        f"({len(t_ids)} acts): {s.inside:.2f} vs {s.outside:.2f} in the other months "
+        "(effect within regimes)"
     )
     return _result(s, len(t_ids), t_ids, detail)
 
 
 def _western_moves(
-    data: ClaimData, rng: np.random.Generator, n: int, window: int = 12
+    data: ClaimData, rng: np.random.Generator, resamples: int, window: int = 12
 ) -> ClaimResult:
     ev = data.events
     return _provoke(
-        data, rng, n, triggers=_hostile(ev, US_SIDE), responses=_hostile(ev, RU_SIDE),
-        window=window, what="hostile RUS acts",
+        data, rng, resamples, triggers=_hostile(ev, data.side_a),
+        responses=_hostile(ev, data.side_b), window=window,
+        what=f"hostile {'/'.join(data.side_b)} acts",
     )  # fmt: skip
 
 
 def _russian_moves(
-    data: ClaimData, rng: np.random.Generator, n: int, window: int = 12
+    data: ClaimData, rng: np.random.Generator, resamples: int, window: int = 12
 ) -> ClaimResult:
     ev = data.events
     return _provoke(
-        data, rng, n, triggers=_hostile(ev, RU_SIDE), responses=_hostile(ev, US_SIDE),
-        window=window, what="hostile U.S./NATO acts",
+        data, rng, resamples, triggers=_hostile(ev, data.side_b),
+        responses=_hostile(ev, data.side_a), window=window,
+        what=f"hostile {'/'.join(data.side_a)} acts",
     )  # fmt: skip
 
 
-def _engagement(data: ClaimData, rng: np.random.Generator, n: int, window: int = 6) -> ClaimResult:
-    ev = data.events
+def _engagement(
+    data: ClaimData, rng: np.random.Generator, resamples: int, window: int = 6
+) -> ClaimResult:
     return _provoke(
-        data, rng, n, triggers=_cooperative(ev, ("USA",)), responses=_hostile(ev, RU_SIDE),
-        window=window, what="hostile RUS acts",
+        data, rng, resamples, triggers=_cooperative(data, (data.state_a,)),
+        responses=_hostile(data.events, data.side_b), window=window,
+        what=f"hostile {'/'.join(data.side_b)} acts",
     )  # fmt: skip
 
 
@@ -107,11 +114,13 @@ def _election_mask(
 
 
 def _election_hostility(
-    data: ClaimData, rng: np.random.Generator, n: int, country: str, kinds: tuple[str, ...]
+    data: ClaimData, rng: np.random.Generator, resamples: int, country: str, kinds: tuple[str, ...]
 ) -> ClaimResult:
     mask, valid, n_el = _election_mask(data, country, kinds, 1, 6)
     anom = _anomaly(data.index["score"].to_numpy(float))
-    s = _mask_test(anom, mask, valid, rng, n, block=12, min_shift=12, sign=-1.0)
+    s = _mask_test(
+        anom, mask, valid, rng, resamples, block=12, min_shift=12, sign=-1.0, plant=data.plant
+    )
     detail = (
         f"index anomaly (vs centred 25-month mean) in the 6 months before {n_el} {country} "
         f"{'/'.join(kinds)} elections: {s.inside:+.2f} vs {s.outside:+.2f} in other months"
@@ -119,21 +128,27 @@ def _election_hostility(
     return _result(s, n_el, _ids_in(data, mask & valid), detail)
 
 
-def _us_elections(data: ClaimData, rng: np.random.Generator, n: int) -> ClaimResult:
-    return _election_hostility(data, rng, n, "USA", ("presidential",))
+def _us_elections(data: ClaimData, rng: np.random.Generator, resamples: int) -> ClaimResult:
+    return _election_hostility(data, rng, resamples, "USA", ("presidential",))
 
 
-def _ru_elections(data: ClaimData, rng: np.random.Generator, n: int) -> ClaimResult:
-    return _election_hostility(data, rng, n, "RUS", ("presidential", "presidential_runoff", "duma"))
+def _ru_elections(data: ClaimData, rng: np.random.Generator, resamples: int) -> ClaimResult:
+    return _election_hostility(
+        data, rng, resamples, "RUS", ("presidential", "presidential_runoff", "duma")
+    )
 
 
-def _toxic_at_home(data: ClaimData, rng: np.random.Generator, n: int) -> ClaimResult:
+def _toxic_at_home(data: ClaimData, rng: np.random.Generator, resamples: int) -> ClaimResult:
     mask, valid, n_el = _election_mask(data, "USA", ("presidential",), 1, 12)
-    y, ids = _monthly(data, _cooperative(data.events, ("USA",)), valid)
-    s = _mask_test(y, mask, valid, rng, n, block=12, min_shift=12, sign=-1.0)
+    y, ids = _monthly(data, _cooperative(data, (data.state_a,)), valid)
+    s = _mask_test(
+        y, mask, valid, rng, resamples, block=12, min_shift=12, sign=-1.0,
+        strata=regime_strata(data), plant=data.plant,
+    )  # fmt: skip
     detail = (
-        f"U.S. cooperative acts toward Russia/month in the 12 months before {n_el} presidential "
-        f"elections: {s.inside:.2f} vs {s.outside:.2f} in other months"
+        f"{data.state_a} cooperative acts toward {'/'.join(data.side_b)}/month in the 12 months "
+        f"before {n_el} U.S. presidential elections: {s.inside:.2f} vs {s.outside:.2f} in other "
+        "months (effect within regimes)"
     )
     return _result(s, len(ids), ids, detail)
 
@@ -146,11 +161,13 @@ def _institution_mask(data: ClaimData) -> BoolArray:
     return np.asarray(mask)
 
 
-def _institutions_calm(data: ClaimData, rng: np.random.Generator, n: int) -> ClaimResult:
+def _institutions_calm(data: ClaimData, rng: np.random.Generator, resamples: int) -> ClaimResult:
     y = _volatility(data.index["score"].to_numpy(float))
     mask = _institution_mask(data)
     valid = np.isfinite(y)
-    s = _mask_test(y, mask, valid, rng, n, block=12, min_shift=24, sign=-1.0)
+    s = _mask_test(
+        y, mask, valid, rng, resamples, block=12, min_shift=24, sign=-1.0, plant=data.plant
+    )
     detail = (
         f"mean |monthly index change| in {int((mask & valid).sum())} months with a working "
         f"commission: {s.inside:.3f} vs {s.outside:.3f} in the other months"
@@ -162,28 +179,34 @@ def _ratchets(ev: pd.DataFrame) -> pd.DataFrame:
     summary = ev["summary"].astype(str)
     extreme = ev["goldstein"] <= RATCHET_GOLDSTEIN
     accession = ev["actor"].eq("NATO") & summary.str.contains(ACCESSION_PATTERN)
-    annexation = ev["actor"].isin(RU_SIDE) & summary.str.contains(ANNEXATION_PATTERN)
+    annexation = summary.str.contains(ANNEXATION_PATTERN)
     return ev[extreme | accession | annexation]
 
 
-def _irreversible(data: ClaimData, rng: np.random.Generator, n: int) -> ClaimResult:
-    score = data.index["score"].to_numpy(float)
+def _irreversible(data: ClaimData, rng: np.random.Generator, resamples: int) -> ClaimResult:
+    # Leave-trigger-out: the index is re-estimated without the ratchet acts when the data
+    # carries that index (``observations["without_ratchets"]``), so that the acts' own
+    # Goldstein weight does not make the drop after them.
+    obs = data.observations
+    ltu = "without_ratchets" in obs and np.isfinite(obs["without_ratchets"]).any()
+    score = (obs["without_ratchets"] if ltu else data.index["score"]).to_numpy(float)
     # Second year after minus the year before the run-up: symmetric about t, because the
     # two-sided smoother already drags the months just before an extreme act down with it.
     d = _window_mean(score, -24, -13) - _window_mean(score, 13, 24)
     valid = np.isfinite(d)
     count, ids = _monthly(data, _ratchets(data.events), valid)
     trig = count > 0
-    s = _mask_test(d, trig, valid, rng, n, block=24, min_shift=24)
+    s = _mask_test(d, trig, valid, rng, resamples, block=24, min_shift=24, plant=data.plant)
     detail = (
-        f"index mean over t-24..t-13 minus mean over t+13..t+24: {s.inside:+.2f} at "
+        f"{'index without the ratchet acts' if ltu else 'index'}, "
+        f"mean over t-24..t-13 minus mean over t+13..t+24: {s.inside:+.2f} at "
         f"{int((trig & valid).sum())} ratchet months ({len(ids)} acts) vs {s.outside:+.2f} "
         "at other months"
     )
     return _result(s, len(ids), ids, detail)
 
 
-def _arms_control(data: ClaimData, rng: np.random.Generator, n: int) -> ClaimResult:
+def _arms_control(data: ClaimData, rng: np.random.Generator, resamples: int) -> ClaimResult:
     pos = _month_pos(data)
     trig = np.zeros(len(pos), dtype=bool)
     for m in data.milestones["month"]:
@@ -192,7 +215,7 @@ def _arms_control(data: ClaimData, rng: np.random.Generator, n: int) -> ClaimRes
     score = data.observations["events_score"].to_numpy(float)
     d = _window_mean(score, 1, 12) - _window_mean(score, -12, -1)
     valid = np.isfinite(d)
-    s = _mask_test(d, trig, valid, rng, n, block=12, min_shift=24)
+    s = _mask_test(d, trig, valid, rng, resamples, block=12, min_shift=24, plant=data.plant)
     ms = data.milestones[[m in pos and valid[pos[m]] for m in data.milestones["month"]]]
     detail = (
         f"events-only index, mean of 12 m after minus 12 m before: {s.inside:+.2f} at "
@@ -202,7 +225,7 @@ def _arms_control(data: ClaimData, rng: np.random.Generator, n: int) -> ClaimRes
     return _result(s, len(ms), (), detail)
 
 
-def _honeymoon(data: ClaimData, rng: np.random.Generator, n: int) -> ClaimResult:
+def _honeymoon(data: ClaimData, rng: np.random.Generator, resamples: int) -> ClaimResult:
     pos = _month_pos(data)
     score = data.index["score"].to_numpy(float)
     d = _window_mean(score, 12, 12) - _window_mean(score, -1, -1)
@@ -213,7 +236,7 @@ def _honeymoon(data: ClaimData, rng: np.random.Generator, n: int) -> ClaimResult
         if m in pos and valid[pos[m]]:
             trig[pos[m]] = True
             names.append(f"{name} {m}")
-    s = _mask_test(d, trig, valid, rng, n, block=12, min_shift=13)
+    s = _mask_test(d, trig, valid, rng, resamples, block=12, min_shift=13, plant=data.plant)
     detail = (
         f"index change from the month before to 12 m after the inauguration: {s.inside:+.2f} "
         f"for {len(names)} new presidents ({'; '.join(names)}) vs {s.outside:+.2f} for other "

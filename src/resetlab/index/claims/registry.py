@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from resetlab.exceptions import ModelError
@@ -16,6 +18,7 @@ from resetlab.index.claims.counts import (
 from resetlab.index.claims.data import (
     ClaimData,
     ClaimResult,
+    Plant,
 )
 from resetlab.index.claims.events import (
     _arms_control,
@@ -36,6 +39,7 @@ from resetlab.index.claims.slopes import (
     _trust_threshold,
     _un_votes,
 )
+from resetlab.record.dyad import Dyad
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class ClaimTest:
     title: str
     claimed: str
     method: str
+    #: ``run(data, rng, resamples)``: the test on one pair.
     run: Callable[[ClaimData, np.random.Generator, int], ClaimResult]
     #: The effect (in the test's own units) power is computed for, and why that size.
     size: float
@@ -57,6 +62,36 @@ class ClaimTest:
     #: The grid of windows (months) the verdict's sensitivity is read over, for tests whose
     #: ``run`` takes a ``window`` argument; empty for the others.
     windows: tuple[int, ...] = ()
+    #: Which pairs of the panel the test applies to (one of :data:`APPLIES`), and why.
+    applies: str = "every pair"
+    applies_why: str = "it reads only a pair's events and index"
+    #: How the test keeps its triggers out of its outcome (leave-trigger-out, or why it is
+    #: not needed).
+    leave_out: str = ""
+    #: The index the test's outcome is made of: ``index``, ``events_score`` (re-estimated
+    #: from events alone) or "" (counts or regimes); a pair whose that index is flat (standard
+    #: deviation below :data:`MIN_INDEX_SD`) is not tested.
+    reads: str = "index"
+
+    def applies_to(self, dyad: Dyad) -> bool:
+        """Whether the test runs on the pair ``dyad``."""
+        return APPLIES[self.applies](set(dyad))
+
+
+#: Below this standard deviation over its months (Goldstein units) a pair's index is flat:
+#: the state-space fit of a pair with a few dozen events can hold the level almost constant,
+#: and a test on it gives an effect near 0 with a standard error near 0, which a pool would
+#: take for precise evidence. 0.05 is a twentieth of the smallest index-unit effect a test is
+#: powered for (0.1 a cooperative act, 1.0 for the before/after tests) times the usual count.
+MIN_INDEX_SD = 0.05
+
+#: The scopes a test can apply to: a predicate on the pair's two codes.
+APPLIES: dict[str, Callable[[set[str]], bool]] = {
+    "every pair": lambda d: True,
+    "U.S. pairs": lambda d: "USA" in d,
+    "pairs with Russia": lambda d: "RUS" in d,
+    "U.S.-Russia": lambda d: d == {"USA", "RUS"},
+}
 
 
 #: Windows (months after a trigger) every event study is also run over.
@@ -67,6 +102,21 @@ WINDOW_GRID: tuple[int, ...] = (3, 6, 9, 12, 18, 24)
 _WINDOW_NOTE = (
     "p: circular-shift permutation (trigger months rotated against the outcome); "
     "95% CI: circular block bootstrap of months (percentile)."
+)
+_MATCHED = (
+    " Matched controls: the window months are compared with the other months of the same "
+    "regime (the difference within each regime segment, weighted by its window months), "
+    "not with all other months, so that an era of many triggers is not contrasted with a "
+    "few quiet months of another era."
+)
+_COUNTS_APART = (
+    "not needed: the outcome is a count of the other side's acts, never the index, and no "
+    "act is both a trigger and an outcome"
+)
+_CALENDAR = "not needed: the triggers are calendar dates (not events of the index)"
+_SIDES = (
+    " On a panel pair the U.S. side is the pair's first side (the U.S. side in a U.S. pair) "
+    "and Russia the other."
 )
 
 _TESTS: tuple[ClaimTest, ...] = (
@@ -79,12 +129,16 @@ _TESTS: tuple[ClaimTest, ...] = (
         "Event study: trigger months have a hostile act (Goldstein < 0) by the USA or NATO, any "
         "target (enlargement, strikes, sanctions, interference); outcome is the monthly count of "
         "hostile Russian acts; effect = mean count in months t+1..t+12 after any trigger minus "
-        "mean in the other months (first 12 months left out). " + _WINDOW_NOTE,
+        "mean in the other months (first 12 months left out). " + _WINDOW_NOTE + _MATCHED + _SIDES,
         _western_moves,
         size=0.5,
         size_why="half a hostile act a month more after triggers: about one more hostile act per two months, the size of a visible pushback",
         needs=(),
         windows=WINDOW_GRID,
+        applies="every pair",
+        applies_why="hostile acts of either side exist in every pair's record",
+        leave_out=_COUNTS_APART,
+        reads="",
     ),
     ClaimTest(
         "russian-moves-provoke",
@@ -93,12 +147,16 @@ _TESTS: tuple[ClaimTest, ...] = (
         "The U.S./NATO commit more hostile acts in the 12 months after hostile Russian acts "
         "than at other times.",
         "Mirror of western-moves-provoke: triggers are months with a hostile Russian act, the "
-        "outcome is the monthly count of hostile U.S./NATO acts. " + _WINDOW_NOTE,
+        "outcome is the monthly count of hostile U.S./NATO acts. " + _WINDOW_NOTE + _MATCHED,
         _russian_moves,
         size=0.5,
         size_why="as western-moves-provoke",
         needs=(),
         windows=WINDOW_GRID,
+        applies="every pair",
+        applies_why="as western-moves-provoke",
+        leave_out=_COUNTS_APART,
+        reads="",
     ),
     ClaimTest(
         "cooperation-builds",
@@ -114,6 +172,10 @@ _TESTS: tuple[ClaimTest, ...] = (
         size=0.1,
         size_why="0.1 index units per cooperative act: a summit month of 3 acts then lifts the index 0.3 units",
         needs=(),
+        applies="every pair",
+        applies_why="cooperative acts and the index exist for every pair",
+        leave_out="the index is re-estimated without the cooperative acts (all other "
+        "events and indicators kept), so the acts cannot lift their own outcome",
     ),
     ClaimTest(
         "trust-threshold",
@@ -129,6 +191,9 @@ _TESTS: tuple[ClaimTest, ...] = (
         size=0.1,
         size_why="a slope difference of 0.1 index units per cooperative act, the size of the slope itself",
         needs=(),
+        applies="every pair",
+        applies_why="as cooperation-builds",
+        leave_out="as cooperation-builds: the index without the cooperative acts",
     ),
     ClaimTest(
         "engagement-exploited",
@@ -138,12 +203,17 @@ _TESTS: tuple[ClaimTest, ...] = (
         "than at other times.",
         "Event study: triggers are months with a USA act toward Russia of Goldstein >= 3; "
         "outcome is the monthly count of hostile Russian acts; effect = mean in months t+1..t+6 "
-        "after any trigger minus the other months. " + _WINDOW_NOTE,
+        "after any trigger minus the other months. " + _WINDOW_NOTE + _MATCHED + _SIDES,
         _engagement,
         size=0.5,
         size_why="as western-moves-provoke",
         needs=(),
         windows=WINDOW_GRID,
+        applies="every pair",
+        applies_why="cooperative acts of the first side and hostile acts of the other exist "
+        "in every pair's record",
+        leave_out=_COUNTS_APART,
+        reads="",
     ),
     ClaimTest(
         "us-election-hostility",
@@ -159,6 +229,10 @@ _TESTS: tuple[ClaimTest, ...] = (
         size=1.0,
         size_why="one index unit (Goldstein scale) of anomaly",
         needs=("us-elections",),
+        applies="U.S. pairs",
+        applies_why="a claim about U.S. presidential elections: it can only be tested on "
+        "pairs with the United States",
+        leave_out=_CALENDAR,
     ),
     ClaimTest(
         "ru-election-hostility",
@@ -172,6 +246,9 @@ _TESTS: tuple[ClaimTest, ...] = (
         size=1.0,
         size_why="as us-election-hostility",
         needs=("ru-elections",),
+        applies="pairs with Russia",
+        applies_why="a claim about Russian elections: pairs with Russia only",
+        leave_out=_CALENDAR,
     ),
     ClaimTest(
         "toxic-at-home",
@@ -181,11 +258,17 @@ _TESTS: tuple[ClaimTest, ...] = (
         "presidential elections.",
         "Monthly count of USA acts toward Russia with Goldstein >= 3; effect = mean in other "
         "months minus mean in the months 1-12 before a presidential election. p: mask "
-        "circularly shifted; CI: circular block bootstrap (12-month blocks).",
+        "circularly shifted; CI: circular block bootstrap (12-month blocks)." + _MATCHED,
         _toxic_at_home,
         size=0.25,
         size_why="a quarter of a U.S. cooperative act a month fewer",
         needs=("us-elections",),
+        applies="U.S. pairs",
+        applies_why="a claim about U.S. domestic politics: U.S. pairs only",
+        leave_out=_COUNTS_APART.replace("the other side's acts", "U.S. acts").replace(
+            ", and no act is both a trigger and an outcome", "; the triggers are dates"
+        ),
+        reads="",
     ),
     ClaimTest(
         "treaties-calm",
@@ -200,6 +283,12 @@ _TESTS: tuple[ClaimTest, ...] = (
         size=0.5,
         size_why="half an index unit less monthly change from no treaty to all treaties in force",
         needs=("treaties",),
+        applies="U.S.-Russia",
+        applies_why="the treaty record (18 agreements and their status) is U.S.-Russia's; "
+        "the panel has no treaty indicator",
+        leave_out="the treaty share is an indicator of the full index, so the index is "
+        "re-estimated from events alone",
+        reads="events_score",
     ),
     ClaimTest(
         "institutions-calm",
@@ -214,6 +303,10 @@ _TESTS: tuple[ClaimTest, ...] = (
         size=0.25,
         size_why="a quarter index unit less monthly change inside a working commission",
         needs=("institutions",),
+        applies="U.S.-Russia",
+        applies_why="the two commissions (INSTITUTIONS) are U.S.-Russia's; no panel pair has "
+        "a sourced list of working institutions",
+        leave_out=_CALENDAR.replace("calendar dates", "the months of the commissions"),
     ),
     ClaimTest(
         "un-votes-track",
@@ -229,6 +322,12 @@ _TESTS: tuple[ClaimTest, ...] = (
         size=0.5,
         size_why="a correlation of 0.5 between yearly changes, a strong co-movement",
         needs=(),
+        applies="every pair",
+        applies_why="UN voting (agreement for U.S.-Russia, minus the ideal-point distance "
+        "for a panel pair) exists for every pair",
+        leave_out="UN votes are an indicator of the full index, so the index is "
+        "re-estimated from events alone",
+        reads="events_score",
     ),
     ClaimTest(
         "common-challenges-fade",
@@ -247,6 +346,11 @@ _TESTS: tuple[ClaimTest, ...] = (
         size=1.0,
         size_why="one index unit more fading",
         needs=(),
+        applies="every pair",
+        applies_why="cooperative acts exist in every pair's record (most panel pairs have "
+        "too few to test, and are then left out)",
+        leave_out="not needed: both groups are cooperative acts of the same index, and the "
+        "effect is their difference, so each group's own weight in the index cancels",
     ),
     ClaimTest(
         "resets-fail",
@@ -264,6 +368,12 @@ _TESTS: tuple[ClaimTest, ...] = (
         size=0.25,
         size_why="a failure share 0.25 above the base rate (for example 0.75 against 0.5)",
         needs=(),
+        applies="every pair",
+        applies_why="every pair has regimes; each pair is tested against the base rate of "
+        "the other pairs",
+        leave_out="not needed: resets and breakdowns are both read off the regimes, the "
+        "test compares their timing with no trigger event",
+        reads="",
     ),
     ClaimTest(
         "irreversible-moves",
@@ -281,6 +391,11 @@ _TESTS: tuple[ClaimTest, ...] = (
         size=1.0,
         size_why="one index unit lower in the second year after an extreme act",
         needs=(),
+        applies="every pair",
+        applies_why="extreme acts exist in every pair's record; NATO accessions and "
+        "annexations by their summaries",
+        leave_out="the index is re-estimated without the ratchet acts, so their own "
+        "Goldstein weight does not make the drop after them",
     ),
     ClaimTest(
         "arms-control-warms",
@@ -296,6 +411,12 @@ _TESTS: tuple[ClaimTest, ...] = (
         size=1.0,
         size_why="one index unit higher after a milestone",
         needs=("treaties",),
+        applies="U.S.-Russia",
+        applies_why="the treaty milestones are U.S.-Russia's",
+        leave_out="the treaty share is an indicator of the full index, so the index is "
+        "re-estimated from events alone; signature summits stay in as events (they are the "
+        "warming the claim is about)",
+        reads="events_score",
     ),
     ClaimTest(
         "new-president-honeymoon",
@@ -310,6 +431,9 @@ _TESTS: tuple[ClaimTest, ...] = (
         size=1.0,
         size_why="one index unit of improvement in a new president's first year",
         needs=("us-presidents",),
+        applies="U.S. pairs",
+        applies_why="a claim about U.S. presidents: U.S. pairs only",
+        leave_out=_CALENDAR.replace("calendar dates", "inauguration months"),
     ),
 )
 
@@ -318,6 +442,20 @@ if len(CLAIM_TESTS) != len(_TESTS):
     raise RuntimeError("two claim tests share a key")
 #: The test keys, in registry order (the registry is the one place a key is written).
 CLAIM_TEST_KEYS: tuple[str, ...] = tuple(CLAIM_TESTS)
+
+
+def flat_index(test: ClaimTest, data: ClaimData) -> str | None:
+    """Why ``test`` cannot run on ``data`` because the index it reads is flat, or None."""
+    if not test.reads:
+        return None
+    col = data.index["score"] if test.reads == "index" else data.observations[test.reads]
+    sd = float(np.nanstd(np.asarray(col, dtype=float)))
+    if not sd >= MIN_INDEX_SD:
+        return (
+            f"the pair's {'index' if test.reads == 'index' else 'events-only index'} is flat "
+            f"(sd {sd:.2g} < {MIN_INDEX_SD} Goldstein units)"
+        )
+    return None
 
 
 def run_claim_test(
@@ -360,3 +498,42 @@ def window_sensitivity(
         r = run(data, np.random.default_rng(child), int(n_resamples), window=w)
         rows.append([w, r.effect, r.ci_lo, r.ci_hi, r.p_value])
     return pd.DataFrame(rows, columns=cols)
+
+
+def rotation_runs(
+    key: str,
+    data: ClaimData,
+    *,
+    size: float,
+    rotations: int,
+    seed: int | np.random.SeedSequence = 0,
+    resamples: int = 199,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """The test ``key`` rerun ``rotations`` times with an effect of ``size`` planted at
+    rotated dates (:class:`~resetlab.index.claims.data.Plant`): its trigger months, mask or
+    regressor circularly shifted by a random lag of at least a tenth of the record (so the
+    record's own link is broken) and ``size`` added at the shifted dates. Returns each
+    rotation's effect and p-value (NaN where the rotated test cannot run, e.g. a mask that
+    leaves no month outside it). The share of p-values below alpha is the test's power at
+    ``size`` (:func:`~resetlab.index.claims.verdicts.power`); at ``size`` 0 it is the test's
+    false-positive rate."""
+    test = CLAIM_TESTS.get(key)
+    if test is None:
+        raise ModelError(f"unknown claim test {key!r}; valid keys: {', '.join(CLAIM_TEST_KEYS)}")
+    if rotations < 1 or resamples < 1:
+        raise ModelError("rotations and resamples must be at least 1")
+    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    shift_seq, *children = root.spawn(rotations + 1)
+    n_months = len(data.months)
+    lo = max(1, n_months // 10)
+    shifts = np.random.default_rng(shift_seq).integers(lo, n_months - lo + 1, size=rotations)
+    effects = np.full(rotations, np.nan)
+    p_values = np.full(rotations, np.nan)
+    for j, (shift, child) in enumerate(zip(shifts, children, strict=True)):
+        planted = dataclasses.replace(data, plant=Plant(int(shift), float(size)))
+        try:
+            r = test.run(planted, np.random.default_rng(child), int(resamples))
+        except ModelError:
+            continue
+        effects[j], p_values[j] = r.effect, r.p_value
+    return effects, p_values

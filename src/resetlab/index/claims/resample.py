@@ -16,12 +16,11 @@ from resetlab.exceptions import ModelError
 from resetlab.index.claims.data import (
     COOPERATIVE_FROM,
     HOSTILE_BELOW,
-    RU_SIDE,
-    US_SIDE,
     BoolArray,
     ClaimData,
     ClaimResult,
     FloatArray,
+    Plant,
 )
 
 # -- shared machinery --------------------------------------------------------------------------
@@ -51,11 +50,26 @@ def _hostile(ev: pd.DataFrame, side: tuple[str, ...]) -> pd.DataFrame:
     return ev[ev["actor"].isin(side) & (ev["goldstein"] < HOSTILE_BELOW)]
 
 
-def _cooperative(ev: pd.DataFrame, actors: tuple[str, ...] = US_SIDE + RU_SIDE) -> pd.DataFrame:
-    dyad = (ev["actor"].isin(US_SIDE) & ev["target"].isin(RU_SIDE)) | (
-        ev["actor"].isin(RU_SIDE) & ev["target"].isin(US_SIDE)
+def _cooperative(data: ClaimData, actors: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Cooperative acts between the pair's two sides, by ``actors`` (default: either side)."""
+    ev, a, b = data.events, data.side_a, data.side_b
+    dyad = (ev["actor"].isin(a) & ev["target"].isin(b)) | (
+        ev["actor"].isin(b) & ev["target"].isin(a)
     )
-    return ev[dyad & ev["actor"].isin(actors) & (ev["goldstein"] >= COOPERATIVE_FROM)]
+    by = ev["actor"].isin(a + b if actors is None else actors)
+    return ev[dyad & by & (ev["goldstein"] >= COOPERATIVE_FROM)]
+
+
+def regime_strata(data: ClaimData) -> npt.NDArray[np.int64]:
+    """The regime segment (0, 1, ...) of every index month, from ``data.regimes`` shifts: a
+    segment runs from one shift's start to the month before the next; one stratum when the
+    record has no shift. The matched-control tests compare months within a segment."""
+    starts = sorted({pd.Period(str(s), "M") for s in data.regimes.get("start", [])})
+    months = data.months
+    out = np.zeros(len(months), dtype=np.int64)
+    for s in starts:
+        out += np.asarray(months >= s, dtype=np.int64)
+    return out
 
 
 def _window_mean(x: FloatArray, lo: int, hi: int) -> FloatArray:
@@ -120,13 +134,51 @@ def _interval(boot: FloatArray) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
-def _mean_diff(y: FloatArray, masks: BoolArray, valid: BoolArray) -> FloatArray:
-    """mean(y | mask) - mean(y | not mask) over valid months, per row of ``masks``."""
+def _mean_diff(
+    y: FloatArray, masks: BoolArray, valid: BoolArray, strata: npt.NDArray[np.int64] | None = None
+) -> FloatArray:
+    """mean(y | mask) - mean(y | not mask) over valid months, per row of ``masks``.
+
+    With ``strata`` (one label a month, same shape as ``y``): the difference within each
+    stratum that has months both inside and outside the mask, averaged with weights = months
+    inside (matched controls: each window month against the other months of its stratum).
+    """
     y0 = np.where(valid, y, 0.0)
     a = masks & valid
     b = ~masks & valid
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.asarray((a * y0).sum(-1) / a.sum(-1) - (b * y0).sum(-1) / b.sum(-1), dtype=float)
+        if strata is None:
+            return np.asarray(
+                (a * y0).sum(-1) / a.sum(-1) - (b * y0).sum(-1) / b.sum(-1), dtype=float
+            )
+        k = int(strata.max()) + 1 if strata.size else 1
+        st = np.broadcast_to(strata, a.shape)
+        lead = a.shape[:-1]
+        rows = np.arange(int(np.prod(lead))).reshape(lead + (1,))
+        flat = (rows * k + st).ravel()
+
+        def by(w: BoolArray, v: FloatArray) -> FloatArray:
+            sums = np.bincount(flat, weights=(w * v).ravel(), minlength=rows.size * k)
+            return np.asarray(sums.reshape(lead + (k,)), dtype=float)
+
+        ones = np.ones(a.shape)
+        na, nb = by(a, ones), by(b, ones)
+        diff = by(a, np.broadcast_to(y0, a.shape)) / na - by(b, np.broadcast_to(y0, a.shape)) / nb
+        w = np.where((na > 0) & (nb > 0), na, 0.0)
+        return np.asarray((np.nan_to_num(diff) * w).sum(-1) / w.sum(-1), dtype=float)
+
+
+#: Below this standard deviation (index units, or the test's own units) an outcome is flat.
+FLAT_BELOW = 1e-6
+
+
+def require_variation(y: FloatArray, what: str = "the test's outcome") -> None:
+    """Refuse a flat outcome: on a pair whose index the state-space fit holds constant (no
+    variance in the level), every index test would give an effect of 0 with a standard error
+    of 0, which a pool would take as perfectly precise evidence of no effect."""
+    y = y[np.isfinite(y)]
+    if len(y) < 2 or float(np.std(y)) < FLAT_BELOW:
+        raise ModelError(f"{what} does not vary (a flat index): the test cannot run on it")
 
 
 @dataclass(frozen=True)
@@ -144,26 +196,41 @@ def _mask_test(
     mask: BoolArray,
     valid: BoolArray,
     rng: np.random.Generator,
-    n: int,
+    resamples: int,
     *,
     block: int,
     min_shift: int,
     sign: float = 1.0,
+    strata: npt.NDArray[np.int64] | None = None,
+    plant: Plant | None = None,
 ) -> _Stat:
-    """Difference of mean ``y`` inside vs outside ``mask`` (times ``sign``).
+    """Difference of mean ``y`` inside vs outside ``mask`` (times ``sign``), within
+    ``strata`` when given (matched controls, see :func:`_mean_diff`).
 
-    p: the mask circularly shifted against ``y``; interval: circular block bootstrap of the
-    (mask, y) months.
+    p: the mask circularly shifted against ``y`` (the strata stay with the months); interval:
+    circular block bootstrap of the (mask, y, stratum) months. With ``plant``: the mask is
+    rotated by ``plant.shift`` and ``plant.size`` added to ``y`` in its months (times
+    ``sign``), and no interval is drawn.
     """
     valid = valid & np.isfinite(y)
+    require_variation(y[valid])
+    if plant is not None:
+        mask = np.roll(mask, plant.shift)
+        y = np.where(mask & valid, y + sign * plant.size, y)
     if not (mask & valid).any() or not (~mask & valid).any():
         raise ModelError("the test's months are all inside or all outside its mask")
-    obs = float(_mean_diff(y, mask[None, :], valid)[0])
-    null = sign * _mean_diff(y, _rolled(mask, _shifts(rng, len(y), min_shift, n)), valid)
-    yv, mv = y[valid], mask[valid]
-    idx = _blocks(rng, len(yv), block, n)
-    boot = sign * _mean_diff(yv[idx], mv[idx], np.ones_like(idx, dtype=bool))
-    lo, hi = _interval(boot)
+    obs = float(_mean_diff(y, mask[None, :], valid, strata)[0])
+    null = sign * _mean_diff(
+        y, _rolled(mask, _shifts(rng, len(y), min_shift, resamples)), valid, strata
+    )
+    if plant is None:
+        yv, mv = y[valid], mask[valid]
+        idx = _blocks(rng, len(yv), block, resamples)
+        sv = None if strata is None else strata[valid][idx]
+        boot = sign * _mean_diff(yv[idx], mv[idx], np.ones_like(idx, dtype=bool), sv)
+        lo, hi = _interval(boot)
+    else:
+        lo = hi = float("nan")
     effect = sign * obs
     return _Stat(
         effect, lo, hi, _p_two_sided(effect, null),
@@ -188,18 +255,28 @@ def _slope_test(
     y: FloatArray,
     valid: BoolArray,
     rng: np.random.Generator,
-    n: int,
+    resamples: int,
     *,
     block: int,
     min_shift: int,
     sign: float = 1.0,
     groups: BoolArray | None = None,
+    plant: Plant | None = None,
 ) -> _Stat:
     """OLS slope of y on x (times ``sign``); with ``groups``, slope in group minus slope outside.
 
     p: ``x`` circularly shifted against (y, groups); interval: circular block bootstrap of the
-    (x, y, group) months.
+    (x, y, group) months. With ``plant``: ``x`` is rotated by ``plant.shift`` and a slope of
+    ``plant.size`` (times ``sign``; in the ``groups`` months only, when given) is added to
+    ``y``, and no interval is drawn.
     """
+    require_variation(y[valid & np.isfinite(y)])
+    if plant is not None:
+        x = np.roll(x, plant.shift)
+        ok = valid & np.isfinite(y) & np.isfinite(x)
+        in_g = ok if groups is None else ok & groups
+        centred = np.where(in_g, x - np.nanmean(np.where(in_g, x, np.nan)), 0.0)
+        y = y + sign * plant.size * centred
     valid = valid & np.isfinite(y) & np.isfinite(x)
     xf = np.nan_to_num(x)  # rolled whole, so edge months keep their own values
     x0, y0 = np.where(valid, x, 0.0), np.where(valid, y, 0.0)
@@ -211,13 +288,16 @@ def _slope_test(
 
     g = groups
     obs = sign * float(stat(x0, y0, valid, g)[()])
-    null = sign * stat(_rolled(xf, _shifts(rng, len(xf), min_shift, n)), y0, valid, g)
-    xv, yv = x0[valid], y0[valid]
-    gv = None if g is None else g[valid]
-    idx = _blocks(rng, len(xv), block, n)
-    ones = np.ones_like(idx, dtype=bool)
-    boot = sign * stat(xv[idx], yv[idx], ones, None if gv is None else gv[idx])
-    lo, hi = _interval(boot)
+    null = sign * stat(_rolled(xf, _shifts(rng, len(xf), min_shift, resamples)), y0, valid, g)
+    if plant is None:
+        xv, yv = x0[valid], y0[valid]
+        gv = None if g is None else g[valid]
+        idx = _blocks(rng, len(xv), block, resamples)
+        ones = np.ones_like(idx, dtype=bool)
+        boot = sign * stat(xv[idx], yv[idx], ones, None if gv is None else gv[idx])
+        lo, hi = _interval(boot)
+    else:
+        lo = hi = float("nan")
     if g is None:
         inside = outside = float("nan")
     else:

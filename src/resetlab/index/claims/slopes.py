@@ -22,6 +22,7 @@ from resetlab.index.claims.resample import (
     _slope_test,
     _volatility,
     _window_mean,
+    require_variation,
 )
 
 
@@ -34,40 +35,56 @@ def _symmetric_change(score: FloatArray) -> FloatArray:
     return _window_mean(score, 6, 12) - _window_mean(score, -12, -6)
 
 
-def _cooperation_builds(data: ClaimData, rng: np.random.Generator, n: int) -> ClaimResult:
-    y = _symmetric_change(data.index["score"].to_numpy(float))
+def _without_cooperation(data: ClaimData) -> tuple[FloatArray, bool]:
+    """The index without the cooperative acts (leave-trigger-out) when the data carries it,
+    else the index; and whether it was the former."""
+    obs = data.observations
+    if "without_cooperation" in obs and np.isfinite(obs["without_cooperation"]).any():
+        return obs["without_cooperation"].to_numpy(float), True
+    return data.index["score"].to_numpy(float), False
+
+
+def _cooperation_builds(data: ClaimData, rng: np.random.Generator, resamples: int) -> ClaimResult:
+    score, ltu = _without_cooperation(data)
+    y = _symmetric_change(score)
     valid = np.isfinite(y)
-    x, ids = _monthly(data, _cooperative(data.events), valid)
-    s = _slope_test(x, y, valid, rng, n, block=24, min_shift=24)
+    x, ids = _monthly(data, _cooperative(data), valid)
+    s = _slope_test(x, y, valid, rng, resamples, block=24, min_shift=24, plant=data.plant)
     detail = (
-        f"index change (mean of t+6..t+12 minus mean of t-12..t-6) per cooperative act in "
+        f"{'index without the cooperative acts' if ltu else 'index'}: change "
+        f"(mean of t+6..t+12 minus mean of t-12..t-6) per cooperative act in "
         f"month t: {s.effect:+.3f} over {int(valid.sum())} months, {len(ids)} acts"
     )
     return _result(s, len(ids), ids, detail)
 
 
-def _trust_threshold(data: ClaimData, rng: np.random.Generator, n: int) -> ClaimResult:
-    score = data.index["score"].to_numpy(float)
+def _trust_threshold(data: ClaimData, rng: np.random.Generator, resamples: int) -> ClaimResult:
+    score, ltu = _without_cooperation(data)
     y = _symmetric_change(score)
     level = _window_mean(score, -12, -6)
     valid = np.isfinite(y) & np.isfinite(level)
-    x, ids = _monthly(data, _cooperative(data.events), valid)
+    x, ids = _monthly(data, _cooperative(data), valid)
     threshold = float(np.median(level[valid]))
     high = np.where(valid, level, -np.inf) > threshold
-    s = _slope_test(x, y, valid, rng, n, block=24, min_shift=24, groups=high)
+    s = _slope_test(
+        x, y, valid, rng, resamples, block=24, min_shift=24, groups=high, plant=data.plant
+    )
     detail = (
-        f"slope of later index change on cooperative acts when the prior level (mean of "
+        f"{'index without the cooperative acts' if ltu else 'index'}: "
+        f"slope of later change on cooperative acts when the prior level (mean of "
         f"t-12..t-6) is above its median {threshold:+.2f}: {s.inside:+.3f} vs below: "
         f"{s.outside:+.3f}"
     )
     return _result(s, len(ids), ids, detail)
 
 
-def _treaties_calm(data: ClaimData, rng: np.random.Generator, n: int) -> ClaimResult:
+def _treaties_calm(data: ClaimData, rng: np.random.Generator, resamples: int) -> ClaimResult:
     x = data.observations["treaty_share"].to_numpy(float)
     y = _volatility(data.observations["events_score"].to_numpy(float))
     valid = np.isfinite(y)
-    s = _slope_test(x, y, valid, rng, n, block=24, min_shift=24, sign=-1.0)
+    s = _slope_test(
+        x, y, valid, rng, resamples, block=24, min_shift=24, sign=-1.0, plant=data.plant
+    )
     detail = (
         f"|monthly change| of the events-only index falls by {s.effect:+.3f} from no treaty to "
         f"the most in force (slope over {int(valid.sum())} months; share "
@@ -85,7 +102,7 @@ def _pearson(x: FloatArray, y: FloatArray, axis: int = -1) -> FloatArray:
         )
 
 
-def _un_votes(data: ClaimData, rng: np.random.Generator, n: int) -> ClaimResult:
+def _un_votes(data: ClaimData, rng: np.random.Generator, resamples: int) -> ClaimResult:
     months = data.months
     score = pd.Series(data.observations["events_score"].to_numpy(float), index=months)
     by_year = score.groupby(months.year)
@@ -96,13 +113,24 @@ def _un_votes(data: ClaimData, rng: np.random.Generator, n: int) -> ClaimResult:
     if len(both) < 6:
         raise ModelError(f"only {len(both)} years with both the index and UN votes; need 6")
     dx, dy = np.diff(both["index"].to_numpy()), np.diff(both["un"].to_numpy())
+    require_variation(dx, "the yearly index change")
+    require_variation(dy, "the yearly UN change")
+    if data.plant is not None:
+        # UN changes rotated against the index, then a correlation of plant.size mixed in
+        zx = (dx - dx.mean()) / dx.std()
+        zy = np.roll(dy - dy.mean(), data.plant.shift % len(dy)) / dy.std()
+        rho = float(np.clip(data.plant.size, -0.99, 0.99))
+        dy = rho * zx + np.sqrt(1 - rho**2) * zy
     r = float(_pearson(dx, dy))
     perm = stats.permutation_test(
         (dx, dy), _pearson, permutation_type="pairings", vectorized=True,
-        n_resamples=n, rng=rng,
+        n_resamples=resamples, rng=rng,
     )  # fmt: skip
-    idx = _blocks(rng, len(dx), 3, n)
-    lo, hi = _interval(_pearson(dx[idx], dy[idx]))
+    if data.plant is None:
+        idx = _blocks(rng, len(dx), 3, resamples)
+        lo, hi = _interval(_pearson(dx[idx], dy[idx]))
+    else:
+        lo = hi = float("nan")
     detail = (
         f"correlation of year-on-year changes of UN agreement and the annual mean events-only "
         f"index, {int(both.index[0])}-{int(both.index[-1])} ({len(dx)} changes)"
@@ -110,8 +138,8 @@ def _un_votes(data: ClaimData, rng: np.random.Generator, n: int) -> ClaimResult:
     return ClaimResult(r, lo, hi, float(perm.pvalue), len(dx), (), detail)
 
 
-def _common_challenges(data: ClaimData, rng: np.random.Generator, n: int) -> ClaimResult:
-    coop = _cooperative(data.events)
+def _common_challenges(data: ClaimData, rng: np.random.Generator, resamples: int) -> ClaimResult:
+    coop = _cooperative(data)
     common = coop[
         (coop["domain"] == "multilateral")
         | coop["summary"].astype(str).str.contains(COMMON_CHALLENGE_PATTERN)
@@ -120,6 +148,9 @@ def _common_challenges(data: ClaimData, rng: np.random.Generator, n: int) -> Cla
     all_count, _ = _monthly(data, coop)
     score = data.index["score"].to_numpy(float)
     d = _window_mean(score, 3, 3) - _window_mean(score, 18, 18)  # gain at +3 minus gain at +18
+    require_variation(d, "the index gain")
+    if data.plant is not None:  # the outcome rotated against the acts, the effect planted
+        d = np.roll(d, data.plant.shift) + np.where(c_count > 0, data.plant.size, 0.0)
     ok = np.isfinite(d)
     d_common = d[ok & (c_count > 0)]
     d_other = d[ok & (all_count > 0) & (c_count == 0)]
@@ -132,12 +163,16 @@ def _common_challenges(data: ClaimData, rng: np.random.Generator, n: int) -> Cla
     effect = float(diff(d_common, d_other))
     perm = stats.permutation_test(
         (d_common, d_other), diff, permutation_type="independent", vectorized=True,
-        n_resamples=n, rng=rng,
+        n_resamples=resamples, rng=rng,
     )  # fmt: skip
-    boot = stats.bootstrap(
-        (d_common, d_other), diff, vectorized=True, n_resamples=n, method="percentile", rng=rng
-    )
-    ci = boot.confidence_interval
+    if data.plant is None:
+        ci = stats.bootstrap(
+            (d_common, d_other), diff, vectorized=True, n_resamples=resamples,
+            method="percentile", rng=rng,
+        ).confidence_interval  # fmt: skip
+        lo, hi = float(ci.low), float(ci.high)
+    else:
+        lo = hi = float("nan")
     used = tuple(
         i for i, m in zip(common["id"], common["month"], strict=True)
         if not pd.isna(m) and m in set(data.months[ok])
@@ -147,6 +182,4 @@ def _common_challenges(data: ClaimData, rng: np.random.Generator, n: int) -> Cla
         f"{len(d_common)} common-challenge months vs {d_other.mean():+.2f} after "
         f"{len(d_other)} other cooperative months"
     )
-    return ClaimResult(
-        effect, float(ci.low), float(ci.high), float(perm.pvalue), len(used), used, detail
-    )
+    return ClaimResult(effect, lo, hi, float(perm.pvalue), len(used), used, detail)

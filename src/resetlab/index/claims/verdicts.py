@@ -145,7 +145,7 @@ def normal_power(size: float, se: float, alpha: float = 0.05) -> float:
     return float(stats.norm.sf(z - d) + stats.norm.cdf(-z - d))
 
 
-def power(p_values: Sequence[float], alpha: float = 0.05) -> float:
+def power(p_values: Sequence[float] | npt.ArrayLike, alpha: float = 0.05) -> float:
     """Share of p-values below ``alpha``: the power from tests on planted effects."""
     p = np.asarray(p_values, dtype=float)
     p = p[np.isfinite(p)]

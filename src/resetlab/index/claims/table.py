@@ -1,0 +1,300 @@
+"""The claims table: every perspective's claims tested on U.S.-Russia and pooled over the panel.
+
+For each claim test (:data:`~resetlab.index.claims.registry.CLAIM_TESTS`) and each pair of
+the panel it applies to (``ClaimTest.applies``), the test runs on the pair's own two sides,
+events and index; then
+
+- ``scope=USA-RUS``: the U.S.-Russia result;
+- ``scope=panel``: the random-effects pooled effect (:func:`~.verdicts.pool`) over the
+  *other* pairs it applies to, so that the two scopes are separate evidence, with the number
+  of pairs, their episodes and the between-pair heterogeneity (tau^2, I^2);
+- power, for every row, from planted effects at rotated dates
+  (:func:`~.registry.rotation_runs`): the share of rotations where the test (for a panel
+  row: the pooled test, each pair keeping its own standard error) rejects at 5%, with its
+  Monte Carlo error; for a null claim the share where the equivalence test (TOST) finds an
+  effect planted at 0 within the margin. resets-fail has no dates to rotate: its power is
+  the exact binomial power (panel row: the normal approximation at the pooled standard
+  error);
+- Holm over every row of both scopes, and the verdict (:func:`~.verdicts.decide_table`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from resetlab.exceptions import IndexEstimationError, ModelError, RecordError
+from resetlab.index.claims import verdicts as v
+from resetlab.index.claims.counts import base_rate, reset_fail_power, reset_outcomes
+from resetlab.index.claims.data import ClaimData, ClaimResult, claim_data
+from resetlab.index.claims.registry import (
+    CLAIM_TEST_KEYS,
+    CLAIM_TESTS,
+    flat_index,
+    rotation_runs,
+    run_claim_test,
+    window_sensitivity,
+)
+
+if TYPE_CHECKING:
+    from resetlab.record.store import Store
+
+US_RUS = "RUS-USA"
+#: Resamples of each rotated test: 99 allows p = 0.01, enough to reject at 5%.
+ROTATION_RESAMPLES = 99
+
+
+def rotations_for(resamples: int) -> int:
+    """Rotations of the power estimate for a budget of ``resamples`` per test: one per 50
+    resamples, at least 20 (quick budget, 1000 resamples: 20 rotations, Monte Carlo error of
+    a power near 0.5 about 0.11; full budget, 5000: 100 rotations, about 0.05)."""
+    return max(20, int(resamples) // 50)
+
+
+def panel_claim_data(
+    store: Store, log: Callable[[str], None] | None = None
+) -> dict[str, ClaimData]:
+    """Claim data of every pair of the panel that can be estimated, U.S.-Russia first, each
+    with the reset failure base rate of the *other* pairs (resets-fail's reference)."""
+    from resetlab.index.panel import analyse_pair, pairs
+
+    analyses = {}
+    for p in pairs():
+        try:
+            analyses[p.pair] = (p, analyse_pair(store, p.dyad))
+        except (IndexEstimationError, RecordError) as exc:
+            if log is not None:
+                log(f"claims: {p.pair} left out ({str(exc).splitlines()[0]})")
+    outcomes = {
+        k: reset_outcomes(a.regimes.shifts, pd.Period(str(a.index.frame["month"].iloc[-1]), "M"))
+        for k, (_, a) in analyses.items()
+    }
+    out: dict[str, ClaimData] = {}
+    for k, (p, a) in analyses.items():
+        try:
+            rate, _ = base_rate(o for kk, o in outcomes.items() if kk != k)
+        except ModelError:
+            rate = None
+        events = a.events if k != US_RUS else None
+        dyad = ("USA", "RUS") if k == US_RUS else p.dyad
+        out[k] = replace(claim_data(a, events=events, pair=k, dyad=dyad), reset_base_rate=rate)
+    return out
+
+
+@dataclass(frozen=True)
+class _PairRun:
+    """One test on one pair: its result, standard error and rotations (effects, p-values)."""
+
+    result: ClaimResult
+    se: float
+    planted: tuple[np.ndarray, np.ndarray] | None  # at the test's size
+    at_zero: tuple[np.ndarray, np.ndarray] | None  # at size 0 (null claims)
+    exact_power: float = float("nan")  # resets-fail: the exact binomial power
+
+
+def _mc(power: float, rotations: int) -> float:
+    return math.sqrt(power * (1 - power) / rotations) if math.isfinite(power) else float("nan")
+
+
+def _pooled_power(
+    runs: list[_PairRun], which: str, size: float, margin: float | None
+) -> tuple[float, int]:
+    """Share of rotations where the pooled test rejects (directional) or the pooled TOST
+    finds the effect within ``margin`` (``which`` = ``at_zero``), each pair keeping its own
+    standard error; and the number of rotations used."""
+    series = [(getattr(r, which), r.se) for r in runs if getattr(r, which) is not None]
+    if len(series) < 2:
+        return float("nan"), 0
+    n_rot = min(len(e) for (e, _), _ in series)
+    hits = []
+    for j in range(n_rot):
+        effects = [e[j] for (e, _), _ in series]
+        ses = [se for _, se in series]
+        try:
+            pooled = v.pool(effects, ses)
+        except ModelError:
+            continue
+        if margin is not None:
+            hits.append(v.equivalence(pooled.effect, pooled.se, margin) < 0.05)
+        else:
+            hits.append(pooled.p_value < 0.05)
+    if not hits:
+        return float("nan"), 0
+    return float(np.mean(hits)), len(hits)
+
+
+def claims_table(
+    perspectives: Mapping[str, Any],
+    datas: Mapping[str, ClaimData],
+    *,
+    resamples: int,
+    rotations: int | None = None,
+    seed: int = 0,
+    log: Callable[[str], None] | None = None,
+) -> pd.DataFrame:
+    """Every claim of ``perspectives`` (name -> perspective with ``claims``) on U.S.-Russia and
+    on the panel ``datas`` (pair key -> :class:`ClaimData`, as :func:`panel_claim_data`).
+
+    Columns: ``CLAIM_COLUMNS`` of the CLI and ``power_mc_se, rotations, tau2, i2, per_pair``
+    (each pair's effect, interval, p), ``applies``, ``leave_out``, ``window_grid`` (the
+    U.S.-Russia test over its windows, JSON) and the claim's text and source.
+    """
+    rotations = rotations_for(resamples) if rotations is None else int(rotations)
+    wanted = {c.test for p in perspectives.values() for c in p.claims}
+    nulls = {c.test for p in perspectives.values() for c in p.claims if c.direction == "0"}
+    unknown = sorted(wanted - set(CLAIM_TESTS))
+    if unknown:
+        raise ModelError(f"unknown claim test(s) in the perspectives: {', '.join(unknown)}")
+    roots = dict(
+        zip(CLAIM_TEST_KEYS, np.random.SeedSequence(seed).spawn(len(CLAIM_TEST_KEYS)), strict=True)
+    )
+    pair_keys = list(datas)
+    runs: dict[str, dict[str, _PairRun]] = {}
+    failed: dict[str, dict[str, str]] = {}
+    grids: dict[str, str] = {}
+    for key in CLAIM_TEST_KEYS:
+        if key not in wanted:
+            continue
+        test = CLAIM_TESTS[key]
+        runs[key], failed[key] = {}, {}
+        children = dict(zip(pair_keys, roots[key].spawn(len(pair_keys)), strict=True))
+        for pk in pair_keys:
+            data = datas[pk]
+            dyad = ("USA", "RUS") if pk == US_RUS else tuple(pk.split("-"))
+            if not test.applies_to(dyad):  # type: ignore[arg-type]
+                continue
+            s_test, s_rot, s_zero, s_grid = children[pk].spawn(4)
+            flat = flat_index(test, data)
+            if flat is not None:
+                failed[key][pk] = flat
+                continue
+            try:
+                r = run_claim_test(key, data, seed=s_test, n_resamples=resamples)
+            except ModelError as exc:
+                failed[key][pk] = str(exc).splitlines()[0]
+                continue
+            planted = at_zero = None
+            exact = float("nan")
+            if key == "resets-fail":
+                exact = reset_fail_power(data, test.size)
+            else:
+                planted = rotation_runs(key, data, size=test.size, rotations=rotations,
+                                        seed=s_rot, resamples=ROTATION_RESAMPLES)  # fmt: skip
+                if key in nulls:
+                    at_zero = rotation_runs(key, data, size=0.0, rotations=rotations,
+                                            seed=s_zero, resamples=ROTATION_RESAMPLES)  # fmt: skip
+            runs[key][pk] = _PairRun(r, v.standard_error(r), planted, at_zero, exact)
+            if pk == US_RUS:
+                grid = window_sensitivity(key, data, seed=s_grid, n_resamples=resamples)
+                grids[key] = json.dumps(grid.to_dict("records"))
+        if log is not None:
+            log(f"claims: {key} on {len(runs[key])} pairs ({len(failed[key])} could not run)")
+    rows = []
+    for pname, p in perspectives.items():
+        for c in p.claims:
+            test = CLAIM_TESTS[c.test]
+            null = c.direction == "0" and c.margin is not None
+            margin = float(c.margin) if null else None
+            base = {
+                "perspective": pname, "claim": c.id, "mechanism": c.mechanism, "test": c.test,
+                "margin": c.margin, "size": test.size, "direction": c.direction,
+                "statement": c.claim, "file": c.source.file, "quote": c.source.quote,
+                "method": test.method, "applies": test.applies, "leave_out": test.leave_out,
+                "rotations": rotations,
+            }  # fmt: skip
+            rows.append({**base, **_us_rus_row(c.test, runs, failed, grids, margin, rotations)})
+            rows.append({**base, **_panel_row(c.test, runs, failed, margin, test.size)})
+    return v.decide_table(pd.DataFrame(rows))
+
+
+def _us_rus_row(
+    key: str,
+    runs: dict[str, dict[str, _PairRun]],
+    failed: dict[str, dict[str, str]],
+    grids: dict[str, str],
+    margin: float | None,
+    rotations: int,
+) -> dict[str, Any]:
+    run = runs[key].get(US_RUS)
+    if run is None:
+        why = failed[key].get(US_RUS, "does not apply")
+        return {"scope": "USA-RUS", "n_dyads": 0, "n_episodes": 0, "effect": np.nan,
+                "ci_lo": np.nan, "ci_hi": np.nan, "p_value": np.nan, "p_test": np.nan,
+                "power": np.nan, "power_mc_se": np.nan, "detail": f"not run: {why}",
+                "events": "", "window_grid": "[]", "tau2": np.nan, "i2": np.nan,
+                "per_pair": "[]"}  # fmt: skip
+    r = run.result
+    if key == "resets-fail":
+        power, mc = run.exact_power, 0.0
+    else:
+        if margin is not None and run.at_zero is not None:
+            eff = run.at_zero[0]
+            p_rot = np.array([v.equivalence(e, run.se, margin) for e in eff])
+        else:
+            assert run.planted is not None
+            p_rot = run.planted[1]
+        power = v.power(p_rot)
+        mc = _mc(power, int(np.isfinite(p_rot).sum()) or rotations)
+    p_value = v.equivalence(r.effect, run.se, margin) if margin is not None else r.p_value
+    return {
+        "scope": "USA-RUS", "n_dyads": 1, "n_episodes": r.n_events, "effect": r.effect,
+        "ci_lo": r.ci_lo, "ci_hi": r.ci_hi, "p_value": p_value, "p_test": r.p_value,
+        "power": power, "power_mc_se": mc, "detail": r.detail, "events": " ".join(r.events),
+        "window_grid": grids.get(key, "[]"), "tau2": np.nan, "i2": np.nan, "per_pair": "[]",
+    }  # fmt: skip
+
+
+def _panel_row(
+    key: str,
+    runs: dict[str, dict[str, _PairRun]],
+    failed: dict[str, dict[str, str]],
+    margin: float | None,
+    size: float,
+) -> dict[str, Any]:
+    others = [(pk, r) for pk, r in runs[key].items() if pk != US_RUS]
+    per_pair = json.dumps(
+        [{"pair": pk, "effect": r.result.effect, "ci_lo": r.result.ci_lo,
+          "ci_hi": r.result.ci_hi, "p_value": r.result.p_value, "n": r.result.n_events}
+         for pk, r in others]
+    )  # fmt: skip
+    empty = {"scope": "panel", "effect": np.nan, "ci_lo": np.nan, "ci_hi": np.nan,
+             "p_value": np.nan, "p_test": np.nan, "power": np.nan, "power_mc_se": np.nan,
+             "tau2": np.nan, "i2": np.nan, "events": "", "window_grid": "[]",
+             "per_pair": per_pair}  # fmt: skip
+    n_fail = sum(1 for pk in failed[key] if pk != US_RUS)
+    try:
+        pooled = v.pool([r.result.effect for _, r in others], [r.se for _, r in others])
+    except ModelError:
+        return {**empty, "n_dyads": len(others), "n_episodes": sum(r.result.n_events for _, r in others),
+                "detail": f"not pooled: {len(others)} pair(s) with a usable result "
+                f"({n_fail} could not run); a meta-analysis needs 2"}  # fmt: skip
+    used = [
+        r for _, r in others if math.isfinite(r.se) and r.se > 0 and math.isfinite(r.result.effect)
+    ]
+    if key == "resets-fail":
+        power, n_rot = v.normal_power(size, pooled.se), 0
+        mc = 0.0
+    else:
+        which = "at_zero" if margin is not None else "planted"
+        power, n_rot = _pooled_power(used, which, size, margin)
+        mc = _mc(power, n_rot) if n_rot else float("nan")
+    p_value = (
+        v.equivalence(pooled.effect, pooled.se, margin) if margin is not None else pooled.p_value
+    )
+    detail = (
+        f"random-effects (Paule-Mandel) pool of {pooled.n_dyads} pairs other than U.S.-Russia "
+        f"({n_fail} could not run): {pooled.effect:+.3f} [{pooled.ci_lo:+.3f}, "
+        f"{pooled.ci_hi:+.3f}], tau^2 {pooled.tau2:.3g}, I^2 {pooled.i2:.2f}"
+    )
+    return {
+        **empty, "n_dyads": pooled.n_dyads, "n_episodes": sum(r.result.n_events for r in used),
+        "effect": pooled.effect, "ci_lo": pooled.ci_lo, "ci_hi": pooled.ci_hi,
+        "p_value": p_value, "p_test": pooled.p_value, "power": power, "power_mc_se": mc,
+        "tau2": pooled.tau2, "i2": pooled.i2, "detail": detail,
+    }  # fmt: skip
