@@ -115,8 +115,9 @@ if _expected_order() != DRIVER_ORDER:  # a new mechanism or a changed stage need
 
 
 def _jit(fn: Callable[..., Any]) -> Any:
-    # Inlined into the driver: a call per member-month would cost more than the arithmetic.
-    return njit(cache=True, nogil=True, inline="always")(fn)
+    # Inlined into the driver (a call per member-month costs more than its arithmetic);
+    # NumPy's error model: a division by zero gives inf or nan, as in the NumPy engine.
+    return njit(cache=True, nogil=True, inline="always", error_model="numpy")(fn)
 
 
 def _kernel_of(key: str) -> Any:
@@ -124,11 +125,13 @@ def _kernel_of(key: str) -> Any:
     return None if k is None else _jit(k)
 
 
+def _strategy_kernel_of(key: str) -> Any:
+    k = STRATEGIES[key].kernel
+    return None if k is None else _jit(k)
+
+
 _KM = {key: _kernel_of(key) for key in DRIVER_ORDER}
-_KS = {
-    key: (None if STRATEGIES[key].kernel is None else _jit(STRATEGIES[key].kernel))
-    for key in STRATEGY_CODES
-}
+_KS = {key: _strategy_kernel_of(key) for key in STRATEGY_CODES}
 
 
 def _no_mechanism(x: Array, i: int, p: Array, q: int, c: Array, h: Array, u: float) -> None:
@@ -156,7 +159,7 @@ def _missing(fn: Any, strategy: bool = False) -> Any:
 S0, S1, S2, S3, S4, S5 = (_missing(_KS[k], strategy=True) for k in STRATEGY_CODES)
 
 
-@njit(cache=True, nogil=True, inline="always")
+@njit(cache=True, nogil=True, inline="always", error_model="numpy")
 def _move(code, t, own, seen, lever, mem, i, p, q):  # type: ignore[no-untyped-def]
     if code == 0:
         return S0(t, own, seen, lever, mem, i, p, q)
@@ -171,7 +174,7 @@ def _move(code, t, own, seen, lever, mem, i, p, q):  # type: ignore[no-untyped-d
     return S5(t, own, seen, lever, mem, i, p, q)
 
 
-@njit(cache=True, nogil=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=True, error_model="numpy")
 def _drive(  # type: ignore[no-untyped-def]
     x, mem_us, mem_ru, on, off, codes, ps, pm, pi, series, fixed, hs, dense, z, u, t0, rec, out
 ):
@@ -312,15 +315,18 @@ def _stamp() -> str:
     notice a change in the functions it calls, so the driver's cache is dropped when this
     digest changes."""
     h = hashlib.sha256(Path(__file__).read_bytes())
-    for cls in (*(MECHANISMS[k] for k in DRIVER_ORDER), *(STRATEGIES[k] for k in STRATEGY_CODES)):
-        if cls.kernel is not None:
-            h.update(inspect.getsource(cls.kernel).encode())
+    kernels: list[Callable[..., Any] | None] = [MECHANISMS[k].kernel for k in DRIVER_ORDER]
+    kernels += [STRATEGIES[k].kernel for k in STRATEGY_CODES]
+    for k in kernels:
+        if k is not None:
+            h.update(inspect.getsource(k).encode())
     return h.hexdigest()
 
 
 def _refresh_cache() -> None:
+    caches = [getattr(f, "_cache", None) for f in (_drive, _move)]
     try:
-        folder = Path(_drive._cache.cache_path)
+        folder = Path(caches[0].cache_path)  # type: ignore[union-attr]
     except AttributeError:  # numba changed its internals: caching then is numba's business
         return
     stamp_file = folder / "resetlab-fused.stamp"
@@ -328,8 +334,8 @@ def _refresh_cache() -> None:
     try:
         if stamp_file.exists() and stamp_file.read_text() == stamp:
             return
-        _drive._cache.flush()
-        _move._cache.flush()
+        for cache in caches:
+            cache.flush()  # type: ignore[union-attr]
         folder.mkdir(parents=True, exist_ok=True)
         stamp_file.write_text(stamp)
     except OSError:  # a read-only install: numba then compiles in memory
@@ -469,16 +475,16 @@ def run_chunk_fused(
             raise ModelError(f"the fused driver gives no random numbers to {m.meta.key}")
     mem_us, mem_ru = _memory(spec.strategy_us, members), _memory(spec.strategy_ru, members)
     rec = np.asarray(cols, dtype=np.int64)
-    per_month = members * (3 * 4 + 8 * len(DRIVER_DRAWS) + (6 * 4 if sampled.any() else 0))
+    per_month = members * (3 * 4 + 8 * len(DRIVER_DRAWS) + (6 * 8 if sampled.any() else 0))
     block = int(max(1, min(T, BLOCK_BYTES // max(per_month, 1))))
-    no_shocks = np.zeros((1, 6, 1), dtype=np.float32)
+    no_shocks = np.zeros((1, 6, 1), dtype=np.float64)
     for t0 in range(0, T, block):
         t1 = min(T, t0 + block)
         nt = t1 - t0
         z = np.empty((nt, 3, members), dtype=np.float32)
         u = np.empty((len(DRIVER_DRAWS), nt, members), dtype=np.float64)
         dense = bool(sampled[t0:t1].any())
-        hs = np.empty((nt, 6, members), dtype=np.float32) if dense else no_shocks
+        hs = np.empty((nt, 6, members), dtype=np.float64) if dense else no_shocks
         if not dense and not before and not after:
             rng.standard_normal(out=z, dtype=np.float32)  # the same stream as month by month
         else:
