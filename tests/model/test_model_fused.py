@@ -184,6 +184,10 @@ def test_ensemble_recorded_subset_and_chunks() -> None:
     b = run_ensemble(spec, 300, seed=5, chunk_size=128, record=record, engine="fused")
     assert b.shape == (MONTHS, 3, 300)
     np.testing.assert_allclose(b, a, rtol=0, atol=TOL)
+    one = (run_chunk(spec, 1, np.random.SeedSequence(1), engine=e) for e in ("numpy", "fused"))
+    np.testing.assert_allclose(*one, rtol=0, atol=TOL)
+    # Chunks written into slices, one member, a whole chunk: all run one compiled driver.
+    assert len(fused._drive.signatures) == 1
 
 
 class _Custom(Inhibitors):

@@ -187,7 +187,7 @@ def _drive(  # type: ignore[no-untyped-def]
     and fixed shocks by absolute month; ``hs`` (when ``dense``): sampled shocks by block month;
     ``z``: the three normals, ``u``: the uniforms of m18 and m10, by block month.
     """
-    n = x.shape[0]
+    n = z.shape[2]  # x may carry a padding row (see run_chunk_fused)
     nt = z.shape[0]
     npar = ps.shape[0]
     q_us, q_ru, q_obs, q_base = off[21], off[22], off[23], off[24]
@@ -478,6 +478,15 @@ def run_chunk_fused(
     per_month = members * (3 * 4 + 8 * len(DRIVER_DRAWS) + (6 * 8 if sampled.any() else 0))
     block = int(max(1, min(T, BLOCK_BYTES // max(per_month, 1))))
     no_shocks = np.zeros((1, 6, 1), dtype=np.float64)
+    # One compiled driver for every call: numba compiles once per array layout, so the state
+    # is always handed over as a Fortran-ordered array (one member is padded to two rows) and
+    # the paths as a C-ordered one (a slice of a bigger array goes through a buffer).
+    state = x
+    if members == 1:
+        state = np.zeros((2, x.shape[1]), dtype=x.dtype, order="F")
+        state[0] = x[0]
+    direct = bool(out.flags.c_contiguous)
+    buffer = out if direct else np.empty((block, len(cols), members), dtype=np.float32)
     for t0 in range(0, T, block):
         t1 = min(T, t0 + block)
         nt = t1 - t0
@@ -501,10 +510,15 @@ def run_chunk_fused(
                 for m in after:
                     if _draws_at(m, series, t):
                         rng.random(out=u[slot[m.meta.key], tt])
+        target = out[t0:t1] if direct else buffer[:nt]
         _drive(
-            x, mem_us, mem_ru, on, off, codes, ps, pm, pi,
-            series, fixed, hs, dense, z, u, t0, rec, out[t0:t1],
+            state, mem_us, mem_ru, on, off, codes, ps, pm, pi,
+            series, fixed, hs, dense, z, u, t0, rec, target,
         )  # fmt: skip
+        if not direct:
+            out[t0:t1] = target
         if tick is not None:
             tick(members * nt)
+    if state is not x:
+        x[0] = state[0]
     return out
