@@ -176,9 +176,11 @@ def write_doc(a: argparse.Namespace, result: dict[str, object]) -> None:
         "vectorised kernel could pass 1e8 member-months per second; NumPy's generator alone caps",
         "output that is bit for bit the NumPy engine's near 3.8e7. The fused engine here draws",
         "NumPy's numbers in the NumPy engine's order (so its paths are the NumPy engine's to",
-        "float32 rounding) and runs the month of each member as scalar code, one member after",
-        "another: it removes the per-month Python overhead that dominates at fit sizes, but it",
-        "is not vectorised across members, so at large sizes it runs at "
+        "float32 rounding) and runs each step as scalar code over a block of members (member",
+        "by member where parameters differ per member or shocks are sampled): it removes the",
+        "per-month Python overhead that dominates at fit sizes, but it is not written for SIMD",
+        "as NumPy's loops are (whatever the compiler vectorises by itself), so at large sizes",
+        "it runs at "
         + ", ".join(
             f"{row[f'fused_{n}_mm_per_cpu_s'] / row[f'numpy_{n}_mm_per_cpu_s']:.2f}x"
             for row in result["rows"]  # type: ignore[attr-defined]

@@ -188,6 +188,22 @@ def test_ensemble_recorded_subset_and_chunks() -> None:
     np.testing.assert_allclose(*one, rtol=0, atol=TOL)
     # Chunks written into slices, one member, a whole chunk: all run one compiled driver.
     assert len(fused._drive.signatures) == 1
+    assert len(fused._drive_common.signatures) <= 1
+
+
+def test_the_common_parameter_driver_gives_the_general_drivers_numbers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for us, ru in (("grit", "tit-for-tat"), ("package-deal", "reset-initiative")):
+        spec = make_spec(tuple(MECHANISMS), us=us, ru=ru, noise=0.1, volatility=0.5,
+                         deterministic=False)  # fmt: skip
+        members = fused.MEMBER_BLOCK + 9
+        monkeypatch.setattr(fused, "COMMON_DRIVER", True)
+        fast = run_chunk(spec, members, np.random.SeedSequence(6), engine="fused")
+        monkeypatch.setattr(fused, "COMMON_DRIVER", False)
+        general = run_chunk(spec, members, np.random.SeedSequence(6), engine="fused")
+        np.testing.assert_array_equal(fast, general)
+        assert fast[:, INDEX["relations"], :].std(axis=1).max() > 0.1  # noise was on
 
 
 class _Custom(Inhibitors):

@@ -102,6 +102,10 @@ BLOCK_BYTES = 32 * 2**20
 #: Members a thread runs month by month together (their state columns stay in cache).
 MEMBER_BLOCK = 256
 
+#: Whether blocks of months without per-member parameters or sampled shocks run on
+#: :func:`_drive_common` (the same numbers, faster); tests switch it off to compare.
+COMMON_DRIVER = True
+
 
 def _expected_order() -> tuple[str, ...]:
     keys = sorted(MECHANISMS, key=lambda k: (MECHANISMS[k].meta.stage, int(k[1:])))
@@ -310,6 +314,131 @@ def _drive(  # type: ignore[no-untyped-def]
                     out[tt, r, i] = x[i, rec[r]]
 
 
+@njit(cache=True, nogil=True, parallel=True, error_model="numpy")
+def _drive_common(  # type: ignore[no-untyped-def]
+    x, mem_us, mem_ru, on, off, codes, ps, series, fixed, z, u, t0, rec, out
+):
+    """:func:`_drive` for the common case of large ensembles: every parameter common to all
+    members and no sampled shocks. Each step then runs as its own loop over a block of
+    members, with its parameters and the month's shocks the same for the whole loop, which
+    the compiler turns into tighter code; the arithmetic, and so every number, is
+    :func:`_drive`'s."""
+    n = z.shape[2]
+    nt = z.shape[0]
+    q_us, q_ru, q_obs, q_base = off[21], off[22], off[23], off[24]
+    n_blocks = (n + MEMBER_BLOCK - 1) // MEMBER_BLOCK
+    pl = ps
+    for b in prange(n_blocks):
+        b0 = b * MEMBER_BLOCK
+        b1 = min(n, b0 + MEMBER_BLOCK)
+        for tt in range(nt):
+            t = t0 + tt
+            c = series[t]
+            h = fixed[t]
+            noise0 = pl[q_base]
+            vol0 = pl[q_base + 1]
+            for i in range(b0, b1):
+                x[i, TREATIES] = c[K_TREATIES]
+                x[i, CLOCK_US] = c[K_CLOCK_US]
+                x[i, CLOCK_RU] = c[K_CLOCK_RU]
+                x[i, TENURE_US] = c[K_TENURE_US]
+                x[i, TENURE_RU] = c[K_TENURE_RU]
+                x[i, CONC_US] = c[K_CONCESSION_US]
+                x[i, CONC_RU] = c[K_CONCESSION_RU]
+                x[i, NOISE] = noise0
+                x[i, VOLATILITY] = vol0
+            if on[5]:
+                for i in range(b0, b1):
+                    K06(x, i, pl, off[5], c, h, 0.0)
+            if on[11]:
+                for i in range(b0, b1):
+                    K12(x, i, pl, off[11], c, h, 0.0)
+            if on[13]:
+                for i in range(b0, b1):
+                    K14(x, i, pl, off[13], c, h, 0.0)
+            if on[16]:
+                for i in range(b0, b1):
+                    K17(x, i, pl, off[16], c, h, 0.0)
+            if on[19]:
+                for i in range(b0, b1):
+                    K20(x, i, pl, off[19], c, h, 0.0)
+            for i in range(b0, b1):
+                noise = x[i, NOISE]
+                x[i, SEEN_US] = min(max(noise * z[tt, 0, i] + x[i, COOP_RU], 0.0), 1.0)
+                x[i, SEEN_RU] = min(max(noise * z[tt, 1, i] + x[i, COOP_US], 0.0), 1.0)
+                cu = _move(
+                    codes[0], t, x[i, COOP_US], x[i, SEEN_US], x[i, CONC_US], mem_us, i, pl, q_us
+                )
+                cr = _move(
+                    codes[1], t, x[i, COOP_RU], x[i, SEEN_RU], x[i, CONC_RU], mem_ru, i, pl, q_ru
+                )
+                x[i, COOP_US] = cu
+                x[i, COOP_RU] = cr
+            if on[0]:
+                for i in range(b0, b1):
+                    K01(x, i, pl, off[0], c, h, 0.0)
+            if on[6]:
+                for i in range(b0, b1):
+                    K07(x, i, pl, off[6], c, h, 0.0)
+            if on[14]:
+                for i in range(b0, b1):
+                    K15(x, i, pl, off[14], c, h, 0.0)
+            if on[15]:
+                for i in range(b0, b1):
+                    K16(x, i, pl, off[15], c, h, 0.0)
+            if on[17]:
+                for i in range(b0, b1):
+                    K18(x, i, pl, off[17], c, h, u[0, tt, i])
+            if on[18]:
+                for i in range(b0, b1):
+                    K19(x, i, pl, off[18], c, h, 0.0)
+            if on[20]:
+                for i in range(b0, b1):
+                    K21(x, i, pl, off[20], c, h, 0.0)
+            if on[1]:
+                for i in range(b0, b1):
+                    K02(x, i, pl, off[1], c, h, 0.0)
+            if on[2]:
+                for i in range(b0, b1):
+                    K03(x, i, pl, off[2], c, h, 0.0)
+            if on[3]:
+                for i in range(b0, b1):
+                    K04(x, i, pl, off[3], c, h, 0.0)
+            if on[4]:
+                for i in range(b0, b1):
+                    K05(x, i, pl, off[4], c, h, 0.0)
+            if on[7]:
+                for i in range(b0, b1):
+                    K08(x, i, pl, off[7], c, h, 0.0)
+            if on[8]:
+                for i in range(b0, b1):
+                    K09(x, i, pl, off[8], c, h, 0.0)
+            if on[9]:
+                for i in range(b0, b1):
+                    K10(x, i, pl, off[9], c, h, u[1, tt, i])
+            if on[10]:
+                for i in range(b0, b1):
+                    K11(x, i, pl, off[10], c, h, 0.0)
+            if on[12]:
+                for i in range(b0, b1):
+                    K13(x, i, pl, off[12], c, h, 0.0)
+            q = q_obs
+            offset, w_coop, w_trust = pl[q], pl[q + 1], pl[q + 2]
+            w_dispute, w_threat, w_shock = pl[q + 3], pl[q + 4], pl[q + 5]
+            for i in range(b0, b1):
+                rel = (x[i, COOP_US] + x[i, COOP_RU]) * (0.5 * w_coop)
+                rel += x[i, TRUST] * w_trust
+                rel += x[i, DISPUTE] * -w_dispute
+                rel += (x[i, THREAT_US] + x[i, THREAT_RU]) * (-0.5 * w_threat)
+                rel += offset - w_shock * h[H_HOSTILE_US] - w_shock * h[H_HOSTILE_RU]
+                rel += x[i, VOLATILITY] * z[tt, 2, i]
+                x[i, RELATIONS] = min(max(rel, -10.0), 10.0)
+            for r in range(rec.shape[0]):
+                col = rec[r]
+                for i in range(b0, b1):
+                    out[tt, r, i] = x[i, col]
+
+
 def _stamp() -> str:
     """A digest of every kernel's source and this file: numba's cache of a function does not
     notice a change in the functions it calls, so the driver's cache is dropped when this
@@ -324,7 +453,7 @@ def _stamp() -> str:
 
 
 def _refresh_cache() -> None:
-    caches = [getattr(f, "_cache", None) for f in (_drive, _move)]
+    caches = [getattr(f, "_cache", None) for f in (_drive, _drive_common, _move)]
     try:
         folder = Path(caches[0].cache_path)  # type: ignore[union-attr]
     except AttributeError:  # numba changed its internals: caching then is numba's business
@@ -450,6 +579,7 @@ def run_chunk_fused(
     params.add("base_noise", spec.base_noise)
     params.add("base_volatility", spec.base_volatility)
     ps, pm, pi = params.arrays()
+    common = COMMON_DRIVER and not params.rows
     codes = np.array(
         [
             STRATEGY_CODES.index(spec.strategy_us.meta.key),
@@ -511,10 +641,15 @@ def run_chunk_fused(
                     if _draws_at(m, series, t):
                         rng.random(out=u[slot[m.meta.key], tt])
         target = out[t0:t1] if direct else buffer[:nt]
-        _drive(
-            state, mem_us, mem_ru, on, off, codes, ps, pm, pi,
-            series, fixed, hs, dense, z, u, t0, rec, target,
-        )  # fmt: skip
+        if common and not dense:
+            _drive_common(
+                state, mem_us, mem_ru, on, off, codes, ps, series, fixed, z, u, t0, rec, target
+            )
+        else:
+            _drive(
+                state, mem_us, mem_ru, on, off, codes, ps, pm, pi,
+                series, fixed, hs, dense, z, u, t0, rec, target,
+            )  # fmt: skip
         if not direct:
             out[t0:t1] = target
         if tick is not None:
