@@ -187,9 +187,10 @@ def write_doc(a: argparse.Namespace, result: dict[str, object]) -> None:
             for n in large
         )
         + " the NumPy",
-        "engine's rate (the scenarios above, in that order). Vectorising it (each mechanism as",
-        "a loop over a block of members, parameters laid out by block) is the step left towards",
-        "the 5e7 target. At fit size on reset-2025 the rest of the call is the shocks sampled",
+        "engine's rate (the scenarios above, in that order; reset-2025 samples shocks, so it runs",
+        "member by member). Making the step loops SIMD (float32 arithmetic, per-member parameters",
+        "laid out by block, a vector exp) is the step left towards the 5e7 target. At fit size",
+        "on reset-2025 the rest of the call is the shocks sampled",
         "month by month in Python (`Forcing.context`, the NumPy engine's own sampler, kept so",
         "that both engines draw the same numbers).",
     ]
