@@ -38,12 +38,14 @@ typecheck: $(TESTSTAMP)
 
 bench: $(TESTSTAMP)
 	$(BIN)/python benchmarks/run.py --full --write docs/benchmarks.md
+	$(BIN)/python benchmarks/engine_rates.py --compile --write docs/benchmarks.md
 	$(BIN)/python benchmarks/import_scale.py --rows 50000000 --write docs/benchmarks.md
 	$(BIN)/python benchmarks/cli_rate.py --write docs/benchmarks.md
 	$(BIN)/python benchmarks/backtest_workers.py --write docs/benchmarks.md
 
 bench-quick: $(TESTSTAMP)
 	$(BIN)/python benchmarks/run.py --quick
+	$(BIN)/python benchmarks/engine_rates.py --quick
 	$(BIN)/python benchmarks/import_scale.py --rows 2000000
 	$(BIN)/python benchmarks/cli_rate.py --quick
 	$(BIN)/python benchmarks/backtest_workers.py --quick

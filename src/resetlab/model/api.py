@@ -19,11 +19,14 @@ def simulate(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     variables: tuple[str, ...] | None = None,
     progress: bool = False,
+    engine: str | None = None,
 ) -> SimulationResult:
     """Run an ensemble of ``members`` futures of a scenario (file, checked scenario or spec).
 
     Same ``seed``, ``members`` and ``chunk_size`` give the same numbers. ``variables`` limits
-    what is kept (all state variables by default); ``progress`` shows a rich progress bar.
+    what is kept (all state variables by default); ``progress`` shows a rich progress bar;
+    ``engine`` is ``"auto"`` (default), ``"numpy"`` or ``"fused"``
+    (:func:`resetlab.model.engine.run_chunk`).
     """
     if isinstance(scenario, str | Path):
         scenario = load_scenario(scenario)
@@ -35,7 +38,13 @@ def simulate(
     if unknown:
         raise ModelError(f"unknown variables: {', '.join(unknown)}")
     paths = run_ensemble(
-        spec, members, seed, chunk_size=chunk_size, record=names, progress=progress
+        spec,
+        members,
+        seed,
+        chunk_size=chunk_size,
+        record=names,
+        progress=progress,
+        engine=engine,
     )
     return SimulationResult(
         name=spec.name,

@@ -9,6 +9,7 @@ last move to how much it cooperates this month.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -22,6 +23,47 @@ Value = float | Array
 
 #: Stages of a month, in order: before the sides move, after they move, state dynamics.
 STAGE_PRE, STAGE_MOVES, STAGE_DYNAMICS = 0, 1, 2
+
+#: The month-wide inputs a fused-engine kernel reads from its vector ``c``, in that order.
+KERNEL_SERIES: tuple[str, ...] = (
+    "concession_us",
+    "concession_ru",
+    "exercises",
+    "track_bureaucratic",
+    "track_arms",
+    "track_regional",
+    "reset_us",
+    "reset_ru",
+    "treaties",
+    "clock_us",
+    "clock_ru",
+    "tenure_us",
+    "tenure_ru",
+    "leader_change_us",
+    "leader_change_ru",
+    "treaties_prev",
+)
+(
+    K_CONCESSION_US,
+    K_CONCESSION_RU,
+    K_EXERCISES,
+    K_TRACK_BUREAUCRATIC,
+    K_TRACK_ARMS,
+    K_TRACK_REGIONAL,
+    K_RESET_US,
+    K_RESET_RU,
+    K_TREATIES,
+    K_CLOCK_US,
+    K_CLOCK_RU,
+    K_TENURE_US,
+    K_TENURE_RU,
+    K_LEADER_CHANGE_US,
+    K_LEADER_CHANGE_RU,
+    K_TREATIES_PREV,
+) = range(len(KERNEL_SERIES))
+
+#: The member's shocks this month in a kernel's vector ``h`` (the order of ``forcing.SHOCKS``).
+H_HOSTILE_US, H_HOSTILE_RU, H_REGIONAL, H_COMMON, H_RATCHET_US, H_RATCHET_RU = range(6)
 
 
 @dataclass(frozen=True)
@@ -102,9 +144,20 @@ class _Parametrised:
 
 
 class Mechanism(_Parametrised):
-    """Base class: subclasses set ``meta`` and ``Params`` and implement :meth:`step`."""
+    """Base class: subclasses set ``meta`` and ``Params`` and implement :meth:`step`.
+
+    ``kernel``, if set, is the same month for one member as a plain function that numba can
+    compile (the fused engine): ``kernel(x, i, p, q, c, h, u)`` updates row ``i`` of the state
+    ``x`` in place, reading its parameters from ``p[q:]`` in the order of ``Params``' fields,
+    the month-wide inputs from ``c`` (:data:`KERNEL_SERIES`), the member's shocks from ``h``
+    and, for a stochastic mechanism, one uniform number ``u`` that the engine draws where
+    :meth:`step` would, as ``kernel_draws`` says: ``"always"``, or the name of a month-wide
+    input that must be positive. :meth:`step` stays the reference; tests hold the two together.
+    """
 
     meta: ClassVar[MechanismMeta]
+    kernel: ClassVar[Callable[..., None] | None] = None
+    kernel_draws: ClassVar[str | None] = None
 
     def step(self, x: Array, ctx: Context, rng: np.random.Generator) -> dict[int, Array]:
         """Return new values of the written columns; never modify ``x``."""
@@ -132,6 +185,10 @@ class Strategy(_Parametrised):
     """
 
     meta: ClassVar[StrategyMeta]
+    #: The move for one member as a numba-compilable function (the fused engine):
+    #: ``kernel(t, own, seen, lever, mem, i, p, q) -> move``, parameters from ``p[q:]`` in the
+    #: order of ``Params``' fields, memory row ``mem[i]`` updated in place.
+    kernel: ClassVar[Callable[..., float] | None] = None
 
     def init_memory(self, members: int) -> Array:
         """The memory at the start: ``members x meta.memory`` zeros unless overridden."""

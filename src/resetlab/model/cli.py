@@ -21,12 +21,20 @@ def register(app: typer.Typer) -> None:
         output: Path = typer.Option(..., "--output", "-o", help="output .csv or .parquet"),
         paths: bool = typer.Option(False, "--paths", help="write every member's tidy path"),
         progress: bool = typer.Option(True, "--progress/--no-progress", help="progress bar"),
+        engine: str | None = typer.Option(
+            None,
+            "--engine",
+            help="auto (default: fused where every mechanism has a kernel), numpy or fused; "
+            "RESETLAB_ENGINE sets the default",
+        ),
     ) -> None:
         """Run an ensemble of a scenario; write per-month quantiles and means (or paths)."""
         from resetlab.model.api import simulate
 
         try:
-            result = simulate(scenario, members=members, seed=seed, progress=progress)
+            result = simulate(
+                scenario, members=members, seed=seed, progress=progress, engine=engine
+            )
             result.write(output, paths=paths)
         except ResetlabError as exc:
             raise fail(exc) from None

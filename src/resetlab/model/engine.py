@@ -13,10 +13,19 @@ One month, for a chunk of members (state ``x``: members x variables):
 Chunks are independent (each gets its own child of ``SeedSequence(seed)``), so they can run
 in any order or on other machines and give the same numbers: same seed, members and
 ``chunk_size``, same result.
+
+Two implementations of that month run the same model: ``engine="numpy"`` (the loop above,
+the reference) and ``engine="fused"`` (:mod:`resetlab.model.fused`: the loop compiled with
+numba, the same random numbers, the same paths to float32 rounding). ``"auto"``, the default,
+takes the fused engine for any spec whose mechanisms and strategies all have kernels, else
+NumPy (saying so once in the log); the environment variable ``RESETLAB_ENGINE`` sets the
+default.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -59,6 +68,51 @@ from resetlab.model.state import (
 )
 
 DEFAULT_CHUNK_SIZE = 32768
+
+#: The engines :func:`run_chunk` knows.
+ENGINES: tuple[str, ...] = ("auto", "numpy", "fused")
+
+_log = logging.getLogger(__name__)
+_warned: set[tuple[str, ...]] = set()
+
+
+def default_engine() -> str:
+    """The engine used when none is named: ``RESETLAB_ENGINE``, else ``"auto"``."""
+    name = os.environ.get("RESETLAB_ENGINE", "auto").strip().lower() or "auto"
+    if name not in ENGINES:
+        raise ModelError(f"RESETLAB_ENGINE={name!r}: expected one of {', '.join(ENGINES)}")
+    return name
+
+
+def resolve_engine(spec: ModelSpec, engine: str | None = None) -> str:
+    """``"numpy"`` or ``"fused"``: the engine that will run ``spec`` when ``engine`` is asked.
+
+    ``"fused"`` refuses a spec with a mechanism or strategy that has no kernel; ``"auto"``
+    falls back to NumPy for it, and says so once per such set in the log.
+    """
+    name = default_engine() if engine is None else engine
+    if name not in ENGINES:
+        raise ModelError(f"engine must be one of {', '.join(ENGINES)}, got {name!r}")
+    if name == "numpy":
+        return name
+    try:
+        from resetlab.model import fused
+    except ImportError as exc:  # numba is a core dependency; a broken install lands here
+        if name == "fused":
+            raise ModelError(
+                f"the fused engine needs numba ({exc}); pip install 'numba>=0.60'"
+            ) from exc
+        return "numpy"
+    bad = fused.unsupported(spec)
+    if not bad:
+        return "fused"
+    if name == "fused":
+        raise ModelError(f"the fused engine has no kernel for {', '.join(bad)}; use engine='numpy'")
+    key = tuple(sorted(bad))
+    if key not in _warned:
+        _warned.add(key)
+        _log.warning("no fused kernel for %s: running the NumPy engine", ", ".join(key))
+    return "numpy"
 
 
 @dataclass(frozen=True)
@@ -121,14 +175,18 @@ def run_chunk(
     record: tuple[int, ...] | None = None,
     out: Array | None = None,
     tick: Callable[[int], None] | None = None,
+    engine: str | None = None,
 ) -> Array:
     """Run ``members`` members; return ``(months, len(record), members)`` float32 paths.
 
     ``record`` lists the state columns to keep (all when None); ``out``, if given, is the
-    array to fill (a slice of a bigger one); ``tick(members)`` is called after each month
-    (progress bars). A plain module-level function of picklable
-    arguments, so a cluster can run chunks in parallel.
+    array to fill (a slice of a bigger one); ``tick(n)`` is called with the member-months
+    done, after each month (NumPy engine) or block of months (fused engine), for progress
+    bars. ``engine``: ``"auto"``, ``"numpy"`` or ``"fused"`` (see the module docstring;
+    ``None``: :func:`default_engine`). A plain module-level function of picklable arguments,
+    so a cluster can run chunks in parallel.
     """
+    which = resolve_engine(spec, engine)
     rng = np.random.default_rng(seed)
     cols = tuple(range(len(VARIABLES))) if record is None else tuple(record)
     f = spec.forcing
@@ -140,6 +198,10 @@ def run_chunk(
         out = np.empty((T, len(cols), members), dtype=np.float32)
     elif out.shape != (T, len(cols), members):
         raise ModelError(f"out has shape {out.shape}, expected {(T, len(cols), members)}")
+    if which == "fused":
+        from resetlab.model.fused import run_chunk_fused
+
+        return run_chunk_fused(spec, x, rng, cols, out, tick)
     pre, moves, dyn = (spec.ordered(s) for s in (STAGE_PRE, STAGE_MOVES, STAGE_DYNAMICS))
     s_us, s_ru = spec.strategy_us, spec.strategy_ru
     mem_us, mem_ru = s_us.init_memory(members), s_ru.init_memory(members)
@@ -238,10 +300,12 @@ def run_ensemble(
     record: tuple[str, ...] | None = None,
     progress: bool = False,
     on_chunk: Callable[[int], None] | None = None,
+    engine: str | None = None,
 ) -> Array:
     """All members, chunk by chunk: ``(months, variables, members)`` float32 paths.
 
     Refuses, before allocating, an ensemble whose paths would exceed :data:`MAX_PATH_BYTES`.
+    ``engine`` as for :func:`run_chunk`.
     """
     n_vars = len(VARIABLES) if record is None else len(record)
     check_ensemble_size(members, spec.forcing.horizon, n_vars)
@@ -254,7 +318,7 @@ def run_ensemble(
 
     def run_all(tick: Callable[[int], None] | None) -> None:
         for i, (n, ss) in enumerate(zip(sizes, seeds, strict=True)):
-            run_chunk(spec, n, ss, cols, out[:, :, starts[i] : starts[i + 1]], tick)
+            run_chunk(spec, n, ss, cols, out[:, :, starts[i] : starts[i + 1]], tick, engine)
             if on_chunk is not None:
                 on_chunk(n)
 

@@ -11,7 +11,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from resetlab.model.base import STAGE_MOVES, Context, Mechanism, MechanismMeta, clipped_sum
+from resetlab.model.base import (
+    H_HOSTILE_RU,
+    H_HOSTILE_US,
+    STAGE_MOVES,
+    Context,
+    Mechanism,
+    MechanismMeta,
+    clipped_sum,
+)
 from resetlab.model.state import COOP_RU, COOP_US, GRIEVANCE, THREAT_RU, THREAT_US, TRUST, Array
 
 
@@ -26,10 +34,24 @@ class Params:
     security_weight: float = 0.5
 
 
+def kernel(x: Array, i: int, p: Array, q: int, c: Array, h: Array, u: float) -> None:
+    """Four inhibitors, for member ``i`` (the fused engine; :meth:`Inhibitors.step` is the reference)."""
+    decay, gain, drag, values_gap, w = p[q], p[q + 1], p[q + 2], p[q + 3], p[q + 4]
+    hostile = min(max(h[H_HOSTILE_US] + h[H_HOSTILE_RU], 0.0), 1.0)
+    g = x[i, GRIEVANCE]
+    g_new = min(max(g * (1.0 - decay) + gain * hostile * (1.0 - g), 0.0), 1.0)
+    trust = x[i, TRUST] * (1.0 - drag * (g_new + values_gap))
+    x[i, GRIEVANCE] = g_new
+    x[i, TRUST] = min(max(trust, 0.0), 1.0)
+    x[i, COOP_US] = min(x[i, COOP_US], 1.0 - w * x[i, THREAT_US])
+    x[i, COOP_RU] = min(x[i, COOP_RU], 1.0 - w * x[i, THREAT_RU])
+
+
 class Inhibitors(Mechanism):
     """Grievance memory, values gap and security weight damping cooperation."""
 
     Params = Params
+    kernel = staticmethod(kernel)
     meta = MechanismMeta(
         key="m1",
         name="Four inhibitors",

@@ -23,10 +23,21 @@ class Params:
     scale: float = 2.0
 
 
+def kernel(x: Array, i: int, p: Array, q: int, c: Array, h: Array, u: float) -> None:
+    """Bilateral relations enable multilateral cooperation, for member ``i`` (the fused engine; :meth:`Multilateral.step` is the reference)."""
+    rate, midpoint, scale = p[q], p[q + 1], p[q + 2]
+    # The logistic saturates long before |a| = 50; capping keeps exp out of subnormals.
+    a = min(max(-(x[i, RELATIONS] - midpoint) / scale, -50.0), 50.0)
+    target = 1.0 / (1.0 + np.exp(a))
+    m = x[i, MULTILATERAL]
+    x[i, MULTILATERAL] = m + rate * (target - m)
+
+
 class Multilateral(Mechanism):
     """Multilateral agreement follows the bilateral relations score."""
 
     Params = Params
+    kernel = staticmethod(kernel)
     meta = MechanismMeta(
         key="m2",
         name="Bilateral relations enable multilateral cooperation",

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from resetlab.model.base import STAGE_DYNAMICS, Context, Mechanism, MechanismMeta
+from resetlab.model.base import H_REGIONAL, STAGE_DYNAMICS, Context, Mechanism, MechanismMeta
 from resetlab.model.state import DETER_RU, DETER_US, DISPUTE, TRUST, Array
 
 
@@ -26,10 +26,34 @@ class Params:
     regional_gain: float = 0.3
 
 
+def kernel(x: Array, i: int, p: Array, q: int, c: Array, h: Array, u: float) -> None:
+    """Vicious circle, for member ``i`` (the fused engine; :meth:`ViciousCircle.step` is the reference)."""
+    arm, feed, erode = p[q], p[q + 1], p[q + 2]
+    deter_decay, dispute_decay, regional_gain = p[q + 3], p[q + 4], p[q + 5]
+    trust = x[i, TRUST]
+    distrust = 1.0 - trust
+    dispute = x[i, DISPUTE]
+    regional = h[H_REGIONAL]
+    du, dr = x[i, DETER_US], x[i, DETER_RU]
+    pressure = (dispute + regional) * distrust
+    deter_mean = 0.5 * (du + dr)
+    new_dispute = (
+        dispute
+        + feed * deter_mean * distrust * (1.0 - dispute)
+        + regional_gain * regional * (1.0 - dispute)
+        - dispute_decay * dispute
+    )
+    x[i, DETER_US] = min(max(du + arm * pressure * (1.0 - du) - deter_decay * du, 0.0), 1.0)
+    x[i, DETER_RU] = min(max(dr + arm * pressure * (1.0 - dr) - deter_decay * dr, 0.0), 1.0)
+    x[i, DISPUTE] = min(max(new_dispute, 0.0), 1.0)
+    x[i, TRUST] = trust * (1.0 - erode * deter_mean)
+
+
 class ViciousCircle(Mechanism):
     """Coupled feedback of regional dispute, deterrence posture and trust."""
 
     Params = Params
+    kernel = staticmethod(kernel)
     meta = MechanismMeta(
         key="m3",
         name="Vicious circle",

@@ -23,10 +23,19 @@ class Params:
     loss: float = 0.03
 
 
+def kernel(x: Array, i: int, p: Array, q: int, c: Array, h: Array, u: float) -> None:
+    """Trust from practice, for member ``i`` (the fused engine; :meth:`TrustFromPractice.step` is the reference)."""
+    gain, loss = p[q], p[q + 1]
+    cu, cr, trust = x[i, COOP_US], x[i, COOP_RU], x[i, TRUST]
+    new = trust + gain * min(cu, cr) * (1.0 - trust) - loss * abs(cu - cr) * trust
+    x[i, TRUST] = min(max(new, 0.0), 1.0)
+
+
 class TrustFromPractice(Mechanism):
     """Trust accumulates from realised mutual cooperation."""
 
     Params = Params
+    kernel = staticmethod(kernel)
     meta = MechanismMeta(
         key="m4",
         name="Trust from practice",

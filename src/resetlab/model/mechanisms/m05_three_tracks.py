@@ -10,7 +10,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from resetlab.model.base import STAGE_DYNAMICS, Context, Mechanism, MechanismMeta
+from resetlab.model.base import (
+    K_TRACK_ARMS,
+    K_TRACK_BUREAUCRATIC,
+    K_TRACK_REGIONAL,
+    STAGE_DYNAMICS,
+    Context,
+    Mechanism,
+    MechanismMeta,
+)
 from resetlab.model.state import DETER_RU, DETER_US, DISPUTE, TIES, Array
 
 
@@ -23,10 +31,22 @@ class Params:
     rate_regional: float = 0.05
 
 
+def kernel(x: Array, i: int, p: Array, q: int, c: Array, h: Array, u: float) -> None:
+    """Three tracks, for member ``i`` (the fused engine; :meth:`ThreeTracks.step` is the reference)."""
+    rate_bureaucratic, rate_arms, rate_regional = p[q], p[q + 1], p[q + 2]
+    ties = x[i, TIES]
+    arms = 1.0 - rate_arms * c[K_TRACK_ARMS]
+    x[i, TIES] = ties + rate_bureaucratic * c[K_TRACK_BUREAUCRATIC] * (1.0 - ties)
+    x[i, DETER_US] = x[i, DETER_US] * arms
+    x[i, DETER_RU] = x[i, DETER_RU] * arms
+    x[i, DISPUTE] = x[i, DISPUTE] * (1.0 - rate_regional * c[K_TRACK_REGIONAL])
+
+
 class ThreeTracks(Mechanism):
     """Policy levers for the three tracks of file 001."""
 
     Params = Params
+    kernel = staticmethod(kernel)
     meta = MechanismMeta(
         key="m5",
         name="Three tracks",

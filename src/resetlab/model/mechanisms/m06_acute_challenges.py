@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from resetlab.model.base import STAGE_PRE, Context, Mechanism, MechanismMeta
+from resetlab.model.base import H_COMMON, STAGE_PRE, Context, Mechanism, MechanismMeta
 from resetlab.model.state import INTEREST, Array
 
 
@@ -23,10 +23,19 @@ class Params:
     boost: float = 0.6
 
 
+def kernel(x: Array, i: int, p: Array, q: int, c: Array, h: Array, u: float) -> None:
+    """Acute common challenges are short-lived, for member ``i`` (the fused engine; :meth:`AcuteChallenges.step` is the reference)."""
+    floor, decay, boost = p[q], p[q + 1], p[q + 2]
+    v = x[i, INTEREST]
+    decayed = floor + (v - floor) * (1.0 - decay)
+    x[i, INTEREST] = min(max(decayed + boost * h[H_COMMON] * (1.0 - v), 0.0), 1.0)
+
+
 class AcuteChallenges(Mechanism):
     """Shared-interest incentives that decay."""
 
     Params = Params
+    kernel = staticmethod(kernel)
     meta = MechanismMeta(
         key="m6",
         name="Acute common challenges are short-lived",

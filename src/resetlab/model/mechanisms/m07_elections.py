@@ -39,10 +39,26 @@ class Params:
     vol_add: float = 0.5
 
 
+def kernel(x: Array, i: int, p: Array, q: int, c: Array, h: Array, u: float) -> None:
+    """Election seasons and self-fulfilling prophecy, for member ``i`` (the fused engine; :meth:`Elections.step` is the reference)."""
+    window, halt, rate, prophecy, vol_add = p[q], p[q + 1], p[q + 2], p[q + 3], p[q + 4]
+    season = 1.0 if (x[i, CLOCK_US] < window or x[i, CLOCK_RU] < window) else 0.0
+    e = x[i, EXPECT]
+    target = min(max((x[i, RELATIONS] + 10.0) / 20.0, 0.0), 1.0)
+    e_new = e + rate * (target - e)
+    cap = 1.0 - halt * season
+    lift = prophecy * (e_new - 0.5)
+    x[i, COOP_US] = min(max(min(x[i, COOP_US], cap) + lift, 0.0), 1.0)
+    x[i, COOP_RU] = min(max(min(x[i, COOP_RU], cap) + lift, 0.0), 1.0)
+    x[i, EXPECT] = e_new
+    x[i, VOLATILITY] = x[i, VOLATILITY] * (1.0 + vol_add * season)
+
+
 class Elections(Mechanism):
     """Election calendars raise hostility and volatility; expectations feed back."""
 
     Params = Params
+    kernel = staticmethod(kernel)
     meta = MechanismMeta(
         key="m7",
         name="Election seasons and self-fulfilling prophecy",

@@ -10,7 +10,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from resetlab.model.base import STAGE_DYNAMICS, Context, Mechanism, MechanismMeta, clipped_sum
+from resetlab.model.base import (
+    H_HOSTILE_RU,
+    H_HOSTILE_US,
+    K_EXERCISES,
+    STAGE_DYNAMICS,
+    Context,
+    Mechanism,
+    MechanismMeta,
+    clipped_sum,
+)
 from resetlab.model.state import DETER_RU, DETER_US, RESTRAINT, Array
 
 
@@ -23,10 +32,24 @@ class Params:
     wither: float = 0.02
 
 
+def kernel(x: Array, i: int, p: Array, q: int, c: Array, h: Array, u: float) -> None:
+    """Reserve of restraint, for member ``i`` (the fused engine; :meth:`Restraint.step` is the reference)."""
+    build, erode, wither = p[q], p[q + 1], p[q + 2]
+    provocation = min(max(c[K_EXERCISES] + h[H_HOSTILE_US] + h[H_HOSTILE_RU], 0.0), 1.0)
+    r = x[i, RESTRAINT]
+    r_new = r + build * (1.0 - provocation) * (1.0 - r) - erode * provocation * r
+    r_new = min(max(r_new, 0.0), 1.0)
+    keep = 1.0 - wither * r_new
+    x[i, RESTRAINT] = r_new
+    x[i, DETER_US] = x[i, DETER_US] * keep
+    x[i, DETER_RU] = x[i, DETER_RU] * keep
+
+
 class Restraint(Mechanism):
     """Deterrence decays as restraint accumulates."""
 
     Params = Params
+    kernel = staticmethod(kernel)
     meta = MechanismMeta(
         key="m8",
         name="Reserve of restraint",

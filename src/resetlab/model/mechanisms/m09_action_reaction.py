@@ -12,7 +12,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from resetlab.model.base import STAGE_DYNAMICS, Context, Mechanism, MechanismMeta
+from resetlab.model.base import (
+    H_HOSTILE_RU,
+    H_HOSTILE_US,
+    K_EXERCISES,
+    STAGE_DYNAMICS,
+    Context,
+    Mechanism,
+    MechanismMeta,
+)
 from resetlab.model.state import ALIGN_US, DETER_RU, DETER_US, THREAT_RU, THREAT_US, Array
 
 
@@ -27,10 +35,26 @@ class Params:
     relax: float = 0.01
 
 
+def kernel(x: Array, i: int, p: Array, q: int, c: Array, h: Array, u: float) -> None:
+    """Action and reaction, for member ``i`` (the fused engine; :meth:`ActionReaction.step` is the reference)."""
+    react_us, react_ru, fatigue, arm, relax = p[q], p[q + 1], p[q + 2], p[q + 3], p[q + 4]
+    tu, tr = x[i, THREAT_US], x[i, THREAT_RU]
+    du, dr = x[i, DETER_US], x[i, DETER_RU]
+    us_moves = h[H_HOSTILE_US] + c[K_EXERCISES] + 0.5 * du + 0.2 * x[i, ALIGN_US]
+    ru_moves = h[H_HOSTILE_RU] + 0.5 * dr
+    tu_new = min(max(tu + react_us * ru_moves * (1.0 - tu) - fatigue * tu, 0.0), 1.0)
+    tr_new = min(max(tr + react_ru * us_moves * (1.0 - tr) - fatigue * tr, 0.0), 1.0)
+    x[i, THREAT_US] = tu_new
+    x[i, THREAT_RU] = tr_new
+    x[i, DETER_US] = min(max(du + arm * tu_new * (1.0 - du) - relax * du, 0.0), 1.0)
+    x[i, DETER_RU] = min(max(dr + arm * tr_new * (1.0 - dr) - relax * dr, 0.0), 1.0)
+
+
 class ActionReaction(Mechanism):
     """Reaction coefficients on each side."""
 
     Params = Params
+    kernel = staticmethod(kernel)
     meta = MechanismMeta(
         key="m9",
         name="Action and reaction",

@@ -11,7 +11,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from resetlab.model.base import STAGE_DYNAMICS, Context, Mechanism, MechanismMeta
+from resetlab.model.base import (
+    H_RATCHET_RU,
+    H_RATCHET_US,
+    STAGE_DYNAMICS,
+    Context,
+    Mechanism,
+    MechanismMeta,
+)
 from resetlab.model.state import DISPUTE, GRIEVANCE, RATCHET, Array
 
 
@@ -24,10 +31,21 @@ class Params:
     floor: float = 0.1
 
 
+def kernel(x: Array, i: int, p: Array, q: int, c: Array, h: Array, u: float) -> None:
+    """Ratchets, for member ``i`` (the fused engine; :meth:`Ratchets.step` is the reference)."""
+    hazard, threshold, floor = p[q], p[q + 1], p[q + 2]
+    spontaneous = 1.0 if (u < hazard and x[i, DISPUTE] > threshold) else 0.0
+    ratchet = x[i, RATCHET] + h[H_RATCHET_US] + h[H_RATCHET_RU] + spontaneous
+    x[i, RATCHET] = ratchet
+    x[i, GRIEVANCE] = max(x[i, GRIEVANCE], min(floor * ratchet, 1.0))
+
+
 class Ratchets(Mechanism):
     """Irreversible state changes."""
 
     Params = Params
+    kernel = staticmethod(kernel)
+    kernel_draws = "always"
     meta = MechanismMeta(
         key="m10",
         name="Ratchets",

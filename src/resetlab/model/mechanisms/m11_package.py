@@ -26,10 +26,26 @@ class Params:
     sour: float = 0.05
 
 
+def kernel(x: Array, i: int, p: Array, q: int, c: Array, h: Array, u: float) -> None:
+    """Package of concessions, for member ``i`` (the fused engine; :meth:`Package.step` is the reference)."""
+    value, cost, decay, relief, sour = p[q], p[q + 1], p[q + 2], p[q + 3], p[q + 4]
+    cu, cr = x[i, CONC_US], x[i, CONC_RU]
+    gain = min(value * cr - cost * cu, value * cu - cost * cr)
+    pkg = min(max(x[i, PACKAGE] * (1.0 - decay) + gain, -1.0), 1.0)
+    good = max(pkg, 0.0)
+    bad = max(-pkg, 0.0)
+    d, t, g = x[i, DISPUTE], x[i, TRUST], x[i, GRIEVANCE]
+    x[i, PACKAGE] = pkg
+    x[i, DISPUTE] = d * (1.0 - relief * good)
+    x[i, TRUST] = t + relief * good * (1.0 - t)
+    x[i, GRIEVANCE] = g + sour * bad * (1.0 - g)
+
+
 class Package(Mechanism):
     """A package holds only if both sides gain."""
 
     Params = Params
+    kernel = staticmethod(kernel)
     meta = MechanismMeta(
         key="m11",
         name="Package of concessions",

@@ -10,7 +10,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from resetlab.model.base import STAGE_PRE, Context, Mechanism, MechanismMeta
+from resetlab.model.base import (
+    K_TREATIES,
+    K_TREATIES_PREV,
+    STAGE_PRE,
+    Context,
+    Mechanism,
+    MechanismMeta,
+)
 from resetlab.model.state import NOISE, THREAT_RU, THREAT_US, TREATIES, Array
 
 
@@ -22,10 +29,21 @@ class Params:
     suspicion: float = 0.5
 
 
+def kernel(x: Array, i: int, p: Array, q: int, c: Array, h: Array, u: float) -> None:
+    """Treaties give information, for member ``i`` (the fused engine; :meth:`Treaties.step` is the reference)."""
+    info, suspicion = p[q], p[q + 1]
+    drop = max(0.0, c[K_TREATIES_PREV] - c[K_TREATIES])
+    tu, tr = x[i, THREAT_US], x[i, THREAT_RU]
+    x[i, NOISE] = x[i, NOISE] * (1.0 - info * x[i, TREATIES])
+    x[i, THREAT_US] = tu + suspicion * drop * (1.0 - tu)
+    x[i, THREAT_RU] = tr + suspicion * drop * (1.0 - tr)
+
+
 class Treaties(Mechanism):
     """Treaties in force lower misperception noise; abandoning them raises threat."""
 
     Params = Params
+    kernel = staticmethod(kernel)
     meta = MechanismMeta(
         key="m12",
         name="Treaties give information",

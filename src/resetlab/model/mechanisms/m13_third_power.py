@@ -23,10 +23,20 @@ class Params:
     pull: float = 0.01
 
 
+def kernel(x: Array, i: int, p: Array, q: int, c: Array, h: Array, u: float) -> None:
+    """Third power, for member ``i`` (the fused engine; :meth:`ThirdPower.step` is the reference)."""
+    growth, pull = p[q], p[q + 1]
+    v = x[i, CHINA]
+    v_new = v + growth * (1.0 - v)
+    x[i, CHINA] = v_new
+    x[i, INTEREST] = min(max(x[i, INTEREST] + pull * v_new, 0.0), 1.0)
+
+
 class ThirdPower(Mechanism):
     """Exogenous third-power pressure."""
 
     Params = Params
+    kernel = staticmethod(kernel)
     meta = MechanismMeta(
         key="m13",
         name="Third power",

@@ -24,10 +24,21 @@ class Params:
     build: float = 0.01
 
 
+def kernel(x: Array, i: int, p: Array, q: int, c: Array, h: Array, u: float) -> None:
+    """Institutions take the drama out, for member ``i`` (the fused engine; :meth:`Institutions.step` is the reference)."""
+    damp, damp_noise, decay, build = p[q], p[q + 1], p[q + 2], p[q + 3]
+    ties = x[i, TIES]
+    mutual = min(x[i, COOP_US], x[i, COOP_RU])
+    x[i, TIES] = ties * (1.0 - decay) + build * mutual * (1.0 - ties)
+    x[i, VOLATILITY] = x[i, VOLATILITY] * (1.0 - damp * ties)
+    x[i, NOISE] = x[i, NOISE] * (1.0 - damp_noise * ties)
+
+
 class Institutions(Mechanism):
     """Institutional ties damp volatility."""
 
     Params = Params
+    kernel = staticmethod(kernel)
     meta = MechanismMeta(
         key="m14",
         name="Institutions take the drama out",

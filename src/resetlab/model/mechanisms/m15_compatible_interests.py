@@ -24,10 +24,21 @@ class Params:
     needed: float = 0.5
 
 
+def kernel(x: Array, i: int, p: Array, q: int, c: Array, h: Array, u: float) -> None:
+    """Compatible interests, for member ``i`` (the fused engine; :meth:`CompatibleInterests.step` is the reference)."""
+    base, w_interest, needed = p[q], p[q + 1], p[q + 2]
+    compat = min(max(base + w_interest * x[i, INTEREST] - x[i, ALIGN_PENALTY], 0.0), 1.0)
+    cap = min(compat / needed, 1.0)
+    x[i, COMPAT] = compat
+    x[i, COOP_US] = min(x[i, COOP_US], cap)
+    x[i, COOP_RU] = min(x[i, COOP_RU], cap)
+
+
 class CompatibleInterests(Mechanism):
     """Payoff compatibility gates cooperation."""
 
     Params = Params
+    kernel = staticmethod(kernel)
     meta = MechanismMeta(
         key="m15",
         name="Compatible interests",

@@ -22,10 +22,19 @@ class Params:
     cap: float = 0.2
 
 
+def kernel(x: Array, i: int, p: Array, q: int, c: Array, h: Array, u: float) -> None:
+    """Minimum trust for détente, for member ``i`` (the fused engine; :meth:`TrustThreshold.step` is the reference)."""
+    threshold, cap = p[q], p[q + 1]
+    limit = cap if x[i, TRUST] < threshold else 1.0
+    x[i, COOP_US] = min(x[i, COOP_US], limit)
+    x[i, COOP_RU] = min(x[i, COOP_RU], limit)
+
+
 class TrustThreshold(Mechanism):
     """A trust threshold below which cooperation cannot start."""
 
     Params = Params
+    kernel = staticmethod(kernel)
     meta = MechanismMeta(
         key="m16",
         name="Minimum trust for détente",

@@ -32,10 +32,23 @@ class Params:
     weight: float = 0.3
 
 
+def kernel(x: Array, i: int, p: Array, q: int, c: Array, h: Array, u: float) -> None:
+    """Alignment with the other's enemies, for member ``i`` (the fused engine; :meth:`Alignment.step` is the reference)."""
+    drift, fade, weight = p[q], p[q + 1], p[q + 2]
+    d = x[i, DISPUTE]
+    au, ar = x[i, ALIGN_US], x[i, ALIGN_RU]
+    au_new = min(max(au + drift * (d + x[i, THREAT_US]) * (1.0 - au) - fade * au, 0.0), 1.0)
+    ar_new = min(max(ar + drift * (d + x[i, THREAT_RU]) * (1.0 - ar) - fade * ar, 0.0), 1.0)
+    x[i, ALIGN_US] = au_new
+    x[i, ALIGN_RU] = ar_new
+    x[i, ALIGN_PENALTY] = weight * 0.5 * (au_new + ar_new)
+
+
 class Alignment(Mechanism):
     """Third-party alignment lowering compatibility."""
 
     Params = Params
+    kernel = staticmethod(kernel)
     meta = MechanismMeta(
         key="m17",
         name="Alignment with the other's enemies",

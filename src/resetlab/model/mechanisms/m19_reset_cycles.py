@@ -19,7 +19,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from resetlab.model.base import STAGE_MOVES, Context, Mechanism, MechanismMeta
+from resetlab.model.base import (
+    K_RESET_RU,
+    K_RESET_US,
+    STAGE_MOVES,
+    Context,
+    Mechanism,
+    MechanismMeta,
+)
 from resetlab.model.state import COOP_RU, COOP_US, EXPECT, RESET_AGE, RESET_SIZE, Array
 
 #: Ages beyond this many time constants leave no lift worth computing (exp(-40) ~ 4e-18).
@@ -35,10 +42,29 @@ class Params:
     tau: float = 12.0
 
 
+def kernel(x: Array, i: int, p: Array, q: int, c: Array, h: Array, u: float) -> None:
+    """Repeated resets, for member ``i`` (the fused engine; :meth:`ResetCycles.step` is the reference)."""
+    boost, honeymoon, tau = p[q], p[q + 1], p[q + 2]
+    size = c[K_RESET_US] + c[K_RESET_RU]
+    if size > 0:
+        age_new = 0.0
+        size_new = size
+    else:
+        age_new = x[i, RESET_AGE] + 1.0
+        size_new = x[i, RESET_SIZE]
+    lift = honeymoon * size_new * np.exp(-min(age_new, _MAX_AGES * tau) / tau)
+    x[i, RESET_AGE] = age_new
+    x[i, RESET_SIZE] = size_new
+    x[i, EXPECT] = min(max(x[i, EXPECT] + boost * size, 0.0), 1.0)
+    x[i, COOP_US] = min(max(x[i, COOP_US] + lift, 0.0), 1.0)
+    x[i, COOP_RU] = min(max(x[i, COOP_RU] + lift, 0.0), 1.0)
+
+
 class ResetCycles(Mechanism):
     """Resets as regime shifts that fade."""
 
     Params = Params
+    kernel = staticmethod(kernel)
     meta = MechanismMeta(
         key="m19",
         name="Repeated resets",

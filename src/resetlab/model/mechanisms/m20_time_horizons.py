@@ -29,10 +29,21 @@ class Params:
     pressure: float = 1.0
 
 
+def kernel(x: Array, i: int, p: Array, q: int, c: Array, h: Array, u: float) -> None:
+    """Asymmetric time horizons, for member ``i`` (the fused engine; :meth:`TimeHorizons.step` is the reference)."""
+    scale, w_tenure, pressure = p[q], p[q + 1], p[q + 2]
+    iu = 1.0 / (1.0 + (x[i, CLOCK_US] + w_tenure * x[i, TENURE_US]) / scale)
+    ir = 1.0 / (1.0 + (x[i, CLOCK_RU] + w_tenure * x[i, TENURE_RU]) / scale)
+    cu, cr = x[i, CONC_US], x[i, CONC_RU]
+    x[i, CONC_US] = min(max(cu * (1.0 + pressure * (iu - ir)), 0.0), 1.0)
+    x[i, CONC_RU] = min(max(cr * (1.0 + pressure * (ir - iu)), 0.0), 1.0)
+
+
 class TimeHorizons(Mechanism):
     """Discount factors from political calendars."""
 
     Params = Params
+    kernel = staticmethod(kernel)
     meta = MechanismMeta(
         key="m20",
         name="Asymmetric time horizons",

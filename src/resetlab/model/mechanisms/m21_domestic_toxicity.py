@@ -28,10 +28,20 @@ class Params:
     window: float = 12.0
 
 
+def kernel(x: Array, i: int, p: Array, q: int, c: Array, h: Array, u: float) -> None:
+    """Politically toxic at home, for member ``i`` (the fused engine; :meth:`DomesticToxicity.step` is the reference)."""
+    toxicity, boost, window = p[q], p[q + 1], p[q + 2]
+    near = 1.0 if x[i, CLOCK_US] < window else 0.0
+    cost = min(max(toxicity * (1.0 + boost * near), 0.0), 1.0)
+    x[i, DOMCOST_US] = cost
+    x[i, COOP_US] = min(x[i, COOP_US], 1.0 - cost)
+
+
 class DomesticToxicity(Mechanism):
     """Domestic cost of conciliation."""
 
     Params = Params
+    kernel = staticmethod(kernel)
     meta = MechanismMeta(
         key="m21",
         name="Politically toxic at home",

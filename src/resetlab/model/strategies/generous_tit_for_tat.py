@@ -18,10 +18,22 @@ class Params:
     generosity: float = 0.3
 
 
+def kernel(
+    t: int, own: float, seen: float, lever: float, mem: Array, i: int, p: Array, q: int
+) -> float:
+    """This month's move for member ``i`` (the fused engine; :meth:`GenerousTitForTat.move` is the
+    reference)."""
+    if t == 0:
+        return p[q]
+    g = p[q + 1]
+    return min(max(g + (1.0 - g) * seen, 0.0), 1.0)
+
+
 class GenerousTitForTat(Strategy):
     """Move ``g + (1 - g) * seen``: a continuous version of forgiving defections with prob g."""
 
     Params = Params
+    kernel = staticmethod(kernel)
     meta = StrategyMeta(
         key="generous-tit-for-tat",
         name="Generous tit-for-tat",

@@ -25,10 +25,27 @@ class Params:
     ceiling: float = 1.0
 
 
+def kernel(
+    t: int, own: float, seen: float, lever: float, mem: Array, i: int, p: Array, q: int
+) -> float:
+    """This month's move for member ``i`` (the fused engine; :meth:`Grit.move` is the
+    reference)."""
+    initial, step, tolerance, ceiling = p[q], p[q + 1], p[q + 2], p[q + 3]
+    if t == 0:
+        return initial
+    reciprocated = seen >= own - step - tolerance - 1e-6  # rounding slack
+    active = mem[i, 0] > 0 and reciprocated
+    mem[i, 0] = 1.0 if active else 0.0
+    if active:
+        return min(own + step, ceiling)
+    return min(max(seen, 0.0), 1.0)
+
+
 class Grit(Strategy):
     """Unilateral conciliatory steps continued only if reciprocated."""
 
     Params = Params
+    kernel = staticmethod(kernel)
     meta = StrategyMeta(
         key="grit",
         name="GRIT",

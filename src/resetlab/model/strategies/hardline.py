@@ -17,10 +17,19 @@ class Params:
     level: float = 0.1
 
 
+def kernel(
+    t: int, own: float, seen: float, lever: float, mem: Array, i: int, p: Array, q: int
+) -> float:
+    """This month's move for member ``i`` (the fused engine; :meth:`Hardline.move` is the
+    reference)."""
+    return p[q]
+
+
 class Hardline(Strategy):
     """A constant, low move: no reciprocity."""
 
     Params = Params
+    kernel = staticmethod(kernel)
     meta = StrategyMeta(
         key="hardline",
         name="Hardline",

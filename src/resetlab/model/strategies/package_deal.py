@@ -23,10 +23,25 @@ class Params:
     reciprocity: float = 0.3
 
 
+def kernel(
+    t: int, own: float, seen: float, lever: float, mem: Array, i: int, p: Array, q: int
+) -> float:
+    """This month's move for member ``i`` (the fused engine; :meth:`PackageDeal.move` is the
+    reference)."""
+    base, reciprocity = p[q], p[q + 1]
+    delivered = mem[i, 0] + lever
+    mem[i, 0] = delivered
+    own_deal = min(base + delivered, 1.0)
+    seen_deal = own_deal if t == 0 else min(max(seen, 0.0), 1.0)
+    move = (1.0 - reciprocity) * own_deal + reciprocity * seen_deal
+    return min(max(move, 0.0), 1.0)
+
+
 class PackageDeal(Strategy):
     """A schedule of concessions read from the scenario."""
 
     Params = Params
+    kernel = staticmethod(kernel)
     meta = StrategyMeta(
         key="package-deal",
         name="Package deal",

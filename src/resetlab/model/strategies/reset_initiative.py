@@ -23,10 +23,24 @@ class Params:
     size: float = 0.8
 
 
+def kernel(
+    t: int, own: float, seen: float, lever: float, mem: Array, i: int, p: Array, q: int
+) -> float:
+    """This month's move for member ``i`` (the fused engine; :meth:`ResetInitiative.move` is the
+    reference)."""
+    initial, month, size = p[q], p[q + 1], p[q + 2]
+    if t == int(month):
+        return size
+    if t == 0:
+        return initial
+    return min(max(seen, 0.0), 1.0)
+
+
 class ResetInitiative(Strategy):
     """A large conciliatory move, then reciprocity."""
 
     Params = Params
+    kernel = staticmethod(kernel)
     meta = StrategyMeta(
         key="reset-initiative",
         name="Reset initiative",

@@ -17,10 +17,21 @@ class Params:
     initial: float = 1.0
 
 
+def kernel(
+    t: int, own: float, seen: float, lever: float, mem: Array, i: int, p: Array, q: int
+) -> float:
+    """This month's move for member ``i`` (the fused engine; :meth:`TitForTat.move` is the
+    reference)."""
+    if t == 0:
+        return p[q]
+    return min(max(seen, 0.0), 1.0)
+
+
 class TitForTat(Strategy):
     """Reciprocity: this month's move is the other's last move (as read, with noise)."""
 
     Params = Params
+    kernel = staticmethod(kernel)
     meta = StrategyMeta(
         key="tit-for-tat",
         name="Tit-for-tat",

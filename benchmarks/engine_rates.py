@@ -1,0 +1,201 @@
+"""Benchmark: the NumPy and the fused (numba) engine, one core, at fit sizes and large sizes.
+
+    python benchmarks/engine_rates.py --quick                   # a few minutes, JSON last line
+    python benchmarks/engine_rates.py --compile --write docs/benchmarks.md
+
+For the replay scenario (408 months, record replayed) and reset-2025 (60 months, shocks
+sampled): the time of one call with 64 members (what a fit pays per likelihood evaluation)
+and member-months per second at large member counts, the relations score only, for both
+engines (median of 3 after a warm-up call), with the largest difference between the two
+engines' paths. ``--compile`` also times the fused engine's first call in a fresh numba
+cache (the one-off compile) and in a second process that loads the cache. Mesa's rate on
+reset-2025 is measured in the same run (``benchmarks/mesa_model.py``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from _doc import write_section  # noqa: E402
+
+from resetlab.model import build_spec, load_scenario  # noqa: E402
+from resetlab.model.engine import run_chunk  # noqa: E402
+from resetlab.model.state import INDEX  # noqa: E402
+
+SCENARIOS = {
+    "replay-1992-2025": HERE.parent / "scenarios" / "replay-1992-2025.yaml",
+    "reset-2025": HERE.parent / "scenarios" / "reset-2025.yaml",
+}
+RELATIONS = (INDEX["relations"],)
+FIT_MEMBERS = 64
+
+
+def timed(spec: object, members: int, engine: str, repeat: int = 3) -> tuple[float, float]:
+    """Median wall and CPU seconds of one call after a warm-up call."""
+    run_chunk(spec, members, np.random.SeedSequence(0), record=RELATIONS, engine=engine)  # type: ignore[arg-type]
+    walls, cpus = [], []
+    for r in range(repeat):
+        w, c = time.perf_counter(), time.process_time()
+        ss = np.random.SeedSequence(r + 1)
+        run_chunk(spec, members, ss, record=RELATIONS, engine=engine)  # type: ignore[arg-type]
+        walls.append(time.perf_counter() - w)
+        cpus.append(time.process_time() - c)
+    return float(np.median(walls)), float(np.median(cpus))
+
+
+def compile_times() -> dict[str, float]:
+    """The fused engine's first call in a fresh numba cache, then in a process that loads it."""
+    code = (
+        "import time; t = time.perf_counter(); import numpy as np;"
+        "from resetlab.model import build_spec, load_scenario;"
+        "from resetlab.model.engine import run_chunk;"
+        f"s = build_spec(load_scenario({str(SCENARIOS['reset-2025'])!r}));"
+        "t1 = time.perf_counter();"
+        "run_chunk(s, 4, np.random.SeedSequence(0), engine='fused');"
+        "print(time.perf_counter() - t1)"
+    )
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, NUMBA_CACHE_DIR=tmp)
+        for label in ("compile_s", "cached_s"):
+            res = subprocess.run(
+                [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+            )
+            out[label] = round(float(res.stdout.strip().splitlines()[-1]), 2)
+    return out
+
+
+def mesa_rate(members: int) -> float:
+    from mesa_model import run_mesa
+
+    spec = build_spec(load_scenario(SCENARIOS["reset-2025"]))
+    c = time.process_time()
+    run_mesa(spec, members, seed=1)
+    return members * len(spec.months) / (time.process_time() - c)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--compile", action="store_true", help="also time the one-off compile")
+    ap.add_argument("--write", type=Path, help="replace the engine section of this Markdown file")
+    a = ap.parse_args()
+    os.environ.setdefault("NUMBA_NUM_THREADS", "1")
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    import numba
+
+    numba.set_num_threads(1)
+    large = (20_000,) if a.quick else (100_000, 1_000_000)
+    rows = []
+    for name, path in SCENARIOS.items():
+        spec = build_spec(load_scenario(path))
+        months = len(spec.months)
+        ss = np.random.SeedSequence(7)
+        ref = run_chunk(spec, FIT_MEMBERS, ss, record=RELATIONS, engine="numpy")
+        got = run_chunk(spec, FIT_MEMBERS, ss, record=RELATIONS, engine="fused")
+        gap = float(np.max(np.abs(ref.astype(np.float64) - got)))
+        row: dict[str, object] = {"scenario": name, "months": months, "max_abs_diff": gap}
+        for engine in ("numpy", "fused"):
+            wall, cpu = timed(spec, FIT_MEMBERS, engine)
+            row[f"{engine}_fit_call_ms"] = round(1000 * wall, 2)
+            row[f"{engine}_fit_call_cpu_ms"] = round(1000 * cpu, 2)
+            for n in large:
+                wall, cpu = timed(spec, n, engine, repeat=1 if n >= 1_000_000 else 3)
+                row[f"{engine}_{n}_mm_per_s"] = round(n * months / wall)
+                row[f"{engine}_{n}_mm_per_cpu_s"] = round(n * months / cpu)
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    mesa = round(mesa_rate(200 if a.quick else 2000))
+    result: dict[str, object] = {"rows": rows, "mesa_mm_per_cpu_s": mesa, "large": list(large)}
+    if a.compile:
+        result.update(compile_times())
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    result["load_average"] = round(load, 2)
+    if a.write:
+        write_doc(a, result)
+    print(json.dumps(result))
+
+
+def write_doc(a: argparse.Namespace, result: dict[str, object]) -> None:
+    cmd = "python benchmarks/engine_rates.py" + (" --quick" if a.quick else "")
+    cmd += " --compile" if a.compile else ""
+    large: list[int] = result["large"]  # type: ignore[assignment]
+    mesa = float(result["mesa_mm_per_cpu_s"])  # type: ignore[arg-type]
+    lines = [
+        "## Engine rates: NumPy and fused, one core",
+        "",
+        f"`{cmd} --write {a.write}` (`NUMBA_NUM_THREADS=1`, pinned to one core; load average",
+        f"{result['load_average']} at the end on a machine shared with other work). Relations",
+        "score only; median of 3 after a warm-up call; CPU time of this process.",
+        "",
+        "| scenario | engine | one call, 64 members (ms) | "
+        + " | ".join(f"member-months per CPU s, {n:,} members" for n in large)
+        + " |",
+        "|---|---|---:|" + "---:|" * len(large),
+    ]
+    for row in result["rows"]:  # type: ignore[attr-defined]
+        for engine in ("numpy", "fused"):
+            rates = " | ".join(f"{row[f'{engine}_{n}_mm_per_cpu_s']:,}" for n in large)
+            lines.append(
+                f"| {row['scenario']} ({row['months']} months) | {engine} | "
+                f"{row[f'{engine}_fit_call_cpu_ms']} | {rates} |"
+            )
+    lines.append("")
+    for row in result["rows"]:  # type: ignore[attr-defined]
+        speed = row["numpy_fit_call_cpu_ms"] / row["fused_fit_call_cpu_ms"]
+        best = max(row[f"fused_{n}_mm_per_cpu_s"] for n in large)
+        lines.append(
+            f"- {row['scenario']}: the fused engine's call at fit size takes 1/{speed:.1f} of the "
+            f"NumPy engine's; largest difference between the two engines' paths "
+            f"{row['max_abs_diff']:.2e} (same random numbers); best fused rate {best:,} "
+            f"member-months per CPU second, {best / 5e7:.2f} of the 5e7 target and "
+            f"{best / mesa:.0f}x Mesa ({mesa:,.0f} per CPU second on reset-2025, same run)."
+        )
+    if "compile_s" in result:
+        lines += [
+            f"- Compile: the fused engine's first call in a fresh numba cache took "
+            f"{result['compile_s']} s; a new process that loads the cache, {result['cached_s']} s.",
+        ]
+    lines += [
+        "",
+        "Limits (issue 17, measured on one core of this machine class): the arithmetic is about",
+        "330 flops, 2 exp, 3 normals and 1 uniform per member-month on a 148-byte state, so a",
+        "vectorised kernel could pass 1e8 member-months per second; NumPy's generator alone caps",
+        "output that is bit for bit the NumPy engine's near 3.8e7. The fused engine here draws",
+        "NumPy's numbers in the NumPy engine's order (so its paths are the NumPy engine's to",
+        "float32 rounding) and runs each step as scalar code over a block of members (member",
+        "by member where parameters differ per member or shocks are sampled): it removes the",
+        "per-month Python overhead that dominates at fit sizes, but it is not written for SIMD",
+        "as NumPy's loops are (whatever the compiler vectorises by itself), so at large sizes",
+        "it runs at "
+        + ", ".join(
+            f"{row[f'fused_{n}_mm_per_cpu_s'] / row[f'numpy_{n}_mm_per_cpu_s']:.2f}x"
+            for row in result["rows"]  # type: ignore[attr-defined]
+            for n in large
+        )
+        + " the NumPy",
+        "engine's rate (the scenarios above, in that order; reset-2025 samples shocks, so it runs",
+        "member by member). Making the step loops SIMD (float32 arithmetic, per-member parameters",
+        "laid out by block, a vector exp) is the step left towards the 5e7 target. At fit size",
+        "on reset-2025 the rest of the call is the shocks sampled",
+        "month by month in Python (`Forcing.context`, the NumPy engine's own sampler, kept so",
+        "that both engines draw the same numbers).",
+    ]
+    write_section(a.write, "engine-rates", lines)
+
+
+if __name__ == "__main__":
+    main()
