@@ -19,7 +19,7 @@ from resetlab.model.engine import ModelSpec, Observation, resolve_engine, run_ch
 from resetlab.model.forcing import SERIES, SHOCKS, Forcing, month_range
 from resetlab.model.mechanisms import MECHANISMS
 from resetlab.model.mechanisms.m01_inhibitors import Inhibitors
-from resetlab.model.scenario import build_spec, load_scenario
+from resetlab.model.spec import build_spec, load_scenario
 from resetlab.model.state import INDEX, INITIAL_VARIABLES
 from resetlab.model.strategies import STRATEGIES
 
