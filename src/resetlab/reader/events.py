@@ -69,6 +69,7 @@ TRIGGERS: tuple[Trigger, ...] = (
        r"visited|telephoned|phoned|phone call|dinner|news conference)\b", strong=True),
     _t("ACCUSE", "111", r"\b(criticis(?:ed|ing)|criticiz(?:ed|ing)|a mistake|blasted|"
        r"attacked|branded|denounced|without agreement|no agreement|disagree(?:ment)?|"
+       r"an? (?:\w+ ){1,2}mistake|"
        r"deadlocked)\b", strong=True),
     _t("ACCUSE", "112", r"\b(accus(?:ed|ing|ations?)|blamed|condemned|interference|"
        r"meddl(?:ing|ed)|hacking)\b"),
@@ -137,6 +138,15 @@ def _plovers() -> dict[str, str]:
 #: publication date: news leads report the day's happening.
 _LEAD = 3
 
+#: Words that make an undated sentence something other than a report of what happened:
+#: plans, expectations, conditions, questions, history ("has been", "since").
+_NOT_REPORTED = re.compile(
+    r"\b(will|would|could|may|might|should|must|plans?|planned|expected|hopes?|if|whether|"
+    r"since|has been|have been|had been|ago|years?|decades?|often|always|never|usually)\b|\?",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"[\"\u201c][^\"\u201d]{0,400}[\"\u201d]")
+
 #: Triggers whose events may borrow a date from the sentences just before.
 _CARRY_PLOVER = ("CONSULT", "AGREE")
 
@@ -195,6 +205,12 @@ def _trigger_near(sentence: str, pos: int) -> tuple[Trigger, int] | None:
     return best
 
 
+def _trigger_end(sentence: str) -> int:
+    """Where the first trigger phrase of a sentence ends (the sentence length if none)."""
+    ends = [m.end() for t in TRIGGERS for m in [t.pattern.search(sentence)] if m]
+    return min(ends) if ends else len(sentence)
+
+
 _PREPOSITIONS = frozenset(
     "with against to toward towards on into from of at for about over between".split()
 )
@@ -208,7 +224,7 @@ THIRD_PARTY_RE = re.compile(
     r"Syrian|China|Chinese|Beijing|North Korea|Pyongyang|Britain|British|London|Germany|"
     r"German|Berlin|France|French|Paris|Poland|Polish|Japan|India|Pakistan|Israel|Turkey|"
     r"Cuba|Serbia|Kosovo|Yugoslavia|Belgrade|Chechnya|Lithuania|Baltic|Afghanistan|Taliban|"
-    r"European Union|EU|Europe|European|NATO|Nato|United Nations|U\.N\.|OPEC)\b"
+    r"European Union|EU|United Nations|U\.N\.|OPEC)\b"
 )
 
 
@@ -290,6 +306,19 @@ def extract_events(sentences: tuple[Sentence, ...], published: date | None) -> l
                                 True, False)
                 ]  # fmt: skip
                 carried = True
+        body_date = False
+        if not mentions and published is not None and s.index >= _LEAD:
+            trig_body = _trigger_near(s.text, 0)
+            if (
+                trig_body is not None
+                and trig_body[0].strong
+                and not _NOT_REPORTED.search(_QUOTED.sub(" ", s.text[: _trigger_end(s.text)]))
+            ):
+                mentions = [
+                    DateMention(0, 0, "(publication date)", published.isoformat(), "month",
+                                True, False)
+                ]  # fmt: skip
+                carried = body_date = True
         seg_start = 0
         for d in mentions:
             pos = 0 if carried else d.start
@@ -306,7 +335,7 @@ def extract_events(sentences: tuple[Sentence, ...], published: date | None) -> l
             conf += 0.15 if dist <= 40 else 0.0
             conf += 0.1 if trigger.strong else 0.0
             if carried:
-                conf = min(conf, 0.4)
+                conf = min(conf, 0.3 if body_date else 0.4)
             if d.relative:
                 conf -= 0.1
             assert d.value is not None and d.precision is not None
