@@ -141,7 +141,8 @@ _LEAD = 3
 #: Words that make an undated sentence something other than a report of what happened:
 #: plans, expectations, conditions, questions, history ("has been", "since").
 _NOT_REPORTED = re.compile(
-    r"\b(will|would|could|may|might|should|must|plans?|planned|expected|hopes?|if|whether|"
+    r"\b(will|would|could|may|might|should|must|plans? to|planned to|planning to|expected|"
+    r"hopes?|if|whether|"
     r"since|has been|have been|had been|ago|years?|decades?|often|always|never|usually)\b|\?",
     re.IGNORECASE,
 )
@@ -205,10 +206,23 @@ def _trigger_near(sentence: str, pos: int) -> tuple[Trigger, int] | None:
     return best
 
 
-def _trigger_end(sentence: str) -> int:
-    """Where the first trigger phrase of a sentence ends (the sentence length if none)."""
-    ends = [m.end() for t in TRIGGERS for m in [t.pattern.search(sentence)] if m]
-    return min(ends) if ends else len(sentence)
+def _main_clause(sentence: str) -> str:
+    """The sentence up to a reported clause ("Yeltsin repeated that ..."), quotations out:
+    where hedges and tense words say whether the sentence reports a happening."""
+    head = re.split(r"\bthat\b", _QUOTED.sub(" ", sentence), maxsplit=1)[0]
+    return head
+
+
+def _headline(sentence: str) -> bool:
+    """A title line kept among the sentences: no closing stop and mostly capitalised words."""
+    text = sentence.strip()
+    if text.endswith((".", "!", "?", '"', "\u201d")):
+        return False
+    words = re.findall(r"[A-Za-z][\w'-]*", text)
+    if len(words) < 3:
+        return True
+    caps = sum(w[0].isupper() for w in words if len(w) > 3)
+    return caps >= 0.6 * max(1, sum(len(w) > 3 for w in words))
 
 
 _PREPOSITIONS = frozenset(
@@ -300,7 +314,7 @@ def extract_events(sentences: tuple[Sentence, ...], published: date | None) -> l
                     carried = True
         if not mentions and published is not None and s.index < _LEAD:
             trig_lead = _trigger_near(s.text, 0)
-            if trig_lead is not None and trig_lead[0].strong:
+            if trig_lead is not None and trig_lead[0].strong and not _headline(s.text):
                 mentions = [
                     DateMention(0, 0, "(publication date)", published.isoformat(), "day",
                                 True, False)
@@ -312,7 +326,8 @@ def extract_events(sentences: tuple[Sentence, ...], published: date | None) -> l
             if (
                 trig_body is not None
                 and trig_body[0].strong
-                and not _NOT_REPORTED.search(_QUOTED.sub(" ", s.text[: _trigger_end(s.text)]))
+                and not _headline(s.text)
+                and not _NOT_REPORTED.search(_main_clause(s.text))
             ):
                 mentions = [
                     DateMention(0, 0, "(publication date)", published.isoformat(), "month",

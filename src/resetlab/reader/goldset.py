@@ -231,10 +231,11 @@ def read_half(
     gold_path: Path, half: str, embeddings: str = "off", seed: int = 0
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Read the articles of one half (``development`` or ``test``); return gold and results."""
-    from resetlab.reader.pipeline import ReaderOptions, read_texts
+    from resetlab.reader.pipeline import ReaderOptions, _default_record, read_texts
 
     doc = load_gold_v2(gold_path)
     names = set(_half_names(doc, half))
+    record = _default_record()
     gold = [a for a in doc["articles"] if a["file"] in names]
     base = gold_path.parent / "articles"
     texts = [(g["file"], (base / g["file"]).read_text(encoding="utf-8")) for g in gold]
@@ -242,7 +243,7 @@ def read_half(
     results = []
     for name, text in texts:  # each on its own: the halves are not copies of each other
         with duckdb.connect(":memory:") as con:
-            results.extend(read_texts([(name, text)], con, pd.DataFrame(), opts)["articles"])
+            results.extend(read_texts([(name, text)], con, record, opts)["articles"])
     return gold, results
 
 
