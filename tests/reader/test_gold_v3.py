@@ -28,6 +28,7 @@ def test_at_least_twenty_four_articles_all_in_the_test_half() -> None:
 
 
 def test_no_v3_article_is_a_v2_article() -> None:
+    """Neither the same file nor the same address nor, under another address, the same text."""
     v2_files = {a["file"] for a in V2["articles"]}
     v3_files = {a["file"] for a in ARTICLES}
     assert not v2_files & v3_files
@@ -65,3 +66,19 @@ def test_loads_through_the_gold_loader() -> None:
 
     doc = load_gold_v2(GOLD / "reader_gold_v3.yaml")
     assert len(doc["articles"]) == len(ARTICLES)
+
+
+def _shingles(text: str) -> set[str]:
+    words = re.findall(r"[a-z]+", text.lower())
+    return {" ".join(words[i : i + 5]) for i in range(len(words) - 4)}
+
+
+def test_no_v3_text_copies_a_v2_text() -> None:
+    v2 = [
+        _shingles((GOLD / "articles" / a["file"]).read_text(encoding="utf-8"))
+        for a in V2["articles"]
+    ]
+    for a in ARTICLES:
+        mine = _shingles((GOLD / "articles" / a["file"]).read_text(encoding="utf-8"))
+        for other in v2:
+            assert len(mine & other) / max(1, min(len(mine), len(other))) < 0.3, a["file"]
