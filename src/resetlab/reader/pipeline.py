@@ -198,7 +198,7 @@ def _read_one(
     events = extract_events(
         article.sentences, article.published or (estimate.date if estimate else None)
     )
-    claims = extract_claims(article.sentences, embedder)
+    claims = extract_claims(article.sentences, embedder, exclude_examples=name)
     stance = extract_stance(article.sentences, embedder)
     published = article.published.isoformat() if article.published else None
 
