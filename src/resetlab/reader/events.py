@@ -16,7 +16,7 @@ from functools import lru_cache
 from types import MappingProxyType
 
 from resetlab.reader.dates import DateMention, find_dates
-from resetlab.reader.gazetteer import RUS, RUS_FROM, TREATY_RE, USA, Mention, side_mentions
+from resetlab.reader.gazetteer import RUS, TREATY_RE, USA, Mention, side_mentions
 from resetlab.reader.text import Sentence
 
 
@@ -71,6 +71,7 @@ TRIGGERS: tuple[Trigger, ...] = (
        r"visited|telephoned|phoned|phone call|dinner|news conference)\b", strong=True),
     _t("ACCUSE", "111", r"\b(criticis(?:ed|ing)|criticiz(?:ed|ing)|a mistake|blasted|"
        r"attacked|branded|denounced|without agreement|no agreement|disagree(?:ment)?|"
+       r"an? (?:\w+ ){1,2}mistake|"
        r"deadlocked)\b", strong=True),
     _t("ACCUSE", "112", r"\b(accus(?:ed|ing|ations?)|blamed|condemned|interference|"
        r"meddl(?:ing|ed)|hacking)\b"),
@@ -141,6 +142,16 @@ def _plovers() -> Mapping[str, str]:
 #: publication date: news leads report the day's happening.
 _LEAD = 3
 
+#: Words that make an undated sentence something other than a report of what happened:
+#: plans, expectations, conditions, questions, history ("has been", "since").
+_NOT_REPORTED = re.compile(
+    r"\b(will|would|could|may|might|should|must|plans? to|planned to|planning to|expected|"
+    r"hopes?|if|whether|"
+    r"since|has been|have been|had been|ago|years?|decades?|often|always|never|usually)\b|\?",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r"[\"\u201c][^\"\u201d]{0,400}[\"\u201d]")
+
 #: Triggers whose events may borrow a date from the sentences just before.
 _CARRY_PLOVER = ("CONSULT", "AGREE")
 
@@ -154,9 +165,30 @@ def _event_date(d: DateMention) -> date | None:
     return date(parts[0], parts[1], min(parts[2], 28))
 
 
+#: The record covers the Soviet Union as the Russian side from the end of the Second World
+#: War; earlier dates in an article are history, not events of the dyad.
+SOVIET_FROM = date(1945, 9, 2)
+
+
+#: A year naming a treaty, law or meeting ("the 1972 Anti-Ballistic Missile Treaty", "the
+#: 1987 treaty") is part of a name, not the date of a happening in the sentence.
+_ATTRIBUTIVE_YEAR = re.compile(
+    r"\b(?:the|a|an|its|their)\s+(?:[\w-]+\s+)?\d{4}\s+(?:[\w-]+\s+){0,4}?(?:treaty|"
+    r"treaties|accords?|agreements?|pact|act|law|convention|summit|charter|declaration)\b"
+    r"|\b(?:that|which|who)\s+(?:was|were|had been)\s+\w+\s+in\s+\d{4}\b",
+    re.IGNORECASE,
+)
+
+
+def _attributive(sentence: str, d: DateMention) -> bool:
+    if d.precision != "year":
+        return False
+    return any(m.start() <= d.start < m.end() for m in _ATTRIBUTIVE_YEAR.finditer(sentence))
+
+
 def _usable(d: DateMention) -> bool:
     end = _event_date(d)
-    return d.value is not None and not d.boundary and end is not None and end >= RUS_FROM
+    return d.value is not None and not d.boundary and end is not None and end >= SOVIET_FROM
 
 
 def _trigger_near(sentence: str, pos: int) -> tuple[Trigger, int] | None:
@@ -178,17 +210,65 @@ def _trigger_near(sentence: str, pos: int) -> tuple[Trigger, int] | None:
     return best
 
 
+def _main_clause(sentence: str) -> str:
+    """The sentence up to a reported clause ("Yeltsin repeated that ..."), quotations out:
+    where hedges and tense words say whether the sentence reports a happening."""
+    head = re.split(r"\bthat\b", _QUOTED.sub(" ", sentence), maxsplit=1)[0]
+    return head
+
+
+def _headline(sentence: str) -> bool:
+    """A title line kept among the sentences: no closing stop and mostly capitalised words."""
+    text = sentence.strip()
+    if text.endswith((".", "!", "?", '"', "\u201d")):
+        return False
+    words = re.findall(r"[A-Za-z][\w'-]*", text)
+    if len(words) < 3:
+        return True
+    caps = sum(w[0].isupper() for w in words if len(w) > 3)
+    return caps >= 0.6 * max(1, sum(len(w) > 3 for w in words))
+
+
 _PREPOSITIONS = frozenset(
     "with against to toward towards on into from of at for about over between".split()
 )
 
 
-def _sides(sentence: str, pos: int, seg_start: int = 0) -> tuple[str, str] | None:
+#: Other states and alliances: a sentence naming one of them and only one of the two sides
+#: is about that third party ("Russian tanks widened their assault on Georgia"), not about
+#: the dyad.
+THIRD_PARTY_RE = re.compile(
+    r"\b(Georgia|Georgian|Ukraine|Ukrainian|Kyiv|Kiev|Crimea|Iran|Iranian|Tehran|Iraq|Syria|"
+    r"Syrian|China|Chinese|Beijing|North Korea|Pyongyang|Britain|British|London|Germany|"
+    r"German|Berlin|France|French|Paris|Poland|Polish|Japan|India|Pakistan|Israel|Turkey|"
+    r"Cuba|Serbia|Kosovo|Yugoslavia|Belgrade|Chechnya|Lithuania|Baltic|Afghanistan|Taliban|"
+    r"European Union|EU|United Nations|U\.N\.|OPEC)\b"
+)
+
+
+def _sides(
+    sentence: str, pos: int, seg_start: int = 0, dyad: bool = False
+) -> tuple[str, str] | None:
     """Actor and target. In the stretch of the sentence leading up to this date (from the
     previous date on) the actor is the agent of a passive ("launched by Biden"), else the
-    first side named that is not the object of a preposition ("relations with Russia")."""
+    first side named that is not the object of a preposition ("relations with Russia").
+
+    With ``dyad`` (the article is about the two sides), a sentence that names only one side
+    and no third party is taken to be about the other side too: the side named is the actor,
+    or the target when it is the object of a preposition ("sanctions against Russia")."""
     mentions = side_mentions(sentence)
     states = {m.state for m in mentions}
+    if dyad and len(states) == 1 and not TREATY_RE.search(sentence):
+        if THIRD_PARTY_RE.search(sentence):
+            return None
+        m0 = mentions[0]
+        words = re.findall(r"[\w-]+", sentence[max(0, m0.start - 40) : m0.start].lower())
+        words = [w for w in words if w not in ("the", "president", "russian", "u")]
+        named = m0.state
+        other = RUS if named == USA else USA
+        if words and words[-1] in _PREPOSITIONS and words[-1] != "by":
+            return other, named
+        return named, other
     if states == {USA, RUS}:
         segment = [m for m in mentions if seg_start <= m.start <= pos] or mentions
 
@@ -208,15 +288,22 @@ def _sides(sentence: str, pos: int, seg_start: int = 0) -> tuple[str, str] | Non
     return None
 
 
+def article_dyad(sentences: tuple[Sentence, ...]) -> bool:
+    """Whether an article names both sides (anywhere in its text)."""
+    states = {m.state for s in sentences for m in side_mentions(s.text)}
+    return states == {USA, RUS}
+
+
 def extract_events(sentences: tuple[Sentence, ...], published: date | None) -> list[ReadEvent]:
     """Candidate events from an article's sentences, one per usable date mention."""
+    dyad = article_dyad(sentences)
     weights = _weights()
     plovers = _plovers()
     out: list[ReadEvent] = []
     recent: list[tuple[int, DateMention]] = []
     for s in sentences:
         found = find_dates(s.text, published)
-        mentions = [d for d in found if _usable(d)]
+        mentions = [d for d in found if _usable(d) and not _attributive(s.text, d)]
         carried = False
         if not mentions:
             near = [d for i, d in recent if s.index - i <= 3]
@@ -231,17 +318,31 @@ def extract_events(sentences: tuple[Sentence, ...], published: date | None) -> l
                     carried = True
         if not mentions and published is not None and s.index < _LEAD:
             trig_lead = _trigger_near(s.text, 0)
-            if trig_lead is not None and trig_lead[0].strong:
+            if trig_lead is not None and trig_lead[0].strong and not _headline(s.text):
                 mentions = [
                     DateMention(0, 0, "(publication date)", published.isoformat(), "day",
                                 True, False)
                 ]  # fmt: skip
                 carried = True
+        body_date = False
+        if not mentions and published is not None and s.index >= _LEAD:
+            trig_body = _trigger_near(s.text, 0)
+            if (
+                trig_body is not None
+                and trig_body[0].strong
+                and not _headline(s.text)
+                and not _NOT_REPORTED.search(_main_clause(s.text))
+            ):
+                mentions = [
+                    DateMention(0, 0, "(publication date)", published.isoformat(), "month",
+                                True, False)
+                ]  # fmt: skip
+                carried = body_date = True
         seg_start = 0
         for d in mentions:
             pos = 0 if carried else d.start
             trig = _trigger_near(s.text, pos)
-            sides = _sides(s.text, pos if not carried else len(s.text), seg_start)
+            sides = _sides(s.text, pos if not carried else len(s.text), seg_start, dyad)
             seg_start = d.end if not carried else 0
             if trig is None or sides is None:
                 continue
@@ -253,7 +354,7 @@ def extract_events(sentences: tuple[Sentence, ...], published: date | None) -> l
             conf += 0.15 if dist <= 40 else 0.0
             conf += 0.1 if trigger.strong else 0.0
             if carried:
-                conf = min(conf, 0.4)
+                conf = min(conf, 0.3 if body_date else 0.4)
             if d.relative:
                 conf -= 0.1
             assert d.value is not None and d.precision is not None

@@ -220,14 +220,22 @@ def score_article(gold: dict[str, Any], result: dict[str, Any]) -> ArticleScore:
     )
 
 
+def _half_names(doc: dict[str, Any], half: str) -> list[str]:
+    """The file names of one half; ``all`` is both halves together."""
+    if half == "all":
+        return [*doc["split"]["development"], *doc["split"]["test"]]
+    return list(doc["split"][half])
+
+
 def read_half(
     gold_path: Path, half: str, embeddings: str = "off", seed: int = 0
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Read the articles of one half (``development`` or ``test``); return gold and results."""
-    from resetlab.reader.pipeline import ReaderOptions, read_texts
+    from resetlab.reader.pipeline import ReaderOptions, _default_record, read_texts
 
     doc = load_gold_v2(gold_path)
-    names = set(doc["split"][half])
+    names = set(_half_names(doc, half))
+    record = _default_record()
     gold = [a for a in doc["articles"] if a["file"] in names]
     base = gold_path.parent / "articles"
     texts = [(g["file"], (base / g["file"]).read_text(encoding="utf-8")) for g in gold]
@@ -235,7 +243,7 @@ def read_half(
     results = []
     for name, text in texts:  # each on its own: the halves are not copies of each other
         with duckdb.connect(":memory:") as con:
-            results.extend(read_texts([(name, text)], con, pd.DataFrame(), opts)["articles"])
+            results.extend(read_texts([(name, text)], con, record, opts)["articles"])
     return gold, results
 
 
@@ -294,7 +302,7 @@ def evaluate_spin(
 
     doc = load_gold_v2(gold_path)
     base = gold_path.parent / "articles"
-    texts = [(f, (base / f).read_text(encoding="utf-8")) for f in doc["split"][half]]
+    texts = [(f, (base / f).read_text(encoding="utf-8")) for f in _half_names(doc, half)]
     originals = [(f, t) for f, t in texts if len(t) > min_chars][:n]
     opts = ReaderOptions(embeddings="off", seed=seed)
     with duckdb.connect(":memory:") as con:

@@ -6,6 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from resetlab.reader.claims import extract_claims, extract_stance
 from resetlab.reader.dedup import MinHasher, similarity
 from resetlab.reader.embed import Embedder, EmbeddingMode, load_embedder
 from resetlab.reader.events import ReadEvent, extract_events
+from resetlab.reader.record_dating import estimate_date
 from resetlab.reader.spin import detect_spin, spun_copy
 from resetlab.reader.store import ensure_schema, rows
 from resetlab.reader.text import clean_markdown, load_file, parse_article
@@ -102,6 +104,7 @@ def match_record(
     return best[2] if best else None
 
 
+@lru_cache(maxsize=1)
 def _default_record() -> pd.DataFrame:
     from resetlab.record.builtin import load_event_files
 
@@ -189,8 +192,13 @@ def _read_one(
             spun_words = list(choice.rarer) if spun else []
     else:
         spun = spin.spun
-    events = extract_events(article.sentences, article.published)
-    claims = extract_claims(article.sentences, embedder)
+    estimate = None
+    if article.published is None:
+        estimate = estimate_date(article.sentences, record)
+    events = extract_events(
+        article.sentences, article.published or (estimate.date if estimate else None)
+    )
+    claims = extract_claims(article.sentences, embedder, exclude_examples=name)
     stance = extract_stance(article.sentences, embedder)
     published = article.published.isoformat() if article.published else None
 
@@ -246,6 +254,15 @@ def _read_one(
         "outlet": article.outlet,
         "author": article.author,
         "published": published,
+        "published_estimate": (
+            {
+                "date": estimate.date.isoformat(),
+                "record_id": estimate.record_id,
+                "vote": estimate.vote,
+            }
+            if estimate
+            else None
+        ),  # fmt: skip
         "stance": stance.stance,
         "stance_pro_share": stance.pro_share,
         "stance_sentences": list(stance.sentences),
