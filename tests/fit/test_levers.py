@@ -206,3 +206,18 @@ def test_levers_refuse_a_sobol_size_that_is_not_a_power_of_two(
     bad = dataclasses.replace(TINY, sobol_n=6)
     with pytest.raises(FitError, match="sobol_n = 6"):
         levers(p, post, record(), base(), "2025-02", budget=bad)  # type: ignore[arg-type]
+
+
+def test_the_report_section_says_quick_look_and_the_check(
+    deyermond: tuple[object, Posterior, LeverAnalysis],
+) -> None:
+    from resetlab.report.fit_sections import levers_section
+
+    _, _, la = deyermond
+    html = levers_section({"deyermond-2024": la}, "deyermond-2024").html_after
+    assert "A quick look" in html and f"N = {TINY.sobol_n}" in html
+    verdict = "passed under every perspective" if la.converged else "passed under 0 of 1"
+    assert verdict in html
+    assert "nominal" in html and la.words().split(";")[0] in html
+    full = dataclasses.replace(la, budget="full")
+    assert "A quick look" not in levers_section({"deyermond-2024": full}, "x").html_after
