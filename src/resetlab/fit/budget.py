@@ -40,12 +40,12 @@ BUDGETS: dict[str, Budget] = {
     "quick": Budget(
         name="quick", walkers=16, steps=40, burn=20, reps=8, draws=32, draw_reps=4,
         refit_every=8, seeds=(0, 1), n_boot=500, claim_resamples=1000,
-        morris_trajectories=6, sobol_n=64, lever_members=256, origin_step=6,
+        morris_trajectories=6, sobol_n=64, lever_members=1024, origin_step=6,
     ),
     "full": Budget(
         name="full", walkers=24, steps=150, burn=75, reps=12, draws=64, draw_reps=4,
         refit_every=48, seeds=(0, 1, 2), n_boot=2000, claim_resamples=5000,
-        morris_trajectories=20, sobol_n=1024, lever_members=1024, origin_step=1,
+        morris_trajectories=20, sobol_n=1024, lever_members=4096, origin_step=1,
     ),
 }  # fmt: skip
 
