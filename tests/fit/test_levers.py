@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -221,3 +222,18 @@ def test_the_report_section_says_quick_look_and_the_check(
     assert "nominal" in html and la.words().split(";")[0] in html
     full = dataclasses.replace(la, budget="full")
     assert "A quick look" not in levers_section({"deyermond-2024": full}, "x").html_after
+
+
+def test_screened_out_levers_have_no_verdict_and_the_csv_keeps_it_empty(
+    deyermond: tuple[object, Posterior, LeverAnalysis], tmp_path: Path
+) -> None:
+    from resetlab.tables import write_table
+
+    _, _, la = deyermond
+    t = la.table
+    assert t.loc[t["screened_out"], "converged"].isna().all()
+    assert t.loc[~t["screened_out"], "converged"].notna().all()
+    path = tmp_path / "levers.csv"
+    write_table(t.drop(columns="description"), path, "csv")
+    back = pd.read_csv(path)
+    assert back.loc[back["screened_out"], "converged"].isna().all()

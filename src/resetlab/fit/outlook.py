@@ -502,9 +502,9 @@ def levers(
     or on the number of workers.
 
     Table columns: perspective, lever, s1, s1_conf, st, st_conf, st_lo, st_hi (ST -/+ its
-    95 % half-width), var_y, n, s1_half, st_half, n_half, converged, st_invalid, mc_var
-    (the mean over the Sobol settings of p(1-p)/members), smooth, nominal, screened_out,
-    mu_star, description.
+    95 % half-width), var_y, n, s1_half, st_half, n_half, converged, st_invalid (both empty
+    for a screened-out lever), mc_var (the mean over the Sobol settings of p(1-p)/members),
+    smooth, nominal, screened_out, mu_star, description.
     """
     b = get_budget(budget)
     if b.sobol_n < 2 or b.sobol_n & (b.sobol_n - 1):
@@ -600,8 +600,8 @@ def levers(
         row["s1_half"] = nan if r is None else float(r["s1_half"])
         row["st_half"] = nan if r is None else float(r["st_half"])
         row["n_half"] = b.sobol_n // 2
-        row["converged"] = r is not None and bool(r["converged"])
-        row["st_invalid"] = r is not None and bool(r["st_invalid"])
+        row["converged"] = None if r is None else bool(r["converged"])  # empty: no indices
+        row["st_invalid"] = None if r is None else bool(r["st_invalid"])
         row["mc_var"] = mc_var
         row["smooth"] = smooth
         row["nominal"] = float(nominal[i])
@@ -609,7 +609,8 @@ def levers(
         row["mu_star"] = float(mu_star[i])
         row["description"] = LEVERS[i].description
         rows.append(row)
-    table = pd.DataFrame(rows).sort_values("st", ascending=False, na_position="last")
+    table = pd.DataFrame(rows).astype({"converged": "boolean", "st_invalid": "boolean"})
+    table = table.sort_values("st", ascending=False, na_position="last")
     samples = pd.concat(
         [
             pd.DataFrame(applied(X), columns=names).assign(stage=stage, p=y)

@@ -419,6 +419,8 @@ def levers_section(analyses: dict[str, Any], best: str) -> Section:
     t = la.table.copy()
     for c in ("s1", "s1_conf", "st", "st_conf", "s1_half", "st_half", "nominal"):
         t[c] = [("" if pd.isna(v) else f"{v:.2f}") for v in t[c]]
+    for c in ("converged", "st_invalid"):  # empty for a screened-out lever
+        t[c] = [("" if pd.isna(v) else str(bool(v))) for v in t[c]]
     cols = ["lever", "s1", "s1_conf", "st", "st_conf", "s1_half", "st_half", "converged",
             "st_invalid", "nominal", "screened_out", "mu_star", "description"]  # fmt: skip
     kept = int((~la.table["screened_out"]).sum())
