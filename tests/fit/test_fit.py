@@ -147,13 +147,14 @@ def test_crps_scores_an_ensemble() -> None:
 
 def test_lever_forcing_sets_only_the_future() -> None:
     f = Forcing.flat(month_range("2025-01", 20), {"treaties": 0.4})
-    vals = np.array([0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 3.0])
+    vals = np.array([0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.6, 3.0])
     g = lever_forcing(f, 10, vals)
     assert g.series["track_arms"][:10].sum() == 0 and np.all(g.series["track_arms"][10:] == 0.3)
     assert g.series["concession_us"][12] == 0.5 and g.series["concession_ru"][12] == 0.6
     assert np.all(g.series["treaties"][13:] == 0.7) and np.all(g.series["treaties"][:13] == 0.4)
-    assert g.series["reset_us"][13] == 0.9 and g.series["reset_us"].sum() == 0.9
-    none = lever_forcing(f, 10, np.r_[vals[:7], 0.0, 3.0])
+    # the switch is on (0.9 >= 0.5): a move of size 0.6 three months after the origin
+    assert g.series["reset_us"][13] == 0.6 and g.series["reset_us"].sum() == 0.6
+    none = lever_forcing(f, 10, np.r_[vals[:7], 0.4, 0.6, 3.0])  # the switch is off
     assert not none.series["reset_us"].any()
     assert [lv.name for lv in LEVERS][:3] == ["track_bureaucratic", "track_arms", "track_regional"]
 

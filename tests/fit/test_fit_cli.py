@@ -25,7 +25,8 @@ COLUMNS = {
     "outlook": ["perspective", "p_hold_12", "p_hold_24", "mc_se", "brier_skill_12",
                 "brier_skill_24", "verdict"],
     "levers": ["perspective", "lever", "s1", "s1_conf", "st", "st_conf", "st_lo", "st_hi", "var_y",
-               "n"],
+               "n", "s1_half", "st_half", "converged", "st_invalid", "mc_var", "smooth", "nominal",
+               "screened_out"],
     "claims": ["perspective", "claim", "mechanism", "test", "scope", "n_dyads", "n_episodes",
                "effect", "ci_lo", "ci_hi", "p_value", "p_adj", "power", "margin", "verdict"],
 }  # fmt: skip

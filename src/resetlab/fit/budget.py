@@ -28,23 +28,24 @@ class Budget:
     n_boot: int  # bootstrap resamples for skill intervals and rank certainty
     claim_resamples: int  # permutation / bootstrap resamples of each claim test
     morris_trajectories: int
-    sobol_n: int  # Saltelli base sample size (a power of 2)
-    lever_members: int  # members per lever setting
+    sobol_n: int  # Saltelli base sample size (a power of 2; the check compares N/2 and N)
+    lever_members: int  # forecast members behind P(hold 24) at each lever setting
     origin_step: int = 1  # months between backtest origins (1: every month)
     chains: int = 4  # independent emcee ensembles of a reported fit (backtest refits use 1)
     noise_seeds: int = 5  # simulation seeds behind the log-likelihood noise estimate
+    lever_batch: int = 64  # lever settings per task (one forecast each, run one after another)
 
 
 BUDGETS: dict[str, Budget] = {
     "quick": Budget(
         name="quick", walkers=16, steps=40, burn=20, reps=8, draws=32, draw_reps=4,
         refit_every=8, seeds=(0, 1), n_boot=500, claim_resamples=1000,
-        morris_trajectories=6, sobol_n=32, lever_members=64, origin_step=6,
+        morris_trajectories=6, sobol_n=64, lever_members=1024, origin_step=6,
     ),
     "full": Budget(
         name="full", walkers=24, steps=150, burn=75, reps=12, draws=64, draw_reps=4,
         refit_every=48, seeds=(0, 1, 2), n_boot=2000, claim_resamples=5000,
-        morris_trajectories=20, sobol_n=128, lever_members=128, origin_step=1,
+        morris_trajectories=20, sobol_n=1024, lever_members=4096, origin_step=1,
     ),
 }  # fmt: skip
 

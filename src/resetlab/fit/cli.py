@@ -227,7 +227,9 @@ def levers(
     ] = None,
 ) -> None:
     """Sobol indices of the levers on P(the reset holds 24 months), after Morris screening
-    (lever,s1,s1_conf,st,st_conf). Levers Morris screens out have empty indices."""
+    (perspective,lever,s1,s1_conf,st,st_conf,st_lo,st_hi,var_y,n,s1_half,st_half,converged,
+    st_invalid,mc_var,smooth,nominal,screened_out). Levers Morris screens out have empty
+    indices and are held at their nominal values; converged compares the indices at N/2 and N."""
     from resetlab.fit.pipeline import TABLE_COLUMNS
 
     try:
@@ -242,6 +244,8 @@ def levers(
         raise fail(exc) from exc
     _print(la.table.drop(columns="description"), f"levers under {la.perspective} ({budget})")
     console.print(f"{la.runs} model runs; wrote {len(df)} rows to {where(output)}")
+    quick = " A quick look: the quick budget's N is small." if budget == "quick" else ""
+    console.print(f"P(hold 24) at the nominal levers {la.base_p:.3f}; {la.words()}{quick}")
 
 
 def register(app: typer.Typer) -> None:

@@ -269,6 +269,7 @@ class Pipeline:
                 return levers(
                     self.perspectives[name], post, self.data, self.base, self.reset_start(),
                     budget=self.budget, seed=self.seed, progress=self._every(200, name),
+                    runner=self.runner,
                 )  # fmt: skip
 
         return self._cached(f"levers-{name}", make)
@@ -319,9 +320,12 @@ class Pipeline:
     def _every(self, step: int, name: str) -> Callable[[int, int], None]:
         """A progress callback that logs every ``step`` model runs."""
 
+        last = [0]
+
         def tick(done: int, total: int) -> None:
-            if done % step == 0:
+            if done // step > last[0] // step:  # batches finish several runs at a time
                 self.log(f"  levers under {name}: {done} of about {total} runs")
+            last[0] = done
 
         return tick
 
@@ -373,6 +377,14 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "st_hi",
         "var_y",
         "n",
+        "s1_half",
+        "st_half",
+        "converged",
+        "st_invalid",
+        "mc_var",
+        "smooth",
+        "nominal",
+        "screened_out",
     ),
     "claims": CLAIM_COLUMNS,
 }

@@ -449,7 +449,8 @@ def outlook_section(
 
 
 def levers_section(analyses: dict[str, Any], best: str) -> Section:
-    """A heatmap of total Sobol indices (perspective x lever) and the best-ranked's details."""
+    """A heatmap of total Sobol indices (perspective x lever) and the best-ranked's details,
+    with each analysis' N/2-vs-N check and Var(Y) against the Monte Carlo error of Y."""
     names = list(analyses)
     from resetlab.fit.outlook import LEVERS
 
@@ -459,7 +460,8 @@ def levers_section(analyses: dict[str, Any], best: str) -> Section:
         t = analyses[n].table.set_index("lever")
         z.append([None if t.loc[lv, "screened_out"] else float(t.loc[lv, "st"]) for lv in order])
         text.append(["screened out" if t.loc[lv, "screened_out"]
-                     else f"{t.loc[lv, 'st']:.2f} \u00b1 {t.loc[lv, 'st_conf']:.2f}" for lv in order])  # fmt: skip
+                     else f"{t.loc[lv, 'st']:.2f} \u00b1 {t.loc[lv, 'st_conf']:.2f}"
+                     + ("" if t.loc[lv, "converged"] else " (N/2 differs)") for lv in order])  # fmt: skip
     fig = go.Figure(go.Heatmap(z=z, x=order, y=names, text=text, texttemplate="%{text}",
                                colorscale="Blues", zmin=0, zmax=1,
                                colorbar=dict(title="ST")))  # fmt: skip
@@ -468,22 +470,45 @@ def levers_section(analyses: dict[str, Any], best: str) -> Section:
                       title=f"Total Sobol index of each lever on P(the reset holds 24 months), "
                             f"under each perspective ({la.budget} budget)")  # fmt: skip
     t = la.table.copy()
-    for c in ("s1", "s1_conf", "st", "st_conf"):
+    for c in ("s1", "s1_conf", "st", "st_conf", "s1_half", "st_half", "nominal"):
         t[c] = [("" if pd.isna(v) else f"{v:.2f}") for v in t[c]]
+    for c in ("converged", "st_invalid"):  # empty for a screened-out lever
+        t[c] = [("" if pd.isna(v) else str(bool(v))) for v in t[c]]
+    cols = ["lever", "s1", "s1_conf", "st", "st_conf", "s1_half", "st_half", "converged",
+            "st_invalid", "nominal", "screened_out", "mu_star", "description"]  # fmt: skip
     kept = int((~la.table["screened_out"]).sum())
     runs = sum(a.runs for a in analyses.values())
-    note = (f"<p>Per perspective: Morris screening of all {len(t)} levers, then Sobol indices "
-            f"(Saltelli sampling, SALib) of those kept; {runs} model runs in all, every one "
-            "under a perspective with the same posterior draws and random numbers. A lever acts "
-            "only through the mechanisms a perspective switches on (concessions need M11, "
-            "treaty moves M12, exercises M9, a reset move M19), so <i>screened out</i> often "
-            "means \u201cthis account has no channel for it\u201d. Cells show ST \u00b1 SALib's "
-            "bootstrap 95 % half-width; an index whose interval reaches zero is not shown to "
-            f"matter.</p><p>Details under <b>{_esc(la.perspective)}</b> (ranked first out of "
-            f"sample; this is the table of <code>resetlab levers</code>): {kept} levers kept, "
-            f"P(hold 24) = {la.base_p:.2f} with every lever at its low end (no tracks, concessions, "
-            "exercises or reset move, no treaties in force).</p>"
-            + table_html(t))  # fmt: skip
+    quick = la.budget != "full"
+    passed = [n for n in names if analyses[n].converged]
+    look = (f"<p><b>A quick look</b> ({_esc(la.budget)} budget, N = {la.n}): the N/2-vs-N check "
+            + ("passed under every perspective" if len(passed) == len(names)
+               else f"passed under {len(passed)} of {len(names)} perspectives"
+                    + (f" ({_esc(', '.join(passed))})" if passed else ""))
+            + "; the full budget (N = 1024) makes the figures to read.</p>"
+            if quick else "")  # fmt: skip
+    each = "".join(f"<li><b>{_esc(n)}</b>: P(hold 24) {a.base_p:.2f} at the nominal levers; "
+                   f"{_esc(a.words())}</li>" for n, a in analyses.items())  # fmt: skip
+    note = (look + f"<p>Per perspective: Morris screening of all {len(t)} levers, then Sobol "
+            "indices (Saltelli sampling, SALib, base size N) of those kept, checked against the "
+            "same indices from the first N/2 base points (converged: both N/2 estimates inside "
+            f"the N interval); {runs} model runs in all, every one under a perspective with the "
+            "same posterior draws and random numbers. Y is P(hold 24) over the forecast members "
+            "of one lever setting; Var(Y) is its variance over the Sobol sample and the Monte "
+            "Carlo variance of Y the mean of p(1-p)/members: Y counts as smooth when that is "
+            "under a tenth of Var(Y). Levers not varied sit at their nominal values, the policy "
+            "the outlook assumes: no tracks, concessions, exercises or new reset move, the "
+            "treaty share as at the origin. The reset move is a switch (a fair coin in the "
+            "sample); its size and month act only with a move. A lever acts only through the "
+            "mechanisms a perspective switches on (concessions need M11, treaty moves M12, "
+            "exercises M9, a reset move M19), so <i>screened out</i> often means \u201cthis "
+            "account has no channel for it\u201d. Cells show ST \u00b1 SALib's bootstrap 95 % "
+            "half-width; an index whose interval reaches zero is not shown to matter, and an ST "
+            "whose interval lies outside [0, 1] (st_invalid) is estimator error.</p>"
+            f"<ul>{each}</ul>"
+            f"<p>Details under <b>{_esc(la.perspective)}</b> (ranked first out of sample; this "
+            f"is the table of <code>resetlab levers</code>): {kept} levers kept, Var(Y) = "
+            f"{la.var_y:.3g}, Monte Carlo variance of Y {la.mc_var:.3g} ({la.members} members "
+            "a setting).</p>" + table_html(t[cols]))  # fmt: skip
     return Section(title=f"Levers: what moves the outlook ({la.budget} budget)", figure=fig,
                    html_after=note, anchor="levers")  # fmt: skip
 
