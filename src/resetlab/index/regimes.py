@@ -130,27 +130,36 @@ def _costs(ms: MonthlySeries, min_months: int, min_events: float, end_ordinal: i
     return np.maximum(cost, 0.0)
 
 
-def _segment(costs: np.ndarray, pen: float) -> list[int]:
-    """Rows where a regime starts (the first excluded), by exact optimal partitioning with
-    penalty ``pen`` per break over the regime costs of :func:`_costs`."""
+def _segment_all(costs: np.ndarray, pens: np.ndarray) -> list[list[int]]:
+    """For each penalty of ``pens``, the rows where a regime starts (the first excluded), by
+    exact optimal partitioning with that penalty per break over the regime costs of
+    :func:`_costs`; all penalties in one pass over the rows."""
+    pens = np.asarray(pens, dtype=float).reshape(-1)
     k = costs.shape[0] - 1
-    best = np.full(k + 1, np.inf)
-    best[0] = -pen  # the first regime pays no break
-    last = np.zeros(k + 1, dtype=np.int64)
+    best = np.full((len(pens), k + 1), np.inf)
+    best[:, 0] = -pens  # the first regime pays no break
+    last = np.zeros((len(pens), k + 1), dtype=np.int64)
     for t in range(1, k + 1):
-        total = best[:t] + costs[:t, t]
-        j = int(np.argmin(total))
-        best[t] = total[j] + pen
-        last[t] = j
-    if not np.isfinite(best[k]):
-        return []
-    starts = []
-    t = k
-    while t > 0:
-        t = int(last[t])
-        if t > 0:
-            starts.append(t)
-    return sorted(starts)
+        total = best[:, :t] + costs[:t, t][None, :]
+        j = np.argmin(total, axis=1)
+        best[:, t] = total[np.arange(len(pens)), j] + pens
+        last[:, t] = j
+    out = []
+    for p in range(len(pens)):
+        starts: list[int] = []
+        if np.isfinite(best[p, k]):
+            t = k
+            while t > 0:
+                t = int(last[p, t])
+                if t > 0:
+                    starts.append(t)
+        out.append(sorted(starts))
+    return out
+
+
+def _segment(costs: np.ndarray, pen: float) -> list[int]:
+    """:func:`_segment_all` for one penalty."""
+    return _segment_all(costs, np.array([pen]))[0]
 
 
 def _segment_means(ms: MonthlySeries, starts: list[int]) -> np.ndarray:
@@ -171,19 +180,22 @@ def _folds(seq: pd.DataFrame) -> tuple[MonthlySeries, MonthlySeries]:
     )
 
 
-def _cv_error(
-    folds: tuple[MonthlySeries, MonthlySeries], costs: tuple[np.ndarray, np.ndarray], pen: float
-) -> float:
-    """Two-fold (alternate events) mean squared prediction error of the segmentation."""
-    errors = []
-    for (train, test), c in zip((folds, folds[::-1]), costs, strict=True):
-        starts = _segment(c, pen)
-        means = _segment_means(train, starts)
-        seg = np.searchsorted(train.ordinal[starts], test.ordinal, side="right")
-        mu = means[seg]
-        sse = test.squares - 2 * mu * test.total + mu * mu * test.n
-        errors.append(float(sse.sum() / test.n.sum()))
-    return float(np.mean(errors))
+def _cv_errors(
+    folds: tuple[MonthlySeries, MonthlySeries],
+    costs: tuple[np.ndarray, np.ndarray],
+    pens: np.ndarray,
+) -> np.ndarray:
+    """Two-fold (alternate events) mean squared prediction error of the segmentation, at each
+    penalty of ``pens``."""
+    errors = np.zeros((2, len(pens)))
+    for f, ((train, test), c) in enumerate(zip((folds, folds[::-1]), costs, strict=True)):
+        for p, starts in enumerate(_segment_all(c, pens)):
+            means = _segment_means(train, starts)
+            seg = np.searchsorted(train.ordinal[starts], test.ordinal, side="right")
+            mu = means[seg]
+            sse = test.squares - 2 * mu * test.total + mu * mu * test.n
+            errors[f, p] = float(sse.sum() / test.n.sum())
+    return errors.mean(axis=0)  # type: ignore[no-any-return]
 
 
 def event_sequence(events: pd.DataFrame) -> pd.DataFrame:
@@ -222,11 +234,11 @@ def penalty_sweep(
     folds = _folds(seq)
     half = max(2, min_events // 2)
     fold_costs = (_costs(folds[0], min_months, half, end), _costs(folds[1], min_months, half, end))
-    cv = np.array([_cv_error(folds, fold_costs, float(p)) for p in pens])
+    cv = _cv_errors(folds, fold_costs, pens)
     # Ties (flat stretches of the error curve) go to the larger penalty: fewer breaks.
     best = int(np.flatnonzero(cv <= cv.min() + 1e-12)[-1])
     costs = _costs(ms, min_months, min_events, end)
-    breaks = [_segment(costs, float(p)) for p in pens]
+    breaks = _segment_all(costs, pens)
     months = ms.months
     return PenaltySweep(
         penalties=pens,
