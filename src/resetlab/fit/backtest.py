@@ -497,8 +497,10 @@ def run_backtest(
     Each (perspective, seed) is one task of a :class:`resetlab.tasks.Runner`: with a
     distributed ``runner`` (workers or a scheduler) the tasks run on its Dask cluster;
     otherwise on a local cluster of ``jobs`` worker processes (default: all cores), started
-    and closed here, or in this process when ``jobs`` is 1. Each task's seeds come from its
-    own identity, so the scores are the same bit for bit either way.
+    and closed here, or in this process when ``jobs`` is 1 (the workers are spawned, so a
+    script calling this with ``jobs`` above 1 needs an ``if __name__ == "__main__":`` guard).
+    Each task's seeds come from its own identity, so the scores are the same bit for bit
+    either way.
     """
     b = get_budget(budget)
     seeds = b.seeds if seeds is None else tuple(seeds)
