@@ -15,6 +15,8 @@ from .support import SCENARIOS
 class RecordingRunner(Runner):
     """A runner that notes the identities of the tasks it is given."""
 
+    calls: list[list[tuple[object, ...]]]
+
     def map(self, fn: Any, items: Any, *, identities: Any, **kw: Any) -> Any:
         self.calls.append([tuple(i) for i in identities])
         return super().map(fn, items, identities=identities, **kw)
@@ -22,7 +24,7 @@ class RecordingRunner(Runner):
 
 def test_runs_are_tasks_of_the_runner(reset_2025: dict[str, Any]) -> None:
     runner = RecordingRunner(retries=0)
-    runner.calls = []  # type: ignore[attr-defined]
+    runner.calls = []
     jobs = JobManager(WebSettings(scenarios_dir=SCENARIOS, workers=1, max_jobs=2), runner=runner)
     scenario = scenario_from_fields(reset_2025, None)
     try:
@@ -34,6 +36,6 @@ def test_runs_are_tasks_of_the_runner(reset_2025: dict[str, Any]) -> None:
     finally:
         jobs.shutdown()
     assert view is not None and view["status"] == "done", view
-    assert runner.calls == [[("scenario-run", job.id)]]  # type: ignore[attr-defined]
+    assert runner.calls == [[("scenario-run", job.id)]]
     direct = _simulate(_Simulation(scenario, None, 60, 3, _chunk_size(60)))
     assert view["quantiles"] == direct["quantiles"] and view["hold"] == direct["hold"]
