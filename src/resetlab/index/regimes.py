@@ -17,9 +17,9 @@ over its months.
 
 How: exact optimal partitioning of the weighted monthly series (the problem PELT solves,
 Jackson et al. 2005; PELT only prunes it) by dynamic programming over cumulative sums,
-regimes of at least ``min_months`` calendar months and ``min_events`` events. ruptures, used
-before, has no weighted cost in its compiled code and its custom costs run in Python per
-evaluation; this program has as many steps as months with events, so its cost does not grow
+regimes of at least ``min_months`` calendar months and ``min_events`` events. ruptures' PELT
+has no weighted cost in its compiled code and its custom costs run in Python per evaluation;
+this program has as many steps as months with events, so its cost does not grow
 with the number of events in those months (aggregating them is one pass).
 The penalty is chosen automatically by **two-fold cross-validation** (Arlot & Celisse 2011,
 "Segmentation of the mean of heteroscedastic data via cross-validation"): the events are split
