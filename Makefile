@@ -42,6 +42,7 @@ bench: $(TESTSTAMP)
 	$(BIN)/python benchmarks/import_scale.py --rows 50000000 --write docs/benchmarks.md
 	$(BIN)/python benchmarks/cli_rate.py --write docs/benchmarks.md
 	$(BIN)/python benchmarks/backtest_workers.py --write docs/benchmarks.md
+	$(BIN)/python benchmarks/regimes_scale.py --write docs/benchmarks.md
 
 bench-quick: $(TESTSTAMP)
 	$(BIN)/python benchmarks/run.py --quick
@@ -49,6 +50,7 @@ bench-quick: $(TESTSTAMP)
 	$(BIN)/python benchmarks/import_scale.py --rows 2000000
 	$(BIN)/python benchmarks/cli_rate.py --quick
 	$(BIN)/python benchmarks/backtest_workers.py --quick
+	$(BIN)/python benchmarks/regimes_scale.py --sizes 2000 8000 --repeat 1
 
 eval-reader: $(TESTSTAMP)
 	$(BIN)/python scripts/eval_reader.py --write docs/reader.md

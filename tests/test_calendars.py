@@ -248,3 +248,35 @@ def test_leader_loader_rejects_overlaps_and_bad_roles(tmp_path: Path) -> None:
     with pytest.raises(RecordError) as info2:
         load_leaders(bad)
     assert {(p.line, p.field) for p in info2.value.problems} == {(2, "role"), (3, "end")}
+
+
+def _tenure_month_by_month(months: pd.PeriodIndex, country: str, role: str) -> list[float]:
+    """The tenure as one lookup per month (the holder's row found by filtering the table)."""
+    from resetlab.record import calendars
+
+    df = calendars.load_leaders()
+    df = df[df["country"] == country]
+    if role != "top":
+        df = df[df["role"] == role]
+    out = []
+    for m in months:
+        day = m.end_time.normalize()
+        row = calendars._top_row(df, country, day) if role == "top" else calendars._holder(df, day)
+        out.append(
+            np.nan
+            if row is None
+            else float(m.ordinal - pd.Period(row["start_day"], freq="M").ordinal)
+        )
+    return out
+
+
+@pytest.mark.parametrize(
+    ("country", "role"),
+    [("RUS", "top"), ("USA", "top"), ("RUS", "president"), ("RUS", "party_leader"),
+     ("RUS", "prime_minister"), ("RUS", "foreign_minister"), ("USA", "president"),
+     ("USA", "secretary_of_state")],
+)  # fmt: skip
+def test_tenure_equals_the_month_by_month_lookup(country: str, role: str) -> None:
+    months = pd.period_range("1946-01", "2026-06", freq="M")
+    got = leader_tenure_months(months, country, role).to_numpy()
+    np.testing.assert_array_equal(got, np.array(_tenure_month_by_month(months, country, role)))

@@ -13,7 +13,7 @@ from fitkit import PERSPECTIVES, TINY, base, record
 
 from resetlab.exceptions import ModelError
 from resetlab.fit.calibrate import fit, forecast
-from resetlab.fit.history import FitData, history_forcing, knowable_before
+from resetlab.fit.history import FitData, clear_forcing_cache, history_forcing, knowable_before
 from resetlab.fit.perspectives import load_perspectives
 from resetlab.index.observations import Observations, event_flow
 
@@ -116,6 +116,7 @@ def test_forcing_after_the_origin_knows_only_the_calendar(monkeypatch: pytest.Mo
 
     monkeypatch.setattr(treaties, "treaties_in_force", fake_treaties)
     monkeypatch.setattr(calendars, "leader_tenure_months", fake_tenure)
+    clear_forcing_cache()  # the patched calendars must be read, not the forcing kept from f1
     f2, n2 = history_forcing(base(), _poisoned(clean, ORIGIN).vintage(ORIGIN), 24)
     assert n1 == n2 == ORIGIN.ordinal - pd.Period("1992-01", freq="M").ordinal
     for k in f1.series:

@@ -26,9 +26,8 @@ import math
 import os
 import zlib
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
-from multiprocessing import get_all_start_methods, get_context
 from typing import Any
 
 import numpy as np
@@ -495,10 +494,13 @@ def run_backtest(
     """Backtest every perspective (and the baselines) at every origin, for every seed.
 
     ``origins`` default to the budget's (:func:`origins_for`); they must be evenly spaced.
-    Each (perspective, seed) is one task; with a distributed ``runner``
-    (:class:`resetlab.tasks.Runner` with workers or a scheduler) the tasks run on its Dask
-    cluster, otherwise on ``jobs`` local processes. Each task's seeds come from its own
-    identity, so the scores are the same bit for bit either way.
+    Each (perspective, seed) is one task of a :class:`resetlab.tasks.Runner`: with a
+    distributed ``runner`` (workers or a scheduler) the tasks run on its Dask cluster;
+    otherwise on a local cluster of ``jobs`` worker processes (default: all cores), started
+    and closed here, or in this process when ``jobs`` is 1 (the workers are spawned, so a
+    script calling this with ``jobs`` above 1 needs an ``if __name__ == "__main__":`` guard).
+    Each task's seeds come from its own identity, so the scores are the same bit for bit
+    either way.
     """
     b = get_budget(budget)
     seeds = b.seeds if seeds is None else tuple(seeds)
@@ -528,27 +530,17 @@ def run_backtest(
         for s in seeds
     ]
     jobs = max(1, min(jobs or os.cpu_count() or 1, max(1, len(tasks))))
-    results: list[list[dict[str, Any]]] = []
     if runner is not None and runner.distributed:
-        results = runner.map(
+        context: Any = nullcontext(runner)
+    else:
+        # ``jobs`` local workers: a LocalCluster of that many processes, or this process.
+        context = Runner(workers=jobs) if jobs > 1 else nullcontext(runner or Runner())
+    with context as run:
+        results: list[list[dict[str, Any]]] = run.map(
             _run_task, tasks, identities=[("backtest", t.perspective.name, t.seed) for t in tasks],
             label="backtest",
             progress=(lambda done, total: progress(f"{done}/{total} tasks")) if progress else None,
         )  # fmt: skip
-    elif jobs == 1:
-        for t in tasks:
-            results.append(_run_task(t))
-            if progress:
-                progress(f"{t.perspective.name} seed {t.seed}")
-    else:
-        # fork: workers inherit the loaded modules and need no ``__main__`` guard in scripts.
-        method = "fork" if "fork" in get_all_start_methods() else "spawn"
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context(method)) as pool:
-            futures = [pool.submit(_run_task, t) for t in tasks]
-            for t, fut in zip(tasks, futures, strict=True):
-                results.append(fut.result())
-                if progress:
-                    progress(f"{t.perspective.name} seed {t.seed}")
     for task_rows in results:
         rows += task_rows
     scores = pd.DataFrame(rows)

@@ -12,6 +12,10 @@ record entry after ``o`` and checks that nothing at ``o`` moves.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -24,7 +28,7 @@ from resetlab.index.observations import Observations, build_observations
 from resetlab.model import forcing as fz
 from resetlab.model.spec import Scenario, scenario_forcing
 from resetlab.record.conventions import treaty_share
-from resetlab.record.read import Record, read_record
+from resetlab.record.read import TABLES, Record, read_record
 
 if TYPE_CHECKING:
     from resetlab.index.api import Analysis
@@ -156,13 +160,86 @@ class FitData:
         return s.reindex([str(m) for m in months]).to_numpy(dtype=float)
 
 
+#: How many forcings :func:`history_forcing` keeps (a quick backtest asks for a few dozen
+#: vintages, each at one or two horizons; the outlook for one).
+FORCING_CACHE_SIZE = 64
+_forcing_cache: OrderedDict[str, tuple[fz.Forcing, int]] = OrderedDict()
+_forcing_lock = threading.Lock()
+
+
+def _digest_frame(h: hashlib._Hash, frame: pd.DataFrame | None) -> None:
+    if frame is None:
+        h.update(b"<none>")
+        return
+    h.update(repr((list(frame.columns), [str(t) for t in frame.dtypes], frame.shape)).encode())
+    try:
+        h.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+    except TypeError:  # cells pandas cannot hash (lists, dicts): their JSON text
+        h.update(frame.to_json(date_format="iso", default_handler=str).encode())
+
+
+def _forcing_key(base: Scenario, vintage: Vintage, horizon: int) -> str:
+    """A digest of everything :func:`history_forcing` reads: the origin, the horizon, the
+    scenario's content, the vintage's events and the record (its frames, or the built-in one)."""
+    h = hashlib.sha256()
+    h.update(f"{vintage.origin}|{int(horizon)}|".encode())
+    h.update(base.model.model_dump_json().encode())
+    mech = {k: v.model_dump() for k, v in base.mechanisms.items()}
+    h.update(json.dumps(mech, sort_keys=True, default=str).encode())
+    _digest_frame(h, vintage.events)
+    record = vintage.record
+    if record is None:
+        h.update(b"<builtin record>")
+    else:
+        for name in ("events", *TABLES):
+            _digest_frame(h, getattr(record, name))
+    return h.hexdigest()
+
+
+def _copy_forcing(f: fz.Forcing) -> fz.Forcing:
+    return replace(
+        f,
+        series={k: np.array(v, copy=True) for k, v in f.series.items()},
+        shocks={k: np.array(v, copy=True) for k, v in f.shocks.items()},
+        rates=dict(f.rates),
+        sizes=dict(f.sizes),
+    )
+
+
+def clear_forcing_cache() -> None:
+    """Forget every forcing :func:`history_forcing` has kept."""
+    with _forcing_lock:
+        _forcing_cache.clear()
+
+
 def history_forcing(base: Scenario, vintage: Vintage, horizon: int) -> tuple[fz.Forcing, int]:
     """Forcing from :data:`REPLAY_START` to ``origin + horizon - 1``; and the origin's position.
 
     Before the origin: the record (shocks, leader changes, treaty share) and the base
     scenario's levers. From the origin on: only the election calendar is known; shocks are
     sampled at the rates of the months before the origin.
+
+    Built once per content: the last :data:`FORCING_CACHE_SIZE` forcings are kept, keyed on a
+    digest of the scenario, the vintage's events and record, the origin and the horizon (not on
+    object identity), and each call gets its own copy of the arrays, safe to change.
     """
+    key = _forcing_key(base, vintage, horizon)
+    with _forcing_lock:
+        hit = _forcing_cache.get(key)
+        if hit is not None:
+            _forcing_cache.move_to_end(key)
+    if hit is None:
+        hit = _build_history_forcing(base, vintage, horizon)
+        with _forcing_lock:
+            _forcing_cache[key] = hit
+            while len(_forcing_cache) > FORCING_CACHE_SIZE:
+                _forcing_cache.popitem(last=False)
+    return _copy_forcing(hit[0]), hit[1]
+
+
+def _build_history_forcing(
+    base: Scenario, vintage: Vintage, horizon: int
+) -> tuple[fz.Forcing, int]:
     o = vintage.origin
     if o <= REPLAY_START + 12:
         raise FitError(f"origin {o} leaves less than a year of history after {REPLAY_START}")

@@ -9,7 +9,8 @@ reset has not held, whatever the forecast says; the forecast covers only the mon
 yet observed.
 
 Why not the record's own regime rule run on each simulated path: that rule segments the
-sequence of individual event weights (:mod:`resetlab.index.regimes`), and a simulated
+monthly series of event weights, weighted by each month's events
+(:mod:`resetlab.index.regimes`), and a simulated
 member is an index path with no events, so there is nothing to segment; a change-point fit
 on a smoothed path would find breaks in its wiggles, which is why the record does not use
 the index either. Falling back to where the relationship stood before the reset is the

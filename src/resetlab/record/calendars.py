@@ -152,6 +152,23 @@ def _holder(df: pd.DataFrame, day: pd.Timestamp) -> pd.Series | None:
     return None if on.empty else on.iloc[-1]
 
 
+def _holder_starts(df: pd.DataFrame, days: np.ndarray) -> np.ndarray:
+    """For each of ``days``, the start day of :func:`_holder`'s row (the last row of ``df`` in
+    office that day), NaT where nobody is: one comparison of all rows with all days."""
+    start = df["start_day"].to_numpy(dtype="datetime64[us]")
+    end = df["end_day"].to_numpy(dtype="datetime64[us]")
+    on = (start[:, None] <= days[None, :]) & (
+        np.isnat(end)[:, None] | (end[:, None] > days[None, :])
+    )
+    out = np.full(len(days), np.datetime64("NaT"), dtype="datetime64[us]")
+    if len(df) == 0:
+        return out
+    last = len(df) - 1 - np.argmax(on[::-1], axis=0)
+    held = on.any(axis=0)
+    out[held] = start[last[held]]
+    return out
+
+
 def leader_on(
     date: str | _date | pd.Timestamp,
     country: str,
@@ -232,14 +249,29 @@ def leader_tenure_months(
     if role != "top":
         df = df[df["role"] == role]
     months = pd.PeriodIndex(months, freq="M")
-    out = []
-    for m in months:
-        day = m.end_time.normalize()
-        row = _top_row(df, country, day) if role == "top" else _holder(df, day)
-        if row is None:
-            out.append(np.nan)
+    days = months.end_time.normalize().to_numpy(dtype="datetime64[us]")
+    if role == "top":
+        presidents = df[df["role"] == "president"]
+        if country == "USA":
+            first_president = np.full(len(days), True)
+        elif presidents.empty:
+            first_president = np.full(len(days), False)
         else:
-            out.append(float(m.ordinal - pd.Period(row["start_day"], freq="M").ordinal))
+            first_president = days >= presidents["start_day"].min().to_datetime64()
+        start = np.full(len(days), np.datetime64("NaT"), dtype="datetime64[us]")
+        for r, use in (
+            ("president", first_president),
+            ("party_leader", ~first_president),
+            ("prime_minister", ~first_president),
+        ):
+            rows = df[df["role"] == r]
+            found = _holder_starts(rows, days)
+            fill = use & np.isnat(start) & ~np.isnat(found)
+            start[fill] = found[fill]
+    else:
+        start = _holder_starts(df, days)
+    start_month = pd.PeriodIndex(pd.DatetimeIndex(start), freq="M")
+    out = np.where(np.isnat(start), np.nan, months.asi8 - start_month.asi8).astype(float)
     return pd.Series(out, index=months, name=f"tenure_{country}_{role}")
 
 

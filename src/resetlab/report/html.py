@@ -84,10 +84,11 @@ agreement, and arms-control treaties in force (all standardised, each with an in
 estimated by maximum likelihood against the event-defined level). The level follows a random walk (monthly variance
 {p.get("sigma2_level", float("nan")):.3f}). Months without events carry no event reading; the band
 widens there. Readings used: {html.escape(aux)}.</p>
-<p><b>Regimes.</b> Change points in the mean of the time-ordered sequence of event weights
-(PELT from ruptures, L2 cost, regimes of at least 5 events), drawn over the index. The penalty
-({a.regimes.sweep.chosen:.0f}) is chosen by two-fold cross-validation: the segmentation fitted to
-alternate events must predict the other half; the chart below shows the error curve. The stability
+<p><b>Regimes.</b> Change points in the mean of the monthly event weights, each month weighted
+by its number of events (exact optimal partitioning with an L2 cost, the same as segmenting the
+events with breaks only between months; regimes of at least 6 months and 5 events), drawn over
+the index. The penalty ({a.regimes.sweep.chosen:.0f}) is chosen by two-fold cross-validation:
+the segmentation fitted to alternate events must predict the other half; the chart below shows the error curve. The stability
 column gives the share of penalties within a factor of 4 that keep a break within 3 months. Upward
 shifts are resets, downward ones breakdowns; size is the change in mean event weight. No month is
 named in the code or data. The peak of a breakdown is its lowest month.</p>

@@ -1,4 +1,8 @@
-"""Scenario runs as background jobs: validation, a bounded thread pool, progress, results.
+"""Scenario runs as background jobs: validation, a bounded queue, progress, results.
+
+Each run is one task of a :class:`resetlab.tasks.Runner` (in this process by default, or the
+Dask cluster the runner is given); a small pool of ``workers`` threads only hands the runs to
+the runner without blocking the request, ``workers`` at a time.
 
 A run records only the ``relations`` variable (Goldstein units), so memory stays at
 ``months x members`` floats. The ensemble is split into about 20 chunks so that progress can
@@ -20,13 +24,14 @@ from typing import Any
 
 import numpy as np
 
-from resetlab.exceptions import Busy, ResetlabError, ScenarioError
+from resetlab.exceptions import Busy, ResetlabError, ScenarioError, TaskError
 from resetlab.fit.hold import HOLD_MONTHS, hold_shares
 from resetlab.model.engine import run_ensemble
 from resetlab.model.output import SimulationResult
 from resetlab.model.spec import Scenario, build_spec, parse_scenario
 from resetlab.model.state import Array
 from resetlab.record.read import Record
+from resetlab.tasks import Runner
 from resetlab.web.settings import WebSettings
 
 BODY = "request body"
@@ -126,13 +131,57 @@ def summarise(result: SimulationResult, start_level: float, chunk_size: int) -> 
     }
 
 
-class JobManager:
-    """Runs scenarios on a bounded thread pool and keeps the last finished jobs."""
+@dataclasses.dataclass(frozen=True)
+class _Simulation:
+    """One run as a task: plain data, so that a Dask worker can run it too."""
 
-    def __init__(self, settings: WebSettings, record: Callable[[], Record] | None = None) -> None:
+    scenario: Scenario
+    record: Record | None
+    members: int
+    seed: int
+    chunk_size: int
+    #: Called with each chunk's member count; only in process (None on a cluster).
+    on_chunk: Callable[[int], None] | None = None
+
+
+def _simulate(task: _Simulation) -> dict[str, Any]:
+    """Run a scenario's ensemble and summarise it (the task a job submits)."""
+    spec = build_spec(task.scenario, record=task.record)
+    paths = run_ensemble(
+        spec,
+        task.members,
+        task.seed,
+        chunk_size=task.chunk_size,
+        record=("relations",),
+        on_chunk=task.on_chunk,
+    )
+    result = SimulationResult(
+        name=spec.name,
+        months=spec.months,
+        variables=("relations",),
+        paths=paths,
+        seed=task.seed,
+        members=task.members,
+    )
+    start_level = float(task.scenario.model.initial.get("relations", 0.0))
+    return summarise(result, start_level, task.chunk_size)
+
+
+class JobManager:
+    """Runs scenarios as tasks of a :class:`resetlab.tasks.Runner`, at most ``workers`` at a
+    time, and keeps the last finished jobs."""
+
+    def __init__(
+        self,
+        settings: WebSettings,
+        record: Callable[[], Record] | None = None,
+        runner: Runner | None = None,
+    ) -> None:
         self.settings = settings
         #: Gives the record a run's forcing reads (the served store's); None: the built-in one.
         self._record = record
+        # A failed run is reported on its job, not tried again.
+        self._runner = Runner(retries=0) if runner is None else runner
         self._pool = ThreadPoolExecutor(
             max_workers=settings.workers, thread_name_prefix="resetlab-job"
         )
@@ -191,26 +240,26 @@ class JobManager:
                 job.done_members += n
                 job.progress = min(0.99, job.done_members / job.members)
 
+        task = _Simulation(
+            scenario, record, job.members, job.seed, job.chunk_size,
+            on_chunk=None if self._runner.distributed else advance,
+        )  # fmt: skip
         try:
-            spec = build_spec(scenario, record=record)
-            paths = run_ensemble(
-                spec,
-                job.members,
-                job.seed,
-                chunk_size=job.chunk_size,
-                record=("relations",),
-                on_chunk=advance,
+            (summary,) = self._runner.map(
+                _simulate, [task], identities=[("scenario-run", job.id)], label="scenario-run"
             )
-            result = SimulationResult(
-                name=spec.name,
-                months=spec.months,
-                variables=("relations",),
-                paths=paths,
-                seed=job.seed,
-                members=job.members,
+        except TaskError as exc:
+            cause = exc.__cause__
+            error = (
+                str(cause)
+                if isinstance(cause, ResetlabError)
+                else f"{type(cause).__name__}: {cause}"
+                if cause is not None
+                else str(exc)
             )
-            start_level = float(scenario.model.initial.get("relations", 0.0))
-            summary = summarise(result, start_level, job.chunk_size)
+            with self._lock:
+                job.status, job.error = "failed", error
+            return
         except ResetlabError as exc:
             with self._lock:
                 job.status, job.error = "failed", str(exc)
