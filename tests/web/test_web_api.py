@@ -18,6 +18,7 @@ import typer
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from resetlab.exceptions import InputError
 from resetlab.web.app import create_app
 from resetlab.web.jobs import JobManager, scenario_from_fields
 from resetlab.web.settings import WebSettings
@@ -414,9 +415,9 @@ def test_serve_command_is_registered() -> None:
 
 
 def test_settings_refuse_nonsense() -> None:
-    with pytest.raises(ValueError, match="workers"):
+    with pytest.raises(InputError, match="workers"):
         WebSettings(workers=0)
-    with pytest.raises(ValueError, match="default_members"):
+    with pytest.raises(InputError, match="default_members"):
         WebSettings(default_members=10, max_members=5)
     assert WebSettings().read_only and not WebSettings(token=TOKEN).read_only
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from resetlab.exceptions import InputError
+
 _MERSENNE = np.uint64((1 << 61) - 1)
 _MAX = np.uint64((1 << 32) - 1)
 
@@ -57,7 +59,7 @@ class MinHasher:
 def similarity(sig_a: npt.NDArray[np.uint64], sig_b: npt.NDArray[np.uint64]) -> float:
     """Estimated Jaccard similarity: the share of signature positions that agree."""
     if sig_a.shape != sig_b.shape:
-        raise ValueError("signatures of different lengths cannot be compared")
+        raise InputError("signatures of different lengths cannot be compared")
     return float(np.mean(sig_a == sig_b))
 
 

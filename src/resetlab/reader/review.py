@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from resetlab.exceptions import Problem, RecordError
+from resetlab.exceptions import InputError, Problem, RecordError
 from resetlab.reader.store import ensure_schema, rows
 
 
@@ -29,7 +29,7 @@ def candidates(
 def set_status(con: duckdb.DuckDBPyConnection, ids: list[str], status: str) -> int:
     """Mark events accepted or rejected; raise RecordError listing ids that do not exist."""
     if status not in ("accepted", "rejected", "pending"):
-        raise ValueError(f"status must be accepted, rejected or pending, not {status!r}")
+        raise InputError(f"status must be accepted, rejected or pending, not {status!r}")
     ensure_schema(con)
     known = {r["id"] for r in rows(con, "SELECT id FROM reader_events")}
     missing = [i for i in ids if i not in known]

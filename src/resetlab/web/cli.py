@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from resetlab._cli import fail, print_error
+from resetlab.exceptions import InputError
 from resetlab.web.settings import DEFAULT_PORT, LOOPBACK
 
 
@@ -52,7 +53,7 @@ def register(app: typer.Typer) -> None:
                 default_members=min(500, max_members),
                 max_jobs=max_jobs,
             )
-        except ValueError as exc:
+        except InputError as exc:
             print_error(exc)
             raise typer.Exit(code=2) from None
         if host not in (LOOPBACK, "localhost", "::1"):

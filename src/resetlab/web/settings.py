@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from resetlab.config import project_folder
+from resetlab.exceptions import InputError
 
 LOOPBACK = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -36,13 +37,13 @@ class WebSettings:
 
     def __post_init__(self) -> None:
         if self.workers < 1 or self.max_jobs < 1:
-            raise ValueError("workers and max_jobs must be at least 1")
+            raise InputError("workers and max_jobs must be at least 1")
         if not 1 <= self.default_members <= self.max_members:
-            raise ValueError("default_members must be between 1 and max_members")
+            raise InputError("default_members must be between 1 and max_members")
         if self.max_body_bytes < 1024:
-            raise ValueError("max_body_bytes must be at least 1024")
+            raise InputError("max_body_bytes must be at least 1024")
         if self.token is not None and len(self.token) < 8:
-            raise ValueError("a token must have at least 8 characters")
+            raise InputError("a token must have at least 8 characters")
 
     @property
     def read_only(self) -> bool:
