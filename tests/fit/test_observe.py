@@ -67,3 +67,75 @@ def test_bad_inputs_are_refused() -> None:
     y[1, 0] = np.nan
     with pytest.raises(FitError, match="differ between members"):
         local_level_smoother(y, np.ones(4), 0.1)
+
+
+def _lag1(d: np.ndarray) -> float:
+    d = d - d.mean(axis=0)
+    return float(np.mean((d[1:] * d[:-1]).sum(axis=0) / (d * d).sum(axis=0)))
+
+
+@pytest.mark.parametrize("name", ["null", "deyermond-2024"])
+def test_simulated_index_moves_like_the_measured_one(name: str) -> None:
+    """At the prior median, the simulated index (relations observed as the record is) has
+    month-to-month changes of the measured index's order: their sd within a factor of 2
+    of the measured one's, and positively autocorrelated at lag 1 as the measured ones are.
+
+    Why that tolerance: how much a smoothed index moves from month to month is set by the
+    smoother (the level's variance against the event noise, and how many events each month
+    has), which the two share; what may differ is the simulated path's own movement, which
+    the perspectives' mechanisms shape. The relations score itself moves more than ten
+    times as much per month; a factor of 2 tells the two kinds of object apart. The lag-1
+    autocorrelation of changes is positive for any smoothed random walk (the smoother
+    spreads a month's news over its neighbours); a negative one would mean the simulated
+    index is dominated by month-level noise the smoother does not remove.
+    """
+    from fitkit import PERSPECTIVES, base, record
+
+    from resetlab.fit.calibrate import (
+        ANCHOR_MONTHS,
+        Target,
+        _truncate,
+        anchor,
+        simulate_relations,
+        streams,
+    )
+    from resetlab.fit.history import history_forcing
+    from resetlab.fit.perspectives import ParameterSpace, load_perspectives
+
+    p = load_perspectives(PERSPECTIVES, (name,))[name]
+    space = ParameterSpace.of(p)
+    median = np.median(space.sample(np.random.default_rng(0), 4000), axis=0)
+    v = record().vintage()
+    forcing, n_hist = history_forcing(base(), v, 1)
+    forcing = _truncate(forcing, n_hist)
+    target = Target.of(v, n_hist)
+    members = 64
+    engine, observe = streams(1)
+    rel = simulate_relations(p, base(), forcing, np.tile(median, (members, 1)), space.names,
+                             engine)  # fmt: skip
+    x = anchor(rel, float(target.y[:ANCHOR_MONTHS].mean()), members)
+    idx = target.observe(x, np.random.default_rng(observe))
+    measured = np.diff(target.y)
+    simulated = np.diff(idx, axis=0)
+    ratio = float(simulated.std(axis=0, ddof=1).mean() / measured.std(ddof=1))
+    assert 0.5 < ratio < 2.0, f"sd of monthly changes: simulated / measured = {ratio:.3f}"
+    assert _lag1(measured[:, None]) > 0 and _lag1(simulated) > 0
+
+
+def test_the_observer_applies_the_smoother_as_weights() -> None:
+    """The observer's matrix of smoother weights gives what the smoother gives on the same
+    simulated flow, and its sd is the smoother's."""
+    from resetlab.fit.observe import Observer
+
+    rng = np.random.default_rng(5)
+    n = rng.poisson(1.0, 90).astype(float)
+    noise = IndexNoise(sigma2_event=16.0, sigma2_level=0.3)
+    x = np.cumsum(rng.normal(0, 0.5, (90, 7)), axis=0)
+    obs = Observer.of(n, noise)
+    got = obs(x, np.random.default_rng(9))
+    z = np.random.default_rng(9).standard_normal((int((n > 0).sum()), 7))
+    flow = np.full_like(x, np.nan)
+    flow[n > 0] = x[n > 0] + np.sqrt(16.0 / n[n > 0])[:, None] * z
+    want, var = local_level_smoother(flow, np.where(n > 0, 16.0 / np.maximum(n, 1.0), 1.0), 0.3)
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(obs.sd, np.sqrt(var), rtol=0, atol=1e-12)

@@ -22,7 +22,8 @@ per model object, and one likelihood call needs the smoothed index of thousands 
 Because every member shares the record's event timing, the filter's variances and gains are
 the same for all of them; only the means differ. So the variance recursion runs once over
 the months and the mean recursion is one vectorised NumPy operation per month for all
-members at once. ``tests/fit/test_observe.py`` checks it against statsmodels' smoother.
+members at once; and since the smoothed index is linear in the event flow with those shared
+gains, :class:`Observer` keeps the smoother's weights and applies them as one matrix product. ``tests/fit/test_observe.py`` checks it against statsmodels' smoother.
 """
 
 from __future__ import annotations
@@ -106,6 +107,49 @@ def local_level_smoother(
     return a_s, p_s
 
 
+@dataclass(frozen=True)
+class Observer:
+    """The observation step for one record's event timing: draw an event flow, smooth it.
+
+    The smoother is linear in the flow with weights that depend only on the event counts and
+    the two variances, so they are computed once (:meth:`of`: the smoother run on the unit
+    vectors of the observed months) and every call is one matrix product over all members.
+    """
+
+    n_events: np.ndarray  # the record's event count per month
+    noise: IndexNoise
+    observed: np.ndarray  # months with events (bool)
+    flow_sd: np.ndarray  # sd of the month's event-flow mean, observed months only
+    weights: np.ndarray  # months x observed months: smoothed index = weights @ flow
+    sd: np.ndarray  # the simulated index's standard error per month
+
+    @classmethod
+    def of(cls, n_events: np.ndarray, noise: IndexNoise) -> Observer:
+        n = np.asarray(n_events, dtype=np.float64)
+        if n.ndim != 1 or np.any(~np.isfinite(n)) or np.any(n < 0):
+            raise FitError("event counts must be a finite, non-negative series by month")
+        has = n > 0
+        if not has.any():
+            raise FitError("no observed month to estimate the level from")
+        h = noise.sigma2_event / np.where(has, n, 1.0)
+        unit = np.full((len(n), int(has.sum())), np.nan)
+        unit[has] = np.eye(int(has.sum()))
+        weights, var = local_level_smoother(unit, np.where(has, h, 1.0), noise.sigma2_level)
+        return cls(n, noise, has, np.sqrt(h[has]), weights, np.sqrt(var))
+
+    def __call__(self, relations: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """The simulated index (months x members) of ``relations`` (months x members)."""
+        x = np.asarray(relations, dtype=np.float64)
+        if x.ndim != 2 or x.shape[0] != len(self.n_events):
+            raise FitError(
+                f"relations {x.shape} and event counts {self.n_events.shape} do not match by month"
+            )
+        flow = x[self.observed] + self.flow_sd[:, None] * rng.standard_normal(
+            (int(self.observed.sum()), x.shape[1])
+        )
+        return np.asarray(self.weights @ flow)
+
+
 def simulate_index(
     relations: np.ndarray,
     n_events: np.ndarray,
@@ -121,11 +165,5 @@ def simulate_index(
     n = np.asarray(n_events, dtype=np.float64)
     if x.ndim != 2 or n.shape != (x.shape[0],):
         raise FitError(f"relations {x.shape} and event counts {n.shape} do not match by month")
-    if np.any(~np.isfinite(n)) or np.any(n < 0):
-        raise FitError("event counts must be finite and >= 0")
-    has = n > 0
-    h = np.where(has, noise.sigma2_event / np.where(has, n, 1.0), np.inf)
-    z = rng.standard_normal(x.shape)
-    flow = np.where(has[:, None], x + np.sqrt(np.where(has, h, 0.0))[:, None] * z, np.nan)
-    mean, var = local_level_smoother(flow, np.where(has, h, 1.0), noise.sigma2_level)
-    return mean, np.sqrt(var)
+    obs = Observer.of(n, noise)
+    return obs(x, rng), obs.sd
