@@ -139,3 +139,31 @@ def test_the_observer_applies_the_smoother_as_weights() -> None:
     want, var = local_level_smoother(flow, np.where(n > 0, 16.0 / np.maximum(n, 1.0), 1.0), 0.3)
     np.testing.assert_allclose(got, want, rtol=0, atol=1e-9)
     np.testing.assert_allclose(obs.sd, np.sqrt(var), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize(("name", "origin"), [("deyermond-2024", "2025-03"), ("null", "2012-01")])
+def test_forecast_fans_start_from_the_last_observed_month(name: str, origin: str) -> None:
+    """Members are placed by their simulated index at the last month the vintage knows: the
+    fan's median in the origin month lies inside the vintage index's own 80% band at that
+    last month (one month of movement later), and the fan's spread there is of the order of
+    the index's standard error, not the prior's. (The band is the vintage's, not the final
+    index's: a forecast made at the origin cannot know the origin month's own events.)"""
+    from fitkit import PERSPECTIVES, base, record
+    from scipy.stats import norm
+
+    from resetlab.fit.calibrate import Posterior, forecast
+    from resetlab.fit.perspectives import ParameterSpace, load_perspectives
+
+    p = load_perspectives(PERSPECTIVES, (name,))[name]
+    space = ParameterSpace.of(p)
+    draws = space.sample(np.random.default_rng(4), 64)
+    post = Posterior(name, space.names, draws, np.zeros(len(draws)), origin, "prior", 0, 1.0, 0)
+    v = record().vintage(origin)
+    ens = forecast(p, post, v, base(), 6, draws=32, draw_reps=4, seed=2)
+    last = v.index.set_index(v.index["month"].astype(str)).loc[str(v.origin - 1)]
+    score, sd = float(last["score"]), float(last["sd"])
+    z = float(norm.ppf(0.9))
+    median = float(np.median(ens[0]))
+    assert score - z * sd <= median <= score + z * sd, (median, score, sd)
+    spread = float(np.subtract(*np.quantile(ens[0], [0.9, 0.1])))
+    assert spread < 6 * z * sd, (spread, sd)
