@@ -133,12 +133,14 @@ def test_the_observer_applies_the_smoother_as_weights() -> None:
     x = np.cumsum(rng.normal(0, 0.5, (90, 7)), axis=0)
     obs = Observer.of(n, noise)
     got = obs(x, np.random.default_rng(9))
-    z = np.random.default_rng(9).standard_normal((int((n > 0).sum()), 7))
+    z = np.random.default_rng(9).standard_normal((7, int((n > 0).sum()))).T
     flow = np.full_like(x, np.nan)
     flow[n > 0] = x[n > 0] + np.sqrt(16.0 / n[n > 0])[:, None] * z
     want, var = local_level_smoother(flow, np.where(n > 0, 16.0 / np.maximum(n, 1.0), 1.0), 0.3)
     np.testing.assert_allclose(got, want, rtol=0, atol=1e-9)
     np.testing.assert_allclose(obs.sd, np.sqrt(var), rtol=0, atol=1e-12)
+    # a member's simulated index does not depend on how many members share the call
+    np.testing.assert_allclose(obs(x[:, :3], np.random.default_rng(9)), got[:, :3], atol=1e-12)
 
 
 @pytest.mark.parametrize(("name", "origin"), [("deyermond-2024", "2025-03"), ("null", "2012-01")])

@@ -144,9 +144,10 @@ class Observer:
             raise FitError(
                 f"relations {x.shape} and event counts {self.n_events.shape} do not match by month"
             )
-        flow = x[self.observed] + self.flow_sd[:, None] * rng.standard_normal(
-            (int(self.observed.sum()), x.shape[1])
-        )
+        # drawn member by member (members x months), so a member's draws do not depend on
+        # how many members there are: common random numbers hold when a call has fewer
+        z = rng.standard_normal((x.shape[1], int(self.observed.sum()))).T
+        flow = x[self.observed] + self.flow_sd[:, None] * z
         return np.asarray(self.weights @ flow)
 
 
