@@ -14,7 +14,7 @@ PERSPECTIVES = REPO / "perspectives"
 
 #: Small enough for unit tests; the numbers are not meant to be good, only honest.
 TINY = Budget(
-    name="tiny", walkers=16, steps=3, burn=1, reps=2, draws=4, draw_reps=2, refit_every=19,
+    name="tiny", walkers=16, steps=3, burn=1, reps=16, draws=4, draw_reps=2, refit_every=19,
     seeds=(0,), n_boot=50, claim_resamples=60, morris_trajectories=2, sobol_n=4,
     lever_members=8, origin_step=12, chains=2, noise_seeds=2,
 )  # fmt: skip

@@ -13,7 +13,7 @@ from fitkit import PERSPECTIVES, TINY, base, record
 from resetlab.exceptions import ModelError
 from resetlab.fit.backtest import crps
 from resetlab.fit.budget import BUDGETS, get_budget
-from resetlab.fit.calibrate import Posterior, fit, spec_for, synthetic_loglik
+from resetlab.fit.calibrate import Posterior, fit, spec_for
 from resetlab.fit.outlook import LEVERS, lever_forcing, levers, outlook
 from resetlab.fit.perspectives import ParameterSpace, load_perspectives
 from resetlab.model.base import Context
@@ -94,20 +94,6 @@ def test_prior_bounds_and_draws() -> None:
     assert space.log_prior(outside)[0] == -np.inf
     normal = [i for i, p in enumerate(space.priors) if p.dist == "normal"]
     assert normal, "deyermond-2024 has a normal prior (m19.tau)"
-
-
-def test_synthetic_likelihood_prefers_the_set_that_matches() -> None:
-    rng = np.random.default_rng(0)
-    y = np.sin(np.arange(60) / 6.0)
-    good = y[:, None] + 0.3 * rng.standard_normal((60, 10))
-    bad = y[:, None] + 1.5 + 0.3 * rng.standard_normal((60, 10))
-    ll = synthetic_loglik(np.hstack([good, bad]), y, np.full(60, 0.1), reps=10)
-    assert ll.shape == (2,) and ll[0] > ll[1] + 50
-    y2 = y.copy()
-    y2[:10] = np.nan  # months without an index are skipped
-    assert np.isfinite(synthetic_loglik(good, y2, np.zeros(60), reps=10)).all()
-    with pytest.raises(ModelError):
-        synthetic_loglik(good[:, :9], y, np.zeros(60), reps=2)
 
 
 def test_fit_is_reproducible_and_saves(tmp_path: Path) -> None:

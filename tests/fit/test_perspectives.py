@@ -88,7 +88,7 @@ def test_every_perspective_file_loads(path: Path) -> None:
     assert set(p.mechanisms) == set(MECHANISMS)
     params = {pr.param for pr in p.priors}
     assert set(REQUIRED_PRIORS) <= params
-    assert 3 <= len(p.priors) <= 7
+    assert 1 <= len(p.priors) <= 5
 
 
 def test_the_six_perspectives_are_present() -> None:
@@ -265,15 +265,25 @@ def test_name_must_equal_the_file_name(tmp_path: Path) -> None:
     _assert_problem(path, _line_of(text, "name:"), "name", "must equal the file name")
 
 
-def test_missing_required_prior(tmp_path: Path) -> None:
+def test_a_prior_on_the_anchored_offset_is_refused(tmp_path: Path) -> None:
+    """The calibration anchors the observation's level to the index: a perspective that
+    tries to fit the offset is told so, and one with no priors has nothing to fit."""
+    from resetlab.exceptions import FitError
+    from resetlab.fit.perspectives import ParameterSpace
+
     text = _base_text()
-    start = text.index("  - param: volatility\n")
-    end = text.index("\nclaims:")
-    broken = text[:start] + text[end + 1 :]
+    offset = (
+        "priors:\n  - param: observation.offset\n    dist: uniform\n    low: -8.0\n"
+        '    high: 2.0\n    mean: null\n    sd: null\n    source: null\n    why: "level"\n'
+    )
     path = tmp_path / f"{BASE}.yaml"
-    path.write_text(broken, encoding="utf-8")
-    line = _line_of(broken, "priors:")
-    _assert_problem(path, line, "priors", "missing a prior for volatility (required)")
+    path.write_text(_replace_once(text, "priors:\n", offset), encoding="utf-8")
+    with pytest.raises(FitError, match=r"observation\.offset.*anchors"):
+        ParameterSpace.of(load_perspective(path))
+    start, end = text.index("priors:\n"), text.index("\nclaims:")
+    path.write_text(text[:start] + "priors: []" + text[end:], encoding="utf-8")
+    with pytest.raises(FitError, match="no priors"):
+        ParameterSpace.of(load_perspective(path))
 
 
 def test_a_key_given_twice_is_an_error(tmp_path: Path) -> None:

@@ -91,9 +91,7 @@ def test_nan_initial_value_is_refused(tmp_path: Path) -> None:
 def test_prior_bound_inf_is_refused(tmp_path: Path) -> None:
     src = REPO / "perspectives" / "null.yaml"
     text = src.read_text()
-    new, n = re.subn(
-        r"(param: volatility\n(?:.*\n)*?\s+high: )[0-9.]+", r"\g<1>.inf", text, count=1
-    )
+    new, n = re.subn(r"(param: noise\n(?:.*\n)*?\s+high: )[0-9.]+", r"\g<1>.inf", text, count=1)
     assert n == 1
     f = tmp_path / "null.yaml"
     f.write_text(new)

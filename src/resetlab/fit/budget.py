@@ -20,7 +20,7 @@ class Budget:
     walkers: int  # emcee walkers
     steps: int  # emcee steps per walker
     burn: int  # steps discarded as burn-in
-    reps: int  # simulated members per parameter set in the synthetic likelihood
+    reps: int  # members per parameter set in the synthetic likelihood (> summaries + 1)
     draws: int  # posterior draws behind a forecast
     draw_reps: int  # members per posterior draw in a forecast
     refit_every: int  # refit the posterior at every n-th backtest origin
@@ -38,12 +38,12 @@ class Budget:
 
 BUDGETS: dict[str, Budget] = {
     "quick": Budget(
-        name="quick", walkers=16, steps=40, burn=20, reps=8, draws=32, draw_reps=4,
+        name="quick", walkers=16, steps=40, burn=20, reps=40, draws=32, draw_reps=4,
         refit_every=8, seeds=(0, 1), n_boot=500, claim_resamples=1000,
         morris_trajectories=6, sobol_n=64, lever_members=1024, origin_step=6,
     ),
     "full": Budget(
-        name="full", walkers=24, steps=150, burn=75, reps=12, draws=64, draw_reps=4,
+        name="full", walkers=24, steps=150, burn=75, reps=80, draws=64, draw_reps=4,
         refit_every=48, seeds=(0, 1, 2), n_boot=2000, claim_resamples=5000,
         morris_trajectories=20, sobol_n=1024, lever_members=4096, origin_step=1,
     ),

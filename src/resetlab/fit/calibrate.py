@@ -4,11 +4,17 @@ Why emcee (affine-invariant ensemble MCMC) and not ABC-SMC with pyabc: the model
 member but costs ~0.1 s of Python per simulated history, whatever the number of members. emcee
 evaluates a whole half-ensemble of walkers in one call (``vectorize=True``), so every walker
 becomes a block of members of *one* vectorised simulation; pyabc calls the model once per
-particle. The likelihood is synthetic (Wood 2010): each parameter set runs ``reps`` members,
-and each month the index is scored under a normal with the members' mean and variance plus
-the index's own standard error. The members' random numbers are the same at every call
-(common random numbers), so the likelihood is a smooth, repeatable function of the
-parameters. ``docs/fit.md`` has the details and the full-budget figures.
+particle.
+
+The simulation is observed the way the record is (:mod:`resetlab.fit.observe`): each
+member's relations path is anchored to the measured index's first year (the observation
+offset is not a free parameter), turned into a simulated event flow with the record's event
+counts, and smoothed into a simulated index by the vintage index's own Kalman smoother. The
+likelihood is Bayesian synthetic likelihood (:mod:`resetlab.fit.likelihood`): each parameter
+set runs ``reps`` members, whose simulated indexes give replicate summary vectors, and the
+measured index's summaries are scored under their mean and covariance. The members' random
+numbers are the same at every call (common random numbers), so the likelihood is a
+repeatable function of the parameters. ``docs/fit.md`` has the details and the figures.
 
 Convergence is read, not assumed: the fit runs ``budget.chains`` independent emcee ensembles
 (tasks of a :class:`resetlab.tasks.Runner`), each started from its own prior draws, and
@@ -29,9 +35,11 @@ import emcee
 import numpy as np
 import pandas as pd
 
-from resetlab.exceptions import ModelError
+from resetlab.exceptions import FitError, ModelError
 from resetlab.fit.budget import Budget, get_budget
 from resetlab.fit.history import REPLAY_START, FitData, Vintage, history_forcing
+from resetlab.fit.likelihood import summaries, synthetic_loglik
+from resetlab.fit.observe import IndexNoise, Observer
 from resetlab.fit.perspectives import ParameterSpace
 from resetlab.model.engine import ModelSpec, Observation, run_chunk
 from resetlab.model.forcing import Forcing
@@ -41,7 +49,10 @@ from resetlab.model.state import INDEX
 from resetlab.tasks import Runner, task_seed
 
 _RELATIONS = (INDEX["relations"],)
-_VAR_FLOOR = 1e-3
+#: Months at the replay start the simulated relations are anchored to the measured index on.
+ANCHOR_MONTHS = 12
+#: Months before an origin whose simulated index weights a forecast's members.
+ORIGIN_MONTHS = 12
 #: The thresholds a posterior must meet before anything is drawn from it.
 RHAT_MAX = 1.01
 ESS_MIN = 400.0
@@ -107,31 +118,76 @@ def simulate_relations(
     forcing: Forcing,
     theta: np.ndarray,
     names: tuple[str, ...],
-    seed: int,
+    seed: int | np.random.SeedSequence,
 ) -> np.ndarray:
     """The relations score (months x members) with one parameter row per member."""
     spec = spec_for(perspective, base, forcing, theta, names)
-    out = run_chunk(spec, len(theta), np.random.SeedSequence(seed), record=_RELATIONS)
+    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    out = run_chunk(spec, len(theta), ss, record=_RELATIONS)
     return out[:, 0, :]
 
 
-def synthetic_loglik(sim: np.ndarray, y: np.ndarray, s: np.ndarray, reps: int) -> np.ndarray:
-    """Log-likelihood of the index ``y`` (sd ``s``) per parameter set.
+def streams(seed: int) -> tuple[np.random.SeedSequence, np.random.SeedSequence]:
+    """The engine's and the observation step's random streams of one simulation seed."""
+    engine, observe = np.random.SeedSequence(seed).spawn(2)
+    return engine, observe
 
-    ``sim`` is months x (sets * reps), members of a set adjacent; months where ``y`` is NaN
-    are skipped.
+
+@dataclass(frozen=True)
+class Target:
+    """The measured index of a fit window, and what the observation step needs to mimic it."""
+
+    months: pd.PeriodIndex
+    y: np.ndarray  # the measured index (score)
+    sd: np.ndarray  # its standard error
+    n_events: np.ndarray  # the record's event count per month (0: no events)
+    observe: Observer  # the observation step with the record's event counts and the
+    # vintage index's sigma2_event and sigma2_level
+    observed: np.ndarray  # the measured index's summaries
+
+    @classmethod
+    def of(cls, vintage: Vintage, n_hist: int) -> Target:
+        """The window from :data:`REPLAY_START` to the month before the vintage's origin."""
+        months = pd.period_range(REPLAY_START, periods=n_hist, freq="M")
+        keys = [str(m) for m in months]
+        s = vintage.index.set_index(vintage.index["month"].astype(str))
+        where = f"the vintage index at {vintage.origin}"
+        if "events_n" not in s:
+            raise FitError(f"{where} has no events_n column (the observation step needs it)")
+        y = s["score"].reindex(keys).to_numpy(dtype=float)
+        if not np.isfinite(y).all():
+            gap = keys[int(np.flatnonzero(~np.isfinite(y))[0])]
+            raise FitError(f"{where}: no score in {gap}, inside the fitted window")
+        sd = np.nan_to_num(s["sd"].reindex(keys).to_numpy(dtype=float), nan=0.0)
+        n = np.nan_to_num(s["events_n"].reindex(keys).to_numpy(dtype=float), nan=0.0)
+        noise = IndexNoise.of(vintage.params, where)
+        return cls(months, y, sd, n, Observer.of(n, noise), summaries(y, months)[0])
+
+
+def anchor(sim: np.ndarray, level: float, group: int) -> np.ndarray:
+    """``sim`` (months x members) shifted, per block of ``group`` adjacent members, so that
+    the block's mean over the first :data:`ANCHOR_MONTHS` months is ``level``.
+
+    The relations score's level is set by the observation offset, which no article speaks to:
+    instead of a free parameter that soaks up misfit, each parameter set starts where the
+    measured index does.
     """
     T, M = sim.shape
-    if M % reps:
-        raise ModelError(f"{M} members are not a whole number of sets of {reps}")
-    x = sim.reshape(T, M // reps, reps).astype(np.float64)
-    mu = x.mean(axis=2)
-    var = x.var(axis=2, ddof=1) if reps > 1 else np.zeros_like(mu)
-    ok = np.isfinite(y)
-    tot = var[ok] + (s[ok] ** 2)[:, None] + _VAR_FLOOR
-    resid = y[ok][:, None] - mu[ok]
-    ll = -0.5 * (resid**2 / tot + np.log(2 * np.pi * tot))
-    return np.asarray(ll.sum(axis=0))
+    if M % group:
+        raise FitError(f"{M} members are not a whole number of sets of {group}")
+    x = np.asarray(sim, dtype=np.float64).reshape(T, M // group, group)
+    start = x[:ANCHOR_MONTHS].mean(axis=(0, 2))
+    return (x + (level - start)[None, :, None]).reshape(T, M)
+
+
+def index_loglik(
+    relations: np.ndarray, target: Target, reps: int, seed: np.random.SeedSequence
+) -> np.ndarray:
+    """Synthetic log-likelihood per parameter set of ``relations`` (months x sets * reps)."""
+    level = float(target.y[:ANCHOR_MONTHS].mean())
+    x = anchor(relations, level, reps)
+    idx = target.observe(x, np.random.default_rng(seed))
+    return synthetic_loglik(summaries(idx, target.months), target.observed, reps)
 
 
 @dataclass(frozen=True)
@@ -226,14 +282,6 @@ class Posterior:
         return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
-def _target(vintage: Vintage, n_hist: int) -> tuple[np.ndarray, np.ndarray]:
-    months = [str(REPLAY_START + t) for t in range(n_hist)]
-    s = vintage.index.set_index(vintage.index["month"].astype(str))
-    y = s["score"].reindex(months).to_numpy(dtype=float)
-    sd = s["sd"].reindex(months).to_numpy(dtype=float)
-    return y, np.nan_to_num(sd, nan=0.0)
-
-
 def diagnose(chains: np.ndarray, loglik_noise_sd: float, n_chains: int) -> dict[str, Any]:
     """Convergence diagnostics of ``chains`` (chains x draws x parameters), by arviz.
 
@@ -304,8 +352,7 @@ class _Chain:
     perspective: PerspectiveModel
     base: Scenario
     forcing: Forcing
-    y: np.ndarray
-    s: np.ndarray
+    target: Target
     budget: Budget
     sim_seed: int  # common random numbers: the same in every chain, so all share one target
     chain_seed: np.random.SeedSequence  # the chain's starts and emcee moves
@@ -320,8 +367,9 @@ def _log_prob_fn(c: _Chain, space: ParameterSpace) -> Callable[[np.ndarray], np.
         out = np.full(len(theta), -np.inf)
         if ok.any():
             members = np.repeat(theta[ok], c.budget.reps, axis=0)
-            sim = simulate_relations(c.perspective, c.base, c.forcing, members, names, c.sim_seed)
-            out[ok] = lp[ok] + synthetic_loglik(sim, c.y, c.s, c.budget.reps)
+            engine, observe = streams(c.sim_seed)
+            sim = simulate_relations(c.perspective, c.base, c.forcing, members, names, engine)
+            out[ok] = lp[ok] + index_loglik(sim, c.target, c.budget.reps, observe)
         return out
 
     return log_prob
@@ -351,8 +399,7 @@ def loglik_noise(
     perspective: PerspectiveModel,
     base: Scenario,
     forcing: Forcing,
-    y: np.ndarray,
-    s: np.ndarray,
+    target: Target,
     theta: np.ndarray,
     budget: Budget,
     seed: int,
@@ -363,10 +410,9 @@ def loglik_noise(
     members = np.repeat(np.atleast_2d(theta), budget.reps, axis=0)
     out = []
     for ss in seqs:
-        sim = simulate_relations(
-            perspective, base, forcing, members, names, int(ss.generate_state(1)[0])
-        )
-        out.append(float(synthetic_loglik(sim, y, s, budget.reps)[0]))
+        engine, observe = ss.spawn(2)
+        sim = simulate_relations(perspective, base, forcing, members, names, engine)
+        out.append(float(index_loglik(sim, target, budget.reps, observe)[0]))
     return np.asarray(out)
 
 
@@ -390,14 +436,14 @@ def fit(
     b = get_budget(budget)
     n_chains = b.chains if chains is None else chains
     if n_chains < 1:
-        raise ModelError(f"a fit needs at least one chain, got {n_chains}")
+        raise FitError(f"a fit needs at least one chain, got {n_chains}")
     vintage = data.vintage() if isinstance(data, FitData) else data
     space = ParameterSpace.of(perspective)
     forcing, n_hist = history_forcing(base, vintage, 1)
     forcing = _truncate(forcing, n_hist)
-    y, s = _target(vintage, n_hist)
+    target = Target.of(vintage, n_hist)
     tasks = [
-        _Chain(perspective, base, forcing, y, s, b, seed, task_seed(seed, ("chain", k)))
+        _Chain(perspective, base, forcing, target, b, seed, task_seed(seed, ("chain", k)))
         for k in range(n_chains)
     ]
 
@@ -417,7 +463,7 @@ def fit(
     diagnostics = None
     if n_chains >= 2 and chain.shape[0] >= 4:
         median = np.median(flat[keep], axis=0)
-        noise = loglik_noise(perspective, base, forcing, y, s, median, b, seed)
+        noise = loglik_noise(perspective, base, forcing, target, median, b, seed)
         diagnostics = diagnose(np.swapaxes(chain, 0, 1), float(np.std(noise, ddof=1)), n_chains)
     return Posterior(
         perspective=perspective.name,
@@ -428,7 +474,7 @@ def fit(
         budget=b.name,
         seed=seed,
         acceptance=float(np.mean([r[2] for r in results])),
-        n_months=int(np.isfinite(y).sum()),
+        n_months=len(target.months),
         diagnostics=diagnostics,
     )
 
@@ -458,9 +504,13 @@ def forecast(
     """Index forecast for the ``horizon`` months from the vintage's origin (months x members).
 
     Posterior draws (``draw_reps`` members each) replay the history before the origin and
-    run on with sampled shocks. The ensemble starts from the last observed month: it is
-    shifted so that its mean in the month before the origin equals the vintage index there
-    (the model forecasts the change; the level comes from the data known at the origin).
+    run on with sampled shocks. The ensemble starts from the last observed month: each
+    member's history is run through the observation step, and the member is shifted so that
+    its own simulated index in the month before the origin equals the measured index there.
+    A member then sits where the data put the level, off by its own index-estimation error
+    (the latent level minus its index, about the index's standard error), and keeps its
+    simulated dynamics. The shift is the member's observation offset, which only sets the
+    level of the relations score, so it changes no mechanism's path.
     """
     rng = np.random.default_rng(seed)
     if forcing is None:
@@ -468,13 +518,15 @@ def forecast(
     else:
         n_hist = forcing.horizon - horizon
     theta = np.repeat(posterior.draws(rng, draws), draw_reps, axis=0)
-    sim = simulate_relations(perspective, base, forcing, theta, posterior.names, seed)
-    y, _ = _target(vintage, n_hist)
-    last = float(y[n_hist - 1])
-    if not np.isfinite(last):
-        raise ModelError(f"the vintage index has no value in {vintage.origin - 1}")
-    shift = last - float(sim[n_hist - 1].mean())
-    return np.asarray(sim[n_hist:], dtype=np.float64) + shift
+    engine, observe = streams(seed)
+    sim = np.asarray(
+        simulate_relations(perspective, base, forcing, theta, posterior.names, engine),
+        dtype=np.float64,
+    )
+    target = Target.of(vintage, n_hist)
+    idx = target.observe(sim[:n_hist], np.random.default_rng(observe))
+    shift = target.y[n_hist - 1] - idx[n_hist - 1]
+    return sim[n_hist:] + shift[None, :]
 
 
 def replay_band(
@@ -487,19 +539,26 @@ def replay_band(
     draw_reps: int,
     seed: int,
 ) -> pd.DataFrame:
-    """The posterior replay (no anchoring) against the index: month, index, q05..q95."""
+    """The posterior replay against the index: month, index, q05..q95.
+
+    The quantiles are of the *simulated index* (each draw anchored at the replay start as in
+    the fit, then observed as the record is), the object the fit compares with the index.
+    """
     vintage = data.vintage()
     forcing, n_hist = history_forcing(base, vintage, 1)
     forcing = _truncate(forcing, n_hist)
     rng = np.random.default_rng(seed)
     theta = np.repeat(posterior.draws(rng, draws), draw_reps, axis=0)
-    sim = simulate_relations(perspective, base, forcing, theta, posterior.names, seed)
-    q = np.quantile(sim, [0.05, 0.25, 0.5, 0.75, 0.95], axis=1)
-    y, _ = _target(vintage, n_hist)
+    engine, observe = streams(seed)
+    sim = simulate_relations(perspective, base, forcing, theta, posterior.names, engine)
+    target = Target.of(vintage, n_hist)
+    x = anchor(sim, float(target.y[:ANCHOR_MONTHS].mean()), draw_reps)
+    idx = target.observe(x, np.random.default_rng(observe))
+    q = np.quantile(idx, [0.05, 0.25, 0.5, 0.75, 0.95], axis=1)
     return pd.DataFrame(
         {
             "month": [str(m) for m in forcing.months],
-            "index": y,
+            "index": target.y,
             "q05": q[0],
             "q25": q[1],
             "q50": q[2],
@@ -531,11 +590,15 @@ def _recover_one(r: _Replication) -> dict[str, Any]:
     truth = space.sample(np.random.default_rng(truth_seed), 1)
     forcing, n_hist = history_forcing(r.base, r.vintage, 1)
     forcing = _truncate(forcing, n_hist)
-    y = simulate_relations(
-        r.perspective, r.base, forcing, truth, space.names, int(data_seed.generate_state(1)[0])
-    )[:, 0]
-    months = [str(REPLAY_START + t) for t in range(n_hist)]
-    index = pd.DataFrame({"month": months, "score": y, "sd": np.zeros(n_hist)})
+    engine, observe = data_seed.spawn(2)
+    x = simulate_relations(r.perspective, r.base, forcing, truth, space.names, engine)
+    target = Target.of(r.vintage, n_hist)
+    # the synthetic record: the true path observed as the record is (its event counts)
+    y = target.observe(x, np.random.default_rng(observe))[:, 0]
+    months = [str(m) for m in target.months]
+    index = pd.DataFrame(
+        {"month": months, "score": y, "sd": target.observe.sd, "events_n": target.n_events}
+    )
     synthetic = replace(r.vintage, index=index)
     post = fit(
         r.perspective, synthetic, r.base, budget=r.budget,
@@ -563,11 +626,12 @@ def recovery(
     """Fit ``k`` data sets simulated from prior draws; coverage of the 90 % interval and bias.
 
     Each replication draws its true parameters from the prior, simulates one history under
-    the record's forcing (the index's months before the origin), and fits it with the same
-    budget as a real fit. Replications are independent tasks of ``runner``.
+    the record's forcing (the index's months before the origin), observes it as the record
+    is (:func:`resetlab.fit.observe.simulate_index`, the record's event counts), and fits
+    that synthetic index with the same budget as a real fit. Replications are independent tasks of ``runner``.
     """
     if k < 1:
-        raise ModelError(f"--recovery needs at least 1 replication, got {k}")
+        raise FitError(f"--recovery needs at least 1 replication, got {k}")
     b = get_budget(budget)
     vintage = data.vintage() if isinstance(data, FitData) else data
     names = ParameterSpace.of(perspective).names

@@ -75,7 +75,9 @@ class Vintage:
     """What was known before ``origin``: the index then, and the record's events before it."""
 
     origin: pd.Period
-    index: pd.DataFrame  # month (str), score, sd: months before origin
+    #: month (str), score, sd: months before origin; and events_n, the number of events the
+    #: index's event flow had in the month (the observation step draws that many).
+    index: pd.DataFrame
     events: pd.DataFrame  # record events (all actors) before origin
     #: The vintage index's state-space parameters (``sigma2_level``: the level's monthly
     #: variance), as :func:`resetlab.index.kalman.estimate_index` fitted them at the origin.
@@ -90,7 +92,7 @@ class FitData:
 
     observations: Observations
     events: pd.DataFrame
-    index: pd.DataFrame  # the full-sample index: month (str), score, sd
+    index: pd.DataFrame  # the full-sample index: month (str), score, sd, events_n
     level: float  # the latest reset's pre-reset level (:func:`resetlab.fit.hold.pre_reset_level`)
     #: The events between the two actors the index is estimated from (``Analysis.events``);
     #: a vintage rebuilds its event indicator from those of them knowable before its origin.
@@ -113,6 +115,8 @@ class FitData:
         from resetlab.fit.hold import latest_reset, pre_reset_level
 
         frame = analysis.index.frame[["month", "score", "sd"]].copy()
+        counts = analysis.observations.frame["events_n"].fillna(0.0)
+        frame["events_n"] = counts.to_numpy(dtype=float)
         level = pre_reset_level(analysis.regimes.segments, latest_reset(analysis.regimes.shifts))
         return cls(
             analysis.observations,
@@ -151,7 +155,8 @@ class FitData:
         frame["events_n"] = flow["events_n"].fillna(0.0)
         obs = Observations(frame, known.raw_events)
         est = estimate_index(obs)
-        idx = est.frame[["month", "score", "sd"]]
+        idx = est.frame[["month", "score", "sd"]].copy()
+        idx["events_n"] = frame["events_n"].to_numpy(dtype=float)
         return Vintage(o, idx.reset_index(drop=True), ev, dict(est.params), self.record)
 
     def truth(self, months: pd.PeriodIndex) -> np.ndarray:

@@ -9,7 +9,7 @@ import numpy as np
 from scipy import stats
 
 from resetlab.config import project_folder
-from resetlab.exceptions import ModelError
+from resetlab.exceptions import FitError, ModelError
 from resetlab.model.spec import GLOBAL_PARAMS, PerspectiveModel, Prior, load_perspective
 
 #: The shipped perspectives, in the order of the articles (null last).
@@ -55,6 +55,12 @@ def load_perspectives(
     return out
 
 
+#: Parameters a perspective may not put a prior on: the calibration anchors the observation's
+#: level to the measured index (:func:`resetlab.fit.calibrate.anchor`), so an offset prior
+#: would be a parameter the data cannot see.
+NOT_FITTED: tuple[str, ...] = ("observation.offset",)
+
+
 @dataclass(frozen=True)
 class ParameterSpace:
     """The fitted parameters of a perspective: names, bounds and prior densities."""
@@ -63,6 +69,16 @@ class ParameterSpace:
 
     @classmethod
     def of(cls, perspective: PerspectiveModel) -> ParameterSpace:
+        """The perspective's priors; :class:`FitError` for a prior on a parameter the
+        calibration sets itself (:data:`NOT_FITTED`) or for no prior at all."""
+        fixed = [p.param for p in perspective.priors if p.param in NOT_FITTED]
+        if fixed:
+            raise FitError(
+                f"perspective {perspective.name}: priors on {fixed}: the calibration anchors "
+                "the observation's level to the measured index, so it is not a parameter"
+            )
+        if not perspective.priors:
+            raise FitError(f"perspective {perspective.name} has no priors: nothing to fit")
         return cls(tuple(perspective.priors))
 
     @property

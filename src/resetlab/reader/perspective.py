@@ -2,8 +2,8 @@
 
 The draft has the form :func:`resetlab.model.spec.load_perspective` checks: ``name``
 (the file's stem), ``article`` (when the article's file is a source id like ``003``),
-``description``, every mechanism ``m1``..``m21``, the two required priors (wide, not
-from the article) and no ``claims``. A
+``description``, every mechanism ``m1``..``m21``, the required priors of
+:data:`REQUIRED_PRIORS` (none: the editor adds the article's) and no ``claims``. A
 mechanism the article asserts is switched on with its default parameters and the sentence
 it rests on; one the article denies, or one with no claim, is switched off with the reason.
 A source must name an article id (``NNN``): a claim read from a file named otherwise is
@@ -21,14 +21,9 @@ import yaml
 
 from resetlab.reader.claims import MECHANISM_IDS
 
-#: The priors every perspective needs; neither comes from an article, so the draft takes
-#: the wide ranges the project's own perspectives use.
-REQUIRED_PRIORS: tuple[dict[str, Any], ...] = (
-    {"param": "observation.offset", "dist": "uniform", "low": -8.0, "high": 2.0, "mean": None,
-     "sd": None, "source": None, "why": "level of the index: not from the article"},
-    {"param": "volatility", "dist": "uniform", "low": 0.3, "high": 4.0, "mean": None,
-     "sd": None, "source": None, "why": "month-to-month noise of the index: not from the article"},
-)  # fmt: skip
+#: Priors a draft starts with besides the article's own: none (the calibration anchors the
+#: observation's level to the index and holds ``volatility`` fixed; ``docs/fit.md``).
+REQUIRED_PRIORS: tuple[dict[str, Any], ...] = ()
 
 
 def _source_id(file: str) -> str | None:

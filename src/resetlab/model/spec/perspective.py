@@ -54,8 +54,10 @@ GLOBAL_PARAMS: tuple[str, ...] = (
     "observation.w_threat",
     "observation.w_shock",
 )
-#: Priors every perspective must give (the observation's level and noise scale).
-REQUIRED_PRIORS: tuple[str, ...] = ("observation.offset", "volatility")
+#: Priors every perspective must give. None: the calibration anchors the observation's
+#: level to the measured index and holds ``volatility`` at the replay scenario's value
+#: (``docs/fit.md``), so neither is a fitted parameter any more.
+REQUIRED_PRIORS: tuple[str, ...] = ()
 
 
 class Prior(Strict):
