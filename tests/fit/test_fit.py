@@ -158,7 +158,7 @@ def test_outlook_and_levers_small() -> None:
     # the forecast starts after the last month; the months since the reset are conditioned on
     assert o.origin == str(data.last_month + 1)
     assert len(o.observed) == data.last_month.ordinal - pd.Period("2025-02", freq="M").ordinal + 1
-    assert set(o.fans["month"]) >= {"2026-02", "2027-02"}
+    assert set(o.fans["month"]) >= {str(data.last_month + 1), "2027-02"}
     again = outlook(ps, posts, data, base(), "2025-02", budget=TINY, seed=0)
     pd.testing.assert_frame_equal(o.table, again.table)
     la = levers(ps["valdai-2011"], posts["valdai-2011"], data, base(), "2025-02", budget=TINY)
