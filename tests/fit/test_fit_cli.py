@@ -54,6 +54,7 @@ def small(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]
     return workspace / "perspectives", store
 
 
+@pytest.mark.slow  # runs every fit command on the record (about two minutes)
 def test_every_table_command_writes_its_columns(small: tuple[Path, Path], tmp_path: Path) -> None:
     folder, store = small
     common = ["--store", str(store), "--perspectives", str(folder), "--jobs", "1"]
@@ -120,6 +121,7 @@ def test_fit_command_writes_a_posterior_and_chart(small: tuple[Path, Path], tmp_
     assert bad.exit_code != 0 and "quick, full" in bad.output
 
 
+@pytest.mark.slow  # builds the whole report with its fit sections (about three minutes)
 def test_report_has_a_section_for_each_and_names_the_budget(
     small: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
