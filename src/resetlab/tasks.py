@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import warnings
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -151,10 +152,15 @@ class Runner:
             f"{label}-{hashlib.sha256(repr(tuple(k)).encode()).hexdigest()[:16]}"
             for k in identities
         ]
-        futures = [
-            client.submit(_call, fn, item, key=key, retries=self.retries, pure=False)
-            for item, key in zip(items, keys, strict=True)
-        ]
+        # Each task carries its own inputs (a worker needs no shared state, so any cluster
+        # runs it); dask warns of every graph over 10 MB, which a backtest task (about
+        # 28 MB: its vintage's record and index) always is, so that warning is not shown.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
+            futures = [
+                client.submit(_call, fn, item, key=key, retries=self.retries, pure=False)
+                for item, key in zip(items, keys, strict=True)
+            ]
         where = {f.key: i for i, f in enumerate(futures)}
         results: list[Any] = [None] * total
         done = 0

@@ -143,6 +143,9 @@ def test_lever_forcing_sets_only_the_future() -> None:
     none = lever_forcing(f, 10, np.r_[vals[:7], 0.4, 0.6, 3.0])  # the switch is off
     assert not none.series["reset_us"].any()
     assert [lv.name for lv in LEVERS][:3] == ["track_bureaucratic", "track_arms", "track_regional"]
+    # a move timed after the forcing's last month cannot act inside the window: left out
+    late = lever_forcing(f, 10, np.r_[vals[:9], 12.0])
+    assert not late.series["reset_us"].any() and np.all(late.series["track_arms"][10:] == 0.3)
 
 
 def test_outlook_and_levers_small() -> None:

@@ -287,14 +287,16 @@ def lever_forcing(forcing: Forcing, n_hist: int, values: np.ndarray) -> Forcing:
     """``forcing`` with the levers set to ``values`` (order of :data:`LEVERS`) after history.
 
     The reset move adds ``reset_size`` to the U.S. reset series in month ``reset_timing``
-    (rounded) after the origin, and only if the ``reset_move`` switch is on.
+    (rounded) after the origin, and only if the ``reset_move`` switch is on. A move that
+    would fall after the forcing's last month (the hold window ends first) cannot change
+    anything inside the window and is left out.
     """
     vals = np.asarray(values, dtype=float)
     if vals.shape != (len(LEVERS),):
         raise FitError(f"{vals.size} lever values for {len(LEVERS)} levers")
     v = {lv.name: lv.value(x) for lv, x in zip(LEVERS, vals, strict=True)}
     timing = int(round(v["reset_timing"]))
-    if not 0 <= n_hist + 3 < forcing.horizon or not 0 <= n_hist + timing < forcing.horizon:
+    if not 0 <= n_hist + 3 < forcing.horizon or timing < 0:
         raise FitError(
             f"a {forcing.horizon}-month forcing has no month {n_hist + max(3, timing)} "
             "for the levers"
@@ -305,7 +307,7 @@ def lever_forcing(forcing: Forcing, n_hist: int, values: np.ndarray) -> Forcing:
     for side in ("us", "ru"):
         s[f"concession_{side}"][n_hist + 2] += v[f"concession_{side}"]
     s["treaties"][n_hist + 3 :] = v["treaties"]
-    if v["reset_move"]:
+    if v["reset_move"] and n_hist + timing < forcing.horizon:
         s["reset_us"][n_hist + timing] += v["reset_size"]
     return Forcing(
         forcing.months, s, dict(forcing.shocks), dict(forcing.rates), dict(forcing.sizes),
