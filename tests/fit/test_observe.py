@@ -169,3 +169,22 @@ def test_forecast_fans_start_from_the_last_observed_month(name: str, origin: str
     assert score - z * sd <= median <= score + z * sd, (median, score, sd)
     spread = float(np.subtract(*np.quantile(ens[0], [0.9, 0.1])))
     assert spread < 6 * z * sd, (spread, sd)
+
+
+def test_the_observer_does_not_depend_on_the_blas_thread_count() -> None:
+    """A cluster worker runs BLAS on one thread, this process on several: the simulated index
+    of the same members must be the same to the bit in both (the backtest's serial and
+    cluster runs are compared bit for bit)."""
+    from threadpoolctl import threadpool_limits
+
+    from resetlab.fit.observe import Observer
+
+    rng = np.random.default_rng(11)
+    n = rng.poisson(1.5, 400).astype(float)
+    x = np.cumsum(rng.normal(0, 0.5, (400, 1024)), axis=0)
+    obs = Observer.of(n, IndexNoise(sigma2_event=16.0, sigma2_level=0.3))
+    with threadpool_limits(limits=1, user_api="blas"):
+        one = obs(x, np.random.default_rng(3))
+    with threadpool_limits(limits=2, user_api="blas"):
+        two = obs(x, np.random.default_rng(3))
+    assert np.array_equal(one, two)

@@ -31,8 +31,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from resetlab.exceptions import FitError
+
+#: BLAS held to one thread for the smoother's product: a multi-threaded BLAS sums in an
+#: order that depends on its thread count, so the same members would get a different index
+#: (by rounding) in a process with two BLAS threads and in a cluster worker with one.
+_BLAS = ThreadpoolController()
 
 
 @dataclass(frozen=True)
@@ -148,7 +154,8 @@ class Observer:
         # how many members there are: common random numbers hold when a call has fewer
         z = rng.standard_normal((x.shape[1], int(self.observed.sum()))).T
         flow = x[self.observed] + self.flow_sd[:, None] * z
-        return np.asarray(self.weights @ flow)
+        with _BLAS.limit(limits=1, user_api="blas"):
+            return np.asarray(self.weights @ flow)
 
 
 def simulate_index(
