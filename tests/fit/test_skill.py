@@ -14,7 +14,7 @@ from resetlab.fit.backtest import (
     skill_verdict,
     task_seeds,
 )
-from resetlab.fit.outlook import NO_SKILL, SKILL, Outlook, outlook_table
+from resetlab.fit.outlook import NO_SKILL, NOT_CONVERGED, SKILL, Outlook, outlook_table
 
 BASE = ("persistence", "climatology", "pool")
 
@@ -125,7 +125,8 @@ def test_an_outlook_without_brier_skill_reads_as_a_scenario() -> None:
     s["brier"] = (0.5 - s["held"].astype(float)) ** 2
     o = Outlook(
         pd.DataFrame({"perspective": ["p"], "p_hold_12": [0.6], "p_hold_24": [0.3],
-                      "mc_se_12": [0.02], "mc_se_24": [0.03], "members": [200]}),
+                      "mc_se_12": [0.02], "mc_se_24": [0.03], "members": [200],
+                      "converged": [True]}),
         pd.DataFrame(), "2025-02", -3.0, "tiny", "2025-11", (1.0,) * 9,
     )  # fmt: skip
     t = outlook_table(o, bt).iloc[0]
@@ -141,3 +142,8 @@ def test_an_outlook_without_brier_skill_reads_as_a_scenario() -> None:
     t = outlook_table(o, bt).iloc[0]
     assert t["verdict_12"] == SKILL and t["verdict_24"] == NO_SKILL and t["verdict"] == NO_SKILL
     assert f"24 months: {NO_SKILL}" in t["words"]
+    # skill or not, nothing is read from a posterior that fails its diagnostics
+    s["brier"] = (0.9 * s["held"] + 0.05 - s["held"].astype(float)) ** 2
+    o.table["converged"] = False
+    t = outlook_table(o, bt).iloc[0]
+    assert t["verdict_12"] == SKILL and t["verdict"] == NOT_CONVERGED

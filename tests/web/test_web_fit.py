@@ -38,7 +38,8 @@ def _backtest() -> Backtest:
 
 def _outlook() -> Outlook:
     t = pd.DataFrame({"perspective": list(PERSP), "p_hold_12": [0.6, 0.5], "p_hold_24": [0.3, 0.2],
-                      "mc_se_12": [0.02, 0.02], "mc_se_24": [0.03, 0.03], "members": [64, 64]})  # fmt: skip
+                      "mc_se_12": [0.02, 0.02], "mc_se_24": [0.03, 0.03], "members": [64, 64],
+                      "converged": [True, True]})  # fmt: skip
     return Outlook(t, pd.DataFrame(), "2025-02", -3.0, "full", "2025-11", (1.0,) * 9)
 
 

@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 
 NO_SKILL = "no skill: read as a scenario, not a forecast"
 SKILL = "forecast: skill on this event in the backtest"
+#: The verdict where the posterior fails the convergence diagnostics: nothing is drawn from it.
+NOT_CONVERGED = "no outlook: the posterior fails the convergence diagnostics"
 
 __all__ = [
     "HOLD_MONTHS",
@@ -116,6 +118,7 @@ def outlook(
             row[f"p_hold_{h}"] = float(held.mean())
             row[f"mc_se_{h}"] = monte_carlo_se(held, b.draw_reps)
         row["members"] = ens.shape[1]
+        row["converged"] = posteriors[name].converged
         rows.append(row)
         q = np.quantile(ens, [0.05, 0.25, 0.5, 0.75, 0.95], axis=1)
         fans.append(
@@ -177,7 +180,8 @@ def outlook_table(o: Outlook, bt: Backtest) -> pd.DataFrame:
     Columns: perspective, p_hold_12, p_hold_24, mc_se (the larger of the two), mc_se_12,
     mc_se_24, brier_skill_12/24 (against the base rate), brier_skill_half_12/24 (against
     a constant 0.5), base_rate_12/24, horizon_12/24 (the backtest horizon of the event),
-    verdict_12/24 (each horizon's), verdict (a forecast only where both are), words.
+    verdict_12/24 (each horizon's), verdict (a forecast only where both are and the
+    posterior passed its convergence diagnostics, else :data:`NOT_CONVERGED`), words.
     """
     hz = event_horizons(o)
     hs = bt.hold_skill(tuple(sorted(set(hz.values())))).set_index("model")
@@ -196,7 +200,11 @@ def outlook_table(o: Outlook, bt: Backtest) -> pd.DataFrame:
             for _, r in t.iterrows()
         ]
     t["verdict"] = [
-        SKILL if all(r[f"verdict_{h}"] == SKILL for h in HOLD_MONTHS) else NO_SKILL
+        NOT_CONVERGED
+        if not r.get("converged", False)
+        else SKILL
+        if all(r[f"verdict_{h}"] == SKILL for h in HOLD_MONTHS)
+        else NO_SKILL
         for _, r in t.iterrows()
     ]
     t["words"] = [outlook_words(r) for _, r in t.iterrows()]
