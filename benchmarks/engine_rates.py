@@ -171,7 +171,7 @@ def write_doc(a: argparse.Namespace, result: dict[str, object]) -> None:
         ]
     lines += [
         "",
-        "Limits (issue 17, measured on one core of this machine class): the arithmetic is about",
+        "Limits (measured on one core of this machine class): the arithmetic is about",
         "330 flops, 2 exp, 3 normals and 1 uniform per member-month on a 148-byte state, so a",
         "vectorised kernel could pass 1e8 member-months per second; NumPy's generator alone caps",
         "output that is bit for bit the NumPy engine's near 3.8e7. The fused engine here draws",

@@ -264,7 +264,7 @@ def write_markdown(path: Path, cmd: str, info: dict[str, str], rates: dict[str, 
         f"| Mesa | {cpu['mesa_mm_per_cpu_s']:,.0f} "
         f"| {cpu['resetlab_mm_per_cpu_s'] / cpu['mesa_mm_per_cpu_s']:,.0f} |",
         "",
-        "Targets (issue 3): at least 10 million member-months per second on one core, and at "
+        "Targets: at least 10 million member-months per second on one core, and at "
         "least 100 times Mesa. resetlab keeps only the relations score here, as the other two "
         "do; keeping all 36 state variables costs more (memory traffic of the output).",
         "",
