@@ -104,10 +104,14 @@ def test_the_reset_move_is_a_switch_and_its_size_needs_it() -> None:
     assert list(a[:, i["reset_move"]]) == [1.0, 0.0] and a[0, i["reset_timing"]] == 2.0
     with pytest.raises(FitError, match="9 lever values for 10"):
         lever_forcing(f, 10, row[:9])
+    # a move timed past the forcing's last month cannot act inside the hold window: left out
     late = row.copy()
     late[i["reset_timing"]] = 12.0
-    with pytest.raises(FitError, match="no month 22"):
-        lever_forcing(f, 10, late)
+    assert not lever_forcing(f, 10, late).series["reset_us"].any()
+    # a window too short for the concessions and treaties is refused
+    short = Forcing.flat(month_range("2025-01", 12), {"treaties": 0.4})
+    with pytest.raises(FitError, match="no month 13"):
+        lever_forcing(short, 10, row)
 
 
 def test_nominal_values_are_stated_and_the_treaty_share_is_the_origins() -> None:
