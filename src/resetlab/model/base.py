@@ -24,8 +24,9 @@ Value = float | Array
 #: Stages of a month, in order: before the sides move, after they move, state dynamics.
 STAGE_PRE, STAGE_MOVES, STAGE_DYNAMICS = 0, 1, 2
 
-#: The month-wide inputs a fused-engine kernel reads from its vector ``c``, in that order.
-KERNEL_SERIES: tuple[str, ...] = (
+#: Per-month deterministic inputs (levers and forcing from the record), as
+#: :class:`resetlab.model.forcing.Forcing` holds them.
+SERIES: tuple[str, ...] = (
     "concession_us",
     "concession_ru",
     "exercises",
@@ -41,8 +42,10 @@ KERNEL_SERIES: tuple[str, ...] = (
     "tenure_ru",
     "leader_change_us",
     "leader_change_ru",
-    "treaties_prev",
 )
+#: The month-wide inputs a fused-engine kernel reads from its vector ``c``, in that order:
+#: the series, then last month's treaty share.
+KERNEL_SERIES: tuple[str, ...] = (*SERIES, "treaties_prev")
 (
     K_CONCESSION_US,
     K_CONCESSION_RU,

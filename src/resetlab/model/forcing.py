@@ -28,7 +28,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from resetlab.exceptions import ModelError
-from resetlab.model.base import Context
+from resetlab.model.base import SERIES, Context
 from resetlab.model.state import DTYPE, Array
 from resetlab.record.conventions import (
     COOPERATIVE_FROM,
@@ -42,25 +42,6 @@ from resetlab.record.conventions import (
 )
 from resetlab.record.dyad import in_dyad
 from resetlab.record.read import Record, builtin_record
-
-#: Per-month deterministic inputs (levers and forcing from the record).
-SERIES: tuple[str, ...] = (
-    "concession_us",
-    "concession_ru",
-    "exercises",
-    "track_bureaucratic",
-    "track_arms",
-    "track_regional",
-    "reset_us",
-    "reset_ru",
-    "treaties",
-    "clock_us",
-    "clock_ru",
-    "tenure_us",
-    "tenure_ru",
-    "leader_change_us",
-    "leader_change_ru",
-)
 
 #: Shock types; each is in [0, 1] per member and month.
 SHOCKS: tuple[str, ...] = (
