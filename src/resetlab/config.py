@@ -23,16 +23,20 @@ def data_dir() -> Path:
     return Path(__file__).parent / "data"
 
 
+def shipped_folder(name: str) -> Path:
+    """The folder ``name`` (``perspectives`` or ``scenarios``) shipped inside the package."""
+    return Path(__file__).resolve().parent / name
+
+
 def project_folder(name: str, near: Path | None = None) -> Path:
     """The one rule for finding a project folder (``perspectives``, ``scenarios``).
 
     With ``near`` (the folder of a scenario file, or of the scenarios): ``near/NAME`` or,
-    failing that, ``NAME`` beside ``near``; without: ``./NAME`` or, failing that, the folder
-    of that name in the source checkout resetlab runs from. The first that exists; else the
-    first candidate, so that an error names where the folder was expected.
+    failing that, ``NAME`` beside ``near``; without: ``./NAME``. Failing those, the folder of
+    that name shipped inside the package (:func:`shipped_folder`), so that an installed wheel
+    finds the built-in perspectives and scenarios. The first that exists; else the first
+    candidate, so that an error names where the folder was expected.
     """
-    if near is not None:
-        candidates = [near / name, near.parent / name]
-    else:
-        candidates = [Path.cwd() / name, Path(__file__).resolve().parents[2] / name]
+    local = [near / name, near.parent / name] if near is not None else [Path.cwd() / name]
+    candidates = [*local, shipped_folder(name)]
     return next((c for c in candidates if c.is_dir()), candidates[0])

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from rich.console import Console
 
+from resetlab.config import project_folder
 from resetlab.exceptions import ResetlabError
 from resetlab.report.html import Section, table_html
 
@@ -18,13 +19,9 @@ REPORT_SEED = 20250301
 
 
 def shipped_scenarios() -> list[Path]:
-    """The scenario files shipped with resetlab: ``./scenarios`` if present, else the
-    repository's ``scenarios/`` (an editable install)."""
-    for root in (Path.cwd(), Path(__file__).resolve().parents[3]):
-        folder = root / "scenarios"
-        if folder.is_dir():
-            return sorted(folder.glob("*.yaml"))
-    return []
+    """The scenario files the report runs: ``./scenarios`` if present, else those shipped
+    with the package (:func:`resetlab.config.project_folder`)."""
+    return sorted(project_folder("scenarios").glob("*.yaml"))
 
 
 def scenario_section(

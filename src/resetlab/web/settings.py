@@ -51,11 +51,12 @@ class WebSettings:
         return self.token is None
 
     def scenario_folder(self) -> Path | None:
-        """The folder of scenario files offered in the editor (``./scenarios`` by default)."""
+        """The folder of scenario files offered in the editor (``./scenarios`` by default,
+        else the scenarios shipped with the package)."""
         if self.scenarios_dir is not None:
             return self.scenarios_dir
-        here = Path.cwd() / "scenarios"
-        return here if here.is_dir() else None
+        folder = project_folder("scenarios")
+        return folder if folder.is_dir() else None
 
     def perspective_folder(self) -> Path | None:
         """Where ``perspective: NAME`` is looked up (``perspectives/`` beside the scenarios)."""

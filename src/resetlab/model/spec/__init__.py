@@ -51,6 +51,7 @@ from resetlab.model.spec.scenario import (
     TreatyMove,
     load_scenario,
     parse_scenario,
+    scenario_path,
 )
 from resetlab.model.spec.yaml_lines import MAX_YAML_BYTES, MAX_YAML_DEPTH, Loc
 
@@ -92,4 +93,5 @@ __all__ = [
     "parse_scenario",
     "perspective_quotes",
     "scenario_forcing",
+    "scenario_path",
 ]

@@ -9,6 +9,7 @@ the two is non-null. See ``docs/model.md`` for the schema with an example.
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -205,13 +206,25 @@ def _perspective_path(name: str, base_dir: Path | None, perspectives_dir: Path |
     return folder / f"{name}.yaml"
 
 
+def scenario_path(path: str | Path) -> Path:
+    """The file a scenario argument names: ``path`` itself if it exists or is written as a
+    path (a folder or a suffix in it), else ``NAME.yaml`` in the scenarios folder."""
+    p = Path(path)
+    text = str(path)
+    if p.exists() or "/" in text or os.sep in text or p.suffix:
+        return p
+    return project_folder("scenarios") / f"{p.name}.yaml"
+
+
 def load_scenario(path: str | Path, perspectives_dir: Path | None = None) -> Scenario:
     """Read and check a scenario file (and its perspective); raise :class:`ScenarioError`.
 
-    Every problem found is listed as ``file:line: field: message``; the checks are those of
-    :func:`parse_scenario`.
+    ``path`` is a file, or the bare name of a scenario in the scenarios folder
+    :func:`resetlab.config.project_folder` finds (``reset-2025``: ``./scenarios`` or the ones
+    shipped with the package). Every problem found is listed as ``file:line: field:
+    message``; the checks are those of :func:`parse_scenario`.
     """
-    path = Path(path)
+    path = scenario_path(path)
     data, lines = read_yaml(path)
     scenario = _check_scenario(data, str(path), lines, path.parent, perspectives_dir)
     return dataclasses.replace(scenario, path=path)
