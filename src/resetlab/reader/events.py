@@ -3,7 +3,9 @@
 A sentence yields an event when it has a date (its own, or, for a strong trigger, one from
 the three sentences before), a mention of each side (or a bilateral treaty standing for
 both) and a trigger phrase. The Goldstein weight comes from the CAMEO code the trigger
-stands for, through the built-in CAMEO table.
+stands for, through the built-in CAMEO table. Where no trigger is found, a sentence with
+both sides and its own date to the month may be coded like its nearest labelled example
+(:mod:`resetlab.reader.event_examples`).
 """
 
 from __future__ import annotations
