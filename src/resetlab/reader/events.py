@@ -3,7 +3,9 @@
 A sentence yields an event when it has a date (its own, or, for a strong trigger, one from
 the three sentences before), a mention of each side (or a bilateral treaty standing for
 both) and a trigger phrase. The Goldstein weight comes from the CAMEO code the trigger
-stands for, through the built-in CAMEO table.
+stands for, through the built-in CAMEO table. Where no trigger is found, a sentence with
+both sides and its own date to the month may be coded like its nearest labelled example
+(:mod:`resetlab.reader.event_examples`).
 """
 
 from __future__ import annotations
@@ -121,6 +123,11 @@ class ReadEvent:
     confidence: float
     sentence_index: int
     record_id: str | None = None
+    #: ``rules`` (a verb pattern or the PLOVER verb table) or ``example`` (the nearest
+    #: labelled example, :mod:`event_examples`; then its reference and cosine).
+    coded_by: str = "rules"
+    example: str | None = None
+    example_similarity: float | None = None
 
 
 @lru_cache(maxsize=1)
@@ -294,8 +301,60 @@ def article_dyad(sentences: tuple[Sentence, ...]) -> bool:
     return states == {USA, RUS}
 
 
-def extract_events(sentences: tuple[Sentence, ...], published: date | None) -> list[ReadEvent]:
-    """Candidate events from an article's sentences, one per usable date mention."""
+_HEDGED = re.compile(r"\b(should|would|could|must|need to|might)\b")
+
+
+def _example_event(
+    s: Sentence,
+    d: DateMention,
+    sides: tuple[str, str],
+    carried: bool,
+    threshold: float,
+    exclude: str | None,
+) -> ReadEvent | None:
+    """The event of an uncoded sentence coded like its nearest labelled example, if its own
+    date gives at least the month and the sentence is not hedged."""
+    from resetlab.reader.event_examples import code_by_example
+
+    if carried or d.precision not in ("day", "month") or d.value is None:
+        return None
+    if _HEDGED.search(s.text) and d.precision != "day":
+        return None
+    match = code_by_example(s.text, exclude, threshold)
+    if match is None:
+        return None
+    conf = min(0.6, 0.25 + 0.4 * match.similarity) - (0.1 if d.relative else 0.0)
+    ref = match.reference if match.origin != "v2" else f"v2:{match.reference}"
+    return ReadEvent(
+        date=d.value,
+        precision=d.precision,
+        actor=sides[0],
+        target=sides[1],
+        plover=_plovers().get(match.cameo) or match.plover,
+        cameo=match.cameo,
+        goldstein=_weights().get(match.cameo, match.goldstein),
+        sentence=s.text,
+        confidence=round(conf, 2),
+        sentence_index=s.index,
+        coded_by="example",
+        example=ref,
+        example_similarity=round(match.similarity, 4),
+    )
+
+
+def extract_events(
+    sentences: tuple[Sentence, ...],
+    published: date | None,
+    example_threshold: float | None = None,
+    exclude_examples: str | None = None,
+) -> list[ReadEvent]:
+    """Candidate events from an article's sentences, one per usable date mention.
+
+    With ``example_threshold``, a sentence that names both sides (or one, in an article
+    about the two) and has its own date to the month or day, but that no verb pattern
+    codes, is coded like its nearest labelled example when their cosine is at least the
+    threshold (:func:`event_examples.code_by_example`); the examples labelled in the file
+    ``exclude_examples`` are left out."""
     dyad = article_dyad(sentences)
     weights = _weights()
     plovers = _plovers()
@@ -344,6 +403,13 @@ def extract_events(sentences: tuple[Sentence, ...], published: date | None) -> l
             trig = _trigger_near(s.text, pos)
             sides = _sides(s.text, pos if not carried else len(s.text), seg_start, dyad)
             seg_start = d.end if not carried else 0
+            if trig is None and sides is not None and example_threshold is not None:
+                ev = _example_event(s, d, sides, carried, example_threshold, exclude_examples)
+                if ev is not None and not (
+                    published is not None and ev.date > published.isoformat()[: len(ev.date)]
+                ):
+                    out.append(ev)
+                continue
             if trig is None or sides is None:
                 continue
             trigger, dist = trig

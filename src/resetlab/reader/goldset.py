@@ -228,9 +228,10 @@ def _half_names(doc: dict[str, Any], half: str) -> list[str]:
 
 
 def read_half(
-    gold_path: Path, half: str, embeddings: str = "off", seed: int = 0
+    gold_path: Path, half: str, embeddings: str = "off", seed: int = 0, event_examples: bool = True
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Read the articles of one half (``development`` or ``test``); return gold and results."""
+    """Read the articles of one half (``development`` or ``test``); return gold and results.
+    ``event_examples=False`` turns nearest-example event coding off."""
     from resetlab.reader.pipeline import ReaderOptions, _default_record, read_texts
 
     doc = load_gold_v2(gold_path)
@@ -239,7 +240,12 @@ def read_half(
     gold = [a for a in doc["articles"] if a["file"] in names]
     base = gold_path.parent / "articles"
     texts = [(g["file"], (base / g["file"]).read_text(encoding="utf-8")) for g in gold]
-    opts = ReaderOptions(embeddings=embeddings, seed=seed)  # type: ignore[arg-type]
+    threshold = ReaderOptions.event_example_threshold if event_examples else None
+    opts = ReaderOptions(
+        embeddings=embeddings,  # type: ignore[arg-type]
+        seed=seed,
+        event_example_threshold=threshold,
+    )
     results = []
     for name, text in texts:  # each on its own: the halves are not copies of each other
         with duckdb.connect(":memory:") as con:
@@ -284,10 +290,10 @@ def summarise(scores: list[ArticleScore], seed: int = 0) -> dict[str, Any]:
 
 
 def evaluate_half(
-    gold_path: Path, half: str, embeddings: str = "off", seed: int = 0
+    gold_path: Path, half: str, embeddings: str = "off", seed: int = 0, event_examples: bool = True
 ) -> tuple[dict[str, Any], list[ArticleScore]]:
     """Read one half and summarise its scores."""
-    gold, results = read_half(gold_path, half, embeddings, seed)
+    gold, results = read_half(gold_path, half, embeddings, seed, event_examples)
     scores = [score_article(g, r) for g, r in zip(gold, results, strict=True)]
     return summarise(scores, seed), scores
 

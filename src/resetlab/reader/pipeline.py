@@ -17,6 +17,7 @@ import pandas as pd
 from resetlab.reader.claims import extract_claims, extract_stance
 from resetlab.reader.dedup import MinHasher, similarity
 from resetlab.reader.embed import Embedder, EmbeddingMode, load_embedder
+from resetlab.reader.event_examples import THRESHOLD as EXAMPLE_THRESHOLD
 from resetlab.reader.events import ReadEvent, extract_events
 from resetlab.reader.record_dating import estimate_date
 from resetlab.reader.spin import detect_spin, spun_copy
@@ -41,6 +42,8 @@ class ReaderOptions:
     num_perm: int = 128
     match_threshold: float = 0.2
     seed: int = 0
+    #: Cosine for nearest-example event coding (:mod:`event_examples`); None turns it off.
+    event_example_threshold: float | None = EXAMPLE_THRESHOLD
 
 
 _STOP = frozenset(
@@ -196,7 +199,10 @@ def _read_one(
     if article.published is None:
         estimate = estimate_date(article.sentences, record)
     events = extract_events(
-        article.sentences, article.published or (estimate.date if estimate else None)
+        article.sentences,
+        article.published or (estimate.date if estimate else None),
+        options.event_example_threshold,
+        exclude_examples=name,
     )
     claims = extract_claims(article.sentences, embedder, exclude_examples=name)
     stance = extract_stance(article.sentences, embedder)
@@ -232,6 +238,8 @@ def _read_one(
                 "target": ev.target, "plover": ev.plover, "cameo": ev.cameo,
                 "goldstein": ev.goldstein, "sentence": ev.sentence,
                 "confidence": ev.confidence, "record_id": rec, "status": status,
+                "coded_by": ev.coded_by, "example": ev.example,
+                "example_similarity": ev.example_similarity,
             }
         )  # fmt: skip
     con.execute("DELETE FROM reader_claims WHERE article_id = ?", [art_id])
