@@ -171,6 +171,7 @@ def test_unknown_format_lists_valid_ones(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "icews" in res.output
 
 
+@pytest.mark.slow
 def test_report_is_self_contained(store: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.html"
     # the fit sections have their own tests on a tiny budget (tests/fit/test_fit_cli.py)

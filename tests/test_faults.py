@@ -109,6 +109,7 @@ def _campaign(tmp_path: Path, kills: int, rows: int, seed: int) -> dict[str, int
     return outcome
 
 
+@pytest.mark.slow
 def test_an_import_killed_at_random_points_leaves_the_store_before_or_after(
     tmp_path: Path,
 ) -> None:

@@ -47,6 +47,7 @@ def test_a_pair_index_uses_the_panel_indicators(store: Store) -> None:
     assert set(tbl["indicator"]) >= {"events", "incidents", "un_agreement"}
 
 
+@pytest.mark.slow
 def test_dyads_command_writes_the_panel_table(tmp_path: Path) -> None:
     out = tmp_path / "dyads.csv"
     res = CliRunner().invoke(app, ["dyads", "--format", "csv", "-o", str(out),

@@ -26,6 +26,7 @@ def test_spinner_is_deterministic_and_keeps_the_header() -> None:
     assert "overseas coverage parleys commenced" in spin(text, 3, rate=1.0)
 
 
+@pytest.mark.slow
 def test_spun_copies_are_flagged_and_linked_and_originals_are_not() -> None:
     r = evaluate_spin(GOLD, "test", n=12, seed=14)
     assert r["copies"] == 12 and r["originals"] == 12

@@ -339,6 +339,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_reads_work_while_a_server_holds_the_store(tmp_path: Path) -> None:
     path = tmp_path / "record.duckdb"
     settings = WebSettings(store_path=path, token=TOKEN)

@@ -43,6 +43,7 @@ def _outlook() -> Outlook:
     return Outlook(t, pd.DataFrame(), "2025-02", -3.0, "full", "2025-11", (1.0,) * 9)
 
 
+@pytest.mark.slow
 def test_the_dashboard_reads_the_cached_results_and_says_what_the_report_says(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
