@@ -3,7 +3,8 @@
     python benchmarks/loglik_noise.py --posterior null=post-null.json \\
         --posterior deyermond-2024=post-dey.json [--reps 40 80] [--seeds 6] [--write docs/fit.md]
 
-For each perspective, at the median of the posterior given (a ``resetlab fit`` JSON; without
+For each perspective, at the median of each posterior given for it (a ``resetlab fit`` JSON;
+``--posterior`` may name several per perspective; without
 one, a quick fit with seed 0 is run first, with the likelihood ``--fit-likelihood`` names,
 plain by default as the earlier figures were; ``--save DIR`` keeps it), the log-likelihood of the record's index to
 2025-10 is computed under ``--seeds`` simulation seeds spawned from ``SeedSequence(--seed)``
@@ -95,18 +96,24 @@ def main() -> None:
     ap.add_argument("--save", type=Path, help="folder to write the quick fits' posteriors to")
     ap.add_argument("--write", type=Path, help="replace the loglik-noise section of this file")
     args = ap.parse_args()
-    posteriors = dict(p.split("=", 1) for p in args.posterior)
+    posteriors: dict[str, list[str]] = {}
+    for item in args.posterior:
+        name, _, path = item.partition("=")
+        posteriors.setdefault(name, []).append(path)
     base = load_scenario(REPO / "scenarios" / "replay-1992-2025.yaml")
     with Store.open(":memory:", build=True) as s:
         data = FitData.from_store(s)
     persps = load_perspectives(REPO / "perspectives", tuple(args.perspectives))
     rows = []
+    todo: list[tuple[str, Posterior, str]] = []
     for name in args.perspectives:
         persp = persps[name]
-        if name in posteriors:
-            post = Posterior.load(posteriors[name])
-            made = f"{posteriors[name]} ({post.budget} budget, seed {post.seed})"
-        else:
+        for path in posteriors.get(name, []):
+            post = Posterior.load(path)
+            like = str((post.diagnostics or {}).get("likelihood", "Gaussian BSL"))
+            short = "plain" if like == "Gaussian BSL" else "mean-adjusted"
+            todo.append((name, post, f"{post.budget} fit ({short} SL), seed {post.seed}"))
+        if name not in posteriors:
             quick = get_budget("quick")
             if args.fit_likelihood == "plain":
                 quick = replace(quick, mean_adjust=None)
@@ -117,9 +124,11 @@ def main() -> None:
             if args.save:
                 args.save.mkdir(parents=True, exist_ok=True)
                 post.save(args.save / f"{name}-{args.fit_likelihood}.json")
+            todo.append((name, post, made))
+    for name, post, made in todo:
         theta = np.median(post.samples, axis=0)
         for reps in args.reps:
-            r = measure(persp, base, data, theta, reps, args.seeds, args.seed, args.scale)
+            r = measure(persps[name], base, data, theta, reps, args.seeds, args.seed, args.scale)
             r.update(perspective=name, theta=dict(zip(post.names, theta.tolist(), strict=True)))
             r["posterior"] = made
             rows.append(r)

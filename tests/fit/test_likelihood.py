@@ -133,7 +133,7 @@ def test_a_summary_the_model_cannot_match_is_shifted_and_its_noise_is_gone() -> 
         np.testing.assert_array_equal(a, b)
 
 
-def test_the_gamma_profile_is_the_lasso_minimum() -> None:
+def test_the_gamma_profile_is_the_lasso_minimum(monkeypatch: pytest.MonkeyPatch) -> None:
     rng = np.random.default_rng(5)
     d, k = 12, 3
     z = rng.normal(scale=4.0, size=(k, d))
@@ -158,6 +158,11 @@ def test_the_gamma_profile_is_the_lasso_minimum() -> None:
         split = np.concatenate([np.maximum(got[i], 0), np.maximum(-got[i], 0)])
         assert objective(split) <= ref.fun + 1e-9
         np.testing.assert_allclose(got[i], ref.x[:d] - ref.x[d:], atol=1e-4)
+    # the dual (bounded-variable least squares) path gives the same minimum
+    import resetlab.fit.likelihood as lik
+
+    monkeypatch.setattr(lik, "GAMMA_ROUNDS", 0)
+    np.testing.assert_allclose(profile_gamma(z, prec, penalty), got, atol=1e-9)
 
 
 def test_the_mean_adjusted_loglik_is_the_penalised_gaussian_maximum() -> None:
