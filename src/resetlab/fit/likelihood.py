@@ -67,11 +67,6 @@ RIDGE = 1e-3
 VAR_FLOOR = 1e-6
 #: Laplace scale ``lambda`` of the mean adjustment's prior on each Gamma_i (Frazier & Drovandi).
 LAPLACE_SCALE = 0.5
-#: Coordinate-descent sweeps between two exact solves of the Gamma profile, and the most rounds.
-GAMMA_SWEEPS = 10
-GAMMA_ROUNDS = 20
-#: Relative slack allowed on the optimality (KKT) conditions of an exact solve.
-GAMMA_KKT_TOL = 1e-9
 
 
 def summary_names(months: pd.PeriodIndex) -> tuple[str, ...]:
@@ -194,104 +189,39 @@ def mean_adjusted_loglik(
     resid, cov = _moments(sim, observed, reps)
     sd = np.sqrt(np.einsum("kii->ki", cov))
     corr = cov / (sd[:, :, None] * sd[:, None, :])
-    sign, _ = np.linalg.slogdet(corr)
-    usable = sign > 0
-    prec = np.zeros_like(corr)
-    if usable.any():
-        prec[usable] = np.linalg.inv(corr[usable])
-    z = resid / sd
-    gamma = profile_gamma(z, prec, 1.0 / scale)
-    out, ok = _gaussian(resid - sd * gamma, cov)
-    out = out - np.abs(gamma).sum(axis=1) / scale
+    gamma = profile_gamma(resid / sd, corr, 1.0 / scale)
+    usable = np.isfinite(gamma).all(axis=1)
+    shift = np.where(usable[:, None], gamma, 0.0)
+    out, ok = _gaussian(resid - sd * shift, cov)
+    out = out - np.abs(shift).sum(axis=1) / scale
     ok &= usable
     return np.where(ok, out, -np.inf), np.where(ok[:, None], gamma, np.nan)
 
 
-def profile_gamma(z: np.ndarray, precision: np.ndarray, penalty: float) -> np.ndarray:
-    """``argmin_G 0.5 (z - G)' P (z - G) + penalty * |G|_1`` for each row of ``z``.
+def profile_gamma(z: np.ndarray, corr: np.ndarray, penalty: float) -> np.ndarray:
+    """``argmin_G 0.5 (z - G)' R^-1 (z - G) + penalty * |G|_1`` for each row of ``z``.
 
-    ``z`` is sets x d, ``precision`` sets x d x d (positive definite). The problem is a small
-    lasso, strictly convex, with one solution. Cyclic coordinate descent (soft thresholding,
-    each step exact) finds which summaries are shifted and their signs long before it
-    converges when the summaries are strongly correlated; so every :data:`GAMMA_SWEEPS`
-    sweeps the solution on the current support and signs is solved exactly (a linear
-    system) and kept for each set where it satisfies the optimality conditions (signs kept,
-    every zero coordinate's gradient within the penalty). The few sets still open after
-    :data:`GAMMA_ROUNDS` rounds are solved through the dual, a box-constrained least-squares
-    problem, by ``scipy.optimize.lsq_linear`` (bounded-variable least squares, exact). The
-    descent and the exact solves are written here because they run over every parameter set
-    of an emcee call at once, where scipy solves one problem per call (about 100 times
-    slower here). ``tests/fit/test_likelihood.py`` checks the result against
-    ``scipy.optimize.minimize``.
-    """
-    z = np.asarray(z, dtype=np.float64)
-    p = np.asarray(precision, dtype=np.float64)
-    k, d = z.shape
-    gamma = np.zeros_like(z)
-    pz = np.einsum("kij,kj->ki", p, z)
-    open_ = np.ones(k, dtype=bool)
-    for _ in range(GAMMA_ROUNDS):
-        rows = np.flatnonzero(open_)
-        g = _descend(z[rows], p[rows], gamma[rows], penalty)
-        exact, ok = _solve_on_support(z[rows], p[rows], pz[rows], np.sign(g), penalty)
-        gamma[rows] = np.where(ok[:, None], exact, g)
-        open_[rows[ok]] = False
-        if not open_.any():
-            return gamma
-    for i in np.flatnonzero(open_):
-        gamma[i] = _dual_solve(z[i], p[i], penalty)
-    return gamma
-
-
-def _descend(z: np.ndarray, p: np.ndarray, gamma: np.ndarray, penalty: float) -> np.ndarray:
-    """:data:`GAMMA_SWEEPS` sweeps of coordinate descent from ``gamma`` (sets x d)."""
-    gamma = gamma.copy()
-    diag = np.einsum("kii->ki", p)
-    safe = np.where(diag > 0, diag, np.inf)
-    pr = np.einsum("kij,kj->ki", p, z - gamma)  # P (z - gamma), kept up to date
-    for _ in range(GAMMA_SWEEPS):
-        for j in range(z.shape[1]):
-            # the unpenalised coordinate minimum is gamma_j + (P (z - gamma))_j / P_jj
-            g = gamma[:, j] + pr[:, j] / safe[:, j]
-            new = np.sign(g) * np.maximum(np.abs(g) - penalty / safe[:, j], 0.0)
-            step = new - gamma[:, j]
-            gamma[:, j] = new
-            pr -= p[:, :, j] * step[:, None]
-    return gamma
-
-
-def _solve_on_support(
-    z: np.ndarray, p: np.ndarray, pz: np.ndarray, signs: np.ndarray, penalty: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """The exact minimum with Gamma's support and signs fixed, and whether it is optimal."""
-    on = signs != 0
-    both = on[:, :, None] & on[:, None, :]
-    eye = np.broadcast_to(np.eye(z.shape[1], dtype=bool), p.shape)
-    # on the support: (P (z - G))_S = penalty * signs_S; off it: G = 0
-    m = np.where(both, p, np.where(eye, 1.0, 0.0))
-    rhs = np.where(on, pz - penalty * signs, 0.0)
-    try:
-        g = np.linalg.solve(m, rhs[..., None])[..., 0]
-    except np.linalg.LinAlgError:
-        return np.zeros_like(z), np.zeros(len(z), dtype=bool)
-    g = np.where(on, g, 0.0)
-    grad = np.einsum("kij,kj->ki", p, z - g)
-    slack = penalty * (1 + GAMMA_KKT_TOL)
-    ok = np.where(on, g * signs > 0, np.abs(grad) <= slack).all(axis=1) & np.isfinite(g).all(1)
-    return g, ok
-
-
-def _dual_solve(z: np.ndarray, p: np.ndarray, penalty: float) -> np.ndarray:
-    """One set through the dual: ``min_u 0.5 u' R u - u' z`` over ``|u_i| <= penalty``.
-
-    ``R = P^-1 = L L'`` makes it ``min ||L' u - L^-1 z||^2`` under the bounds; then
-    ``G = z - R u``, zero where ``u`` is strictly inside its bounds.
+    ``z`` is sets x d, ``corr`` (``R``) sets x d x d, positive definite. The problem is a small,
+    strictly convex lasso with one solution, solved through its dual, a box-constrained
+    least-squares problem: with ``R = L L'``, ``u = argmin ||L' u - L^-1 z||^2`` over
+    ``|u_i| <= penalty`` (``scipy.optimize.lsq_linear``, bounded-variable least squares, which
+    ends at the exact solution), then ``G = z - R u``, exactly zero for every summary whose
+    ``u_i`` lies strictly inside its bounds. A row with a non-finite ``z`` or a ``corr`` that is
+    not positive definite gets NaN.
     """
     from scipy.optimize import lsq_linear
 
-    if not np.isfinite(z).all():
-        return np.full_like(z, np.nan)
-    r = np.linalg.inv(p)
-    low = np.linalg.cholesky(r)
-    res = lsq_linear(low.T, np.linalg.solve(low, z), bounds=(-penalty, penalty), method="bvls")
-    return np.where(res.active_mask != 0, z - r @ res.x, 0.0)
+    z = np.asarray(z, dtype=np.float64)
+    r = np.asarray(corr, dtype=np.float64)
+    gamma = np.full_like(z, np.nan)
+    for i in range(len(z)):
+        if not (np.isfinite(z[i]).all() and np.isfinite(r[i]).all()):
+            continue
+        try:
+            low = np.linalg.cholesky(r[i])
+        except np.linalg.LinAlgError:
+            continue
+        rhs = np.linalg.solve(low, z[i])
+        res = lsq_linear(low.T, rhs, bounds=(-penalty, penalty), method="bvls")
+        gamma[i] = np.where(res.active_mask != 0, z[i] - r[i] @ res.x, 0.0)
+    return gamma
