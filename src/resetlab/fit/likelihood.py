@@ -26,8 +26,8 @@ lies far out in the replicates' distribution and the Gaussian log density is dom
 large Mahalanobis term whose value swings with the replicates. Frazier & Drovandi (2021,
 "Robust approximate Bayesian inference with synthetic likelihood", *J. Comput. Graph.
 Stat.* 30) let each summary's mean be shifted by ``sigma_i * Gamma_i`` (``sigma_i`` its
-replicate sd) with a Laplace prior of scale ``lambda`` on each ``Gamma_i`` (0.5 in the
-paper), and sample Gamma beside the parameters. The emcee fits here cannot carry twelve more
+replicate sd) with a Laplace prior of scale ``lambda`` on each ``Gamma_i`` (0.5 here), and
+sample Gamma beside the parameters. The emcee fits here cannot carry twelve more
 dimensions (an ensemble needs more than twice as many walkers as dimensions), so Gamma is
 *profiled*: for each parameter set it is set to the mode of its conditional posterior,
 
