@@ -68,6 +68,26 @@ def test_fit_runs_four_chains_and_reports_diagnostics() -> None:
     assert one.diagnostics is None and not one.converged
 
 
+def test_fit_names_its_likelihood_and_the_summaries_it_shifts() -> None:
+    from resetlab.fit.likelihood import summary_names
+
+    persp = load_perspectives(PERSPECTIVES, ("null",))["null"]
+    post = fit(persp, record(), base(), budget=CHAINS, seed=3)
+    d = post.diagnostics
+    assert d is not None and d["likelihood"].startswith("mean-adjusted SL, Gamma profiled")
+    months = pd.period_range("1992-01", periods=post.n_months, freq="M")
+    assert list(d["gamma"]) == list(summary_names(months))
+    # the null model does not reproduce the index's decline: some summary needs a shift
+    assert any(abs(v) > 0 for v in d["gamma"].values())
+    plain = fit(persp, record(), base(), budget=dataclasses.replace(CHAINS, mean_adjust=None),
+                seed=3)  # fmt: skip
+    assert plain.diagnostics is not None and plain.diagnostics["likelihood"] == "Gaussian BSL"
+    assert "gamma" not in plain.diagnostics
+    # same starts and seeds, another likelihood: the first walkers' log posteriors differ
+    walkers = d["walkers"]
+    assert not np.allclose(plain.log_prob[:walkers], post.log_prob[:walkers])
+
+
 def test_report_prints_diagnostics_and_refuses_the_outlook() -> None:
     diag = {"chains": 4, "walkers": 64, "draws_per_walker": 4, "rhat_max": 1.73,
             "ess_bulk_min": 12.0, "ess_tail_min": 9.0, "loglik_noise_sd": 3.2,

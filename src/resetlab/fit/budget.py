@@ -34,6 +34,9 @@ class Budget:
     chains: int = 4  # independent emcee ensembles of a reported fit (backtest refits use 1)
     noise_seeds: int = 5  # simulation seeds behind the log-likelihood noise estimate
     lever_batch: int = 64  # lever settings per task (one forecast each, run one after another)
+    # Laplace scale (lambda) of the mean-adjusted synthetic likelihood, Gamma profiled at its
+    # posterior mode (fit/likelihood.py); None: the plain Gaussian BSL
+    mean_adjust: float | None = 0.5
 
 
 BUDGETS: dict[str, Budget] = {

@@ -38,7 +38,12 @@ import pandas as pd
 from resetlab.exceptions import FitError, ModelError
 from resetlab.fit.budget import Budget, get_budget
 from resetlab.fit.history import REPLAY_START, FitData, Vintage, history_forcing
-from resetlab.fit.likelihood import summaries, synthetic_loglik
+from resetlab.fit.likelihood import (
+    mean_adjusted_loglik,
+    summaries,
+    summary_names,
+    synthetic_loglik,
+)
 from resetlab.fit.observe import IndexNoise, Observer
 from resetlab.fit.perspectives import ParameterSpace
 from resetlab.model.engine import ModelSpec, Observation, run_chunk
@@ -181,13 +186,36 @@ def anchor(sim: np.ndarray, level: float, group: int) -> np.ndarray:
 
 
 def index_loglik(
-    relations: np.ndarray, target: Target, reps: int, seed: np.random.SeedSequence
+    relations: np.ndarray,
+    target: Target,
+    reps: int,
+    seed: np.random.SeedSequence,
+    mean_adjust: float | None = None,
 ) -> np.ndarray:
-    """Synthetic log-likelihood per parameter set of ``relations`` (months x sets * reps)."""
+    """Synthetic log-likelihood per parameter set of ``relations`` (months x sets * reps).
+
+    ``mean_adjust``: the Laplace scale of the mean-adjusted SL (Gamma profiled at its
+    posterior mode); ``None``: the plain BSL.
+    """
+    return index_loglik_gamma(relations, target, reps, seed, mean_adjust)[0]
+
+
+def index_loglik_gamma(
+    relations: np.ndarray,
+    target: Target,
+    reps: int,
+    seed: np.random.SeedSequence,
+    mean_adjust: float | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`index_loglik` and the fitted Gamma per set (sets x summaries; zeros if plain)."""
     level = float(target.y[:ANCHOR_MONTHS].mean())
     x = anchor(relations, level, reps)
     idx = target.observe(x, np.random.default_rng(seed))
-    return synthetic_loglik(summaries(idx, target.months), target.observed, reps)
+    sims = summaries(idx, target.months)
+    if mean_adjust is None:
+        ll = synthetic_loglik(sims, target.observed, reps)
+        return ll, np.zeros((len(ll), sims.shape[1]))
+    return mean_adjusted_loglik(sims, target.observed, reps, mean_adjust)
 
 
 @dataclass(frozen=True)
@@ -282,6 +310,13 @@ class Posterior:
         return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
+def likelihood_name(mean_adjust: float | None) -> str:
+    """The synthetic likelihood a budget uses, in words."""
+    if mean_adjust is None:
+        return "Gaussian BSL"
+    return f"mean-adjusted SL, Gamma profiled at its posterior mode (Laplace scale {mean_adjust:g})"
+
+
 def diagnose(chains: np.ndarray, loglik_noise_sd: float, n_chains: int) -> dict[str, Any]:
     """Convergence diagnostics of ``chains`` (chains x draws x parameters), by arviz.
 
@@ -369,7 +404,8 @@ def _log_prob_fn(c: _Chain, space: ParameterSpace) -> Callable[[np.ndarray], np.
             members = np.repeat(theta[ok], c.budget.reps, axis=0)
             engine, observe = streams(c.sim_seed)
             sim = simulate_relations(c.perspective, c.base, c.forcing, members, names, engine)
-            out[ok] = lp[ok] + index_loglik(sim, c.target, c.budget.reps, observe)
+            ll = index_loglik(sim, c.target, c.budget.reps, observe, c.budget.mean_adjust)
+            out[ok] = lp[ok] + ll
         return out
 
     return log_prob
@@ -403,17 +439,20 @@ def loglik_noise(
     theta: np.ndarray,
     budget: Budget,
     seed: int,
-) -> np.ndarray:
-    """The synthetic log-likelihood at one parameter set under ``budget.noise_seeds`` seeds."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """The synthetic log-likelihood at one parameter set under ``budget.noise_seeds`` seeds,
+    and the fitted Gamma under each (seeds x summaries; zeros for the plain BSL)."""
     names = ParameterSpace.of(perspective).names
     seqs = np.random.SeedSequence(seed).spawn(budget.noise_seeds)
     members = np.repeat(np.atleast_2d(theta), budget.reps, axis=0)
-    out = []
+    out, gammas = [], []
     for ss in seqs:
         engine, observe = ss.spawn(2)
         sim = simulate_relations(perspective, base, forcing, members, names, engine)
-        out.append(float(index_loglik(sim, target, budget.reps, observe)[0]))
-    return np.asarray(out)
+        ll, gamma = index_loglik_gamma(sim, target, budget.reps, observe, budget.mean_adjust)
+        out.append(float(ll[0]))
+        gammas.append(gamma[0])
+    return np.asarray(out), np.asarray(gammas)
 
 
 def fit(
@@ -463,8 +502,13 @@ def fit(
     diagnostics = None
     if n_chains >= 2 and chain.shape[0] >= 4:
         median = np.median(flat[keep], axis=0)
-        noise = loglik_noise(perspective, base, forcing, target, median, b, seed)
+        noise, gammas = loglik_noise(perspective, base, forcing, target, median, b, seed)
         diagnostics = diagnose(np.swapaxes(chain, 0, 1), float(np.std(noise, ddof=1)), n_chains)
+        diagnostics["likelihood"] = likelihood_name(b.mean_adjust)
+        if b.mean_adjust is not None:
+            # which summaries the model cannot match: Gamma at the posterior median, in sd
+            names = summary_names(target.months)
+            diagnostics["gamma"] = dict(zip(names, np.mean(gammas, axis=0).tolist(), strict=True))
     return Posterior(
         perspective=perspective.name,
         names=space.names,
