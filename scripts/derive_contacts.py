@@ -29,12 +29,13 @@ Usage: python scripts/derive_contacts.py [SHARED_DATA_DIR] [OUT_CSV]
 
 from __future__ import annotations
 
-import csv
 import re
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import NamedTuple
+
+from resetlab.record.builtin import write_table
 
 FIRST_MONTH = "1946-01"
 RUSSIA_IDS = frozenset({"russia"})
@@ -247,12 +248,7 @@ HEADER = (
 
 def write(rows: list[dict[str, str]], out: Path) -> None:
     """Write the rows with the header note."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "w", encoding="utf-8", newline="") as fh:
-        fh.write(HEADER)
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
+    write_table(rows, out, HEADER, list(rows[0]))
 
 
 def main() -> None:

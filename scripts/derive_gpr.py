@@ -14,9 +14,10 @@ Usage: python scripts/derive_gpr.py [SHARED_DATA_DIR] [OUT_CSV]
 
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
+
+from resetlab.record.builtin import write_table
 
 #: Output column -> column of the export.
 SERIES = {"gprc_rus": "GPRC_RUS", "gprc_usa": "GPRC_USA",
@@ -75,12 +76,7 @@ def derive(shared: Path) -> list[dict[str, str]]:
 
 def write(rows: list[dict[str, str]], out: Path) -> None:
     """Write the rows with the header note."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "w", encoding="utf-8", newline="") as fh:
-        fh.write(HEADER)
-        w = csv.DictWriter(fh, fieldnames=list(COLUMNS), lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
+    write_table(rows, out, HEADER, COLUMNS)
 
 
 def main() -> None:

@@ -20,6 +20,8 @@ import csv
 import sys
 from pathlib import Path
 
+from resetlab.record.builtin import write_table
+
 EVENT_COLUMNS = (
     "id", "date", "precision", "actor", "target", "plover", "plover_mode", "plover_context",
     "cameo", "goldstein", "domain", "summary",
@@ -268,12 +270,7 @@ def derive(shared: Path, repo: Path) -> list[dict[str, str]]:
 
 def write(rows: list[dict[str, str]], out: Path) -> None:
     """Write the rows with the header note, in the project's event column order."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "w", encoding="utf-8", newline="") as fh:
-        fh.write(HEADER)
-        w = csv.DictWriter(fh, fieldnames=list(EVENT_COLUMNS), lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
+    write_table(rows, out, HEADER, EVENT_COLUMNS)
 
 
 def main() -> None:

@@ -18,6 +18,8 @@ import csv
 import sys
 from pathlib import Path
 
+from resetlab.record.builtin import write_table
+
 FIRST_YEAR, LAST_YEAR = 1946, 2014
 USA, RUS = "2", "365"
 HEADER = (
@@ -67,14 +69,7 @@ def derive(shared: Path) -> list[dict[str, str]]:
 
 def write(rows: list[dict[str, str]], out: Path) -> None:
     """Write the rows with the header note."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "w", encoding="utf-8", newline="") as fh:
-        fh.write(HEADER)
-        w = csv.DictWriter(
-            fh, fieldnames=["month", "incidents", "max_hostility"], lineterminator="\n"
-        )
-        w.writeheader()
-        w.writerows(rows)
+    write_table(rows, out, HEADER, ["month", "incidents", "max_hostility"])
 
 
 def main() -> None:

@@ -15,6 +15,8 @@ import csv
 import sys
 from pathlib import Path
 
+from resetlab.record.builtin import write_table
+
 COLUMNS = ("month", "levels", "additions", "removals")
 HEADER = (
     "# U.S. OFAC Specially Designated Nationals with Russia as country, per month "
@@ -45,12 +47,7 @@ def derive(shared: Path) -> list[dict[str, str]]:
 
 def write(rows: list[dict[str, str]], out: Path) -> None:
     """Write the rows with the header note."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "w", encoding="utf-8", newline="") as fh:
-        fh.write(HEADER)
-        w = csv.DictWriter(fh, fieldnames=list(COLUMNS), lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
+    write_table(rows, out, HEADER, COLUMNS)
 
 
 def main() -> None:

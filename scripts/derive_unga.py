@@ -16,6 +16,8 @@ import csv
 import sys
 from pathlib import Path
 
+from resetlab.record.builtin import write_table
+
 FIRST_SESSION, LAST_SESSION = 1, 78
 #: Sessions without recorded votes, absent from the source by design.
 NO_VOTES = frozenset({19})
@@ -56,13 +58,7 @@ def derive(shared: Path) -> list[dict[str, str]]:
 
 def write(rows: list[dict[str, str]], out: Path) -> None:
     """Write the rows with the header note."""
-    with open(out, "w", encoding="utf-8", newline="") as fh:
-        fh.write(HEADER)
-        w = csv.DictWriter(
-            fh, fieldnames=["session", "year", "agreement", "source"], lineterminator="\n"
-        )
-        w.writeheader()
-        w.writerows(rows)
+    write_table(rows, out, HEADER, ["session", "year", "agreement", "source"])
 
 
 def main() -> None:

@@ -22,14 +22,13 @@ Usage: python scripts/derive_ungdc.py [SHARED_DATA_DIR] [OUT_CSV]
 
 from __future__ import annotations
 
-import csv
 import re
 import sys
 from pathlib import Path
 
 from resetlab.reader.events import code_sentence
 from resetlab.reader.text import sentences_of
-from resetlab.record.builtin import cameo_weights
+from resetlab.record.builtin import cameo_weights, write_table
 
 COLUMNS = ("year", "session", "speaker", "sentences", "mentions", "share", "coded", "tone")
 
@@ -111,12 +110,7 @@ def derive(shared: Path) -> list[dict[str, str]]:
 
 def write(rows: list[dict[str, str]], out: Path) -> None:
     """Write the rows with the header note."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with open(out, "w", encoding="utf-8", newline="") as fh:
-        fh.write(HEADER)
-        w = csv.DictWriter(fh, fieldnames=list(COLUMNS), lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
+    write_table(rows, out, HEADER, COLUMNS)
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -74,6 +74,20 @@ EXTRA_FIELDS_KEY = "__extra_fields__"
 def read_table(path: Path) -> pd.DataFrame:
     """A built-in CSV as a DataFrame of strings (``#`` header lines skipped)."""
     return pd.read_csv(path, comment=None, skiprows=_header_lines(path), dtype=str).fillna("")
+
+
+def write_table(
+    rows: Sequence[Mapping[str, str]], out: Path, header: str, columns: Sequence[str]
+) -> None:
+    """Write a derived table as :func:`read_table` reads it: the ``#`` header note (which
+    names its source), then the CSV of ``rows`` in ``columns`` order. The scripts in
+    ``scripts/derive_*.py`` write their tables with it."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "w", encoding="utf-8", newline="") as fh:
+        fh.write(header)
+        w = csv.DictWriter(fh, fieldnames=list(columns), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
 
 
 def _header_lines(path: Path) -> int:
