@@ -444,12 +444,20 @@ if len(CLAIM_TESTS) != len(_TESTS):
 CLAIM_TEST_KEYS: tuple[str, ...] = tuple(CLAIM_TESTS)
 
 
+def index_sd(test: ClaimTest, data: ClaimData) -> float:
+    """The standard deviation over months of the index ``test`` reads on ``data`` (Goldstein
+    units), or NaN for a test whose outcome is not made of an index."""
+    if not test.reads:
+        return float("nan")
+    col = data.index["score"] if test.reads == "index" else data.observations[test.reads]
+    return float(np.nanstd(np.asarray(col, dtype=float)))
+
+
 def flat_index(test: ClaimTest, data: ClaimData) -> str | None:
     """Why ``test`` cannot run on ``data`` because the index it reads is flat, or None."""
     if not test.reads:
         return None
-    col = data.index["score"] if test.reads == "index" else data.observations[test.reads]
-    sd = float(np.nanstd(np.asarray(col, dtype=float)))
+    sd = index_sd(test, data)
     if not sd >= MIN_INDEX_SD:
         return (
             f"the pair's {'index' if test.reads == 'index' else 'events-only index'} is flat "
