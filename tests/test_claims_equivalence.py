@@ -131,3 +131,28 @@ def test_directional_rows_keep_their_verdicts() -> None:
                          "direction": "+", "margin": np.nan, "detail": "x",
                          "power_margin": np.nan, "std_p_value": 0.8}])  # fmt: skip
     assert cv.decide_table(row).iloc[0]["verdict"] == "supported"
+
+
+def test_a_flat_leave_out_index_is_caught_though_the_pair_s_index_moves() -> None:
+    from resetlab.index.claims import CLAIM_TESTS
+    from resetlab.index.claims.registry import flat_index, index_sd
+
+    walk = np.cumsum(np.random.default_rng(2).normal(0.0, 0.2, 300))
+    data = index_only(walk)
+    for key in ("cooperation-builds", "trust-threshold", "irreversible-moves"):
+        test = CLAIM_TESTS[key]
+        column = test.reads
+        assert column.startswith("without_")
+        # without a leave-out index in the data the test reads the pair's index, which moves
+        assert flat_index(test, data) is None
+        assert index_sd(test, data) == pytest.approx(float(np.std(walk)))
+        unestimated = dataclasses.replace(
+            data, observations=data.observations.assign(**{column: np.nan})
+        )
+        assert flat_index(test, unestimated) is None
+        # a leave-out index the fit held (almost) constant: not tested, whatever the index does
+        still = 1.0 + 1e-4 * np.sin(np.arange(len(walk)))
+        held = dataclasses.replace(data, observations=data.observations.assign(**{column: still}))
+        why = flat_index(test, held)
+        assert why is not None and "without the" in why and "is flat" in why
+        assert index_sd(test, held) == pytest.approx(float(np.std(still)))

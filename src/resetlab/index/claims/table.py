@@ -20,7 +20,8 @@ events and index; then
   :data:`~.verdicts.MIN_MARGIN_POWER` a passing equivalence test is not taken as support;
 - for a panel row of a test that reads an index, a sensitivity pool (``std_effect``,
   ``std_ci_lo``, ``std_ci_hi``, ``std_p_value``): every pair's effect and standard error
-  divided by that pair's index sd, so that a pair whose index barely moves (small effects,
+  divided by the sd of the index the test reads on that pair
+  (:func:`~.registry.index_sd`: the leave-trigger-out index where it reads one), so that a pair whose index barely moves (small effects,
   small standard errors in index units) weighs by its evidence, not by its scale. For a null
   claim the margin is put on that scale by the U.S.-Russia index sd (``std_margin``: the
   perspectives state their margins in U.S.-Russia index units), and the equivalence must
