@@ -22,8 +22,10 @@ Estimation, in two steps (statsmodels' state-space machinery; the model class is
 only because it needs a time-varying observation variance, which the ready-made classes lack):
 
 1. ``sigma_event^2`` is the pooled variance of event weights within months (see
-   :func:`within_month_variance`); ``sigma_level^2`` is the maximum likelihood estimate from the
-   event flow alone. The primary indicator thus sets the scale and the dynamics.
+   :func:`within_month_variance`); ``sigma_level^2`` is the penalised maximum likelihood
+   estimate from the event flow alone (the posterior mode under the boundary-avoiding prior of
+   :class:`PenalisedLevelModel`, which keeps a pair with a few dozen events from a flat index).
+   The primary indicator thus sets the scale and the dynamics.
 2. The other indicators' intercepts, loadings and noise are maximum likelihood estimates given
    step 1, all at once.
 
@@ -58,6 +60,12 @@ ORIENTATION: dict[str, float] = {"contacts": 1.0, "incidents": -1.0, "un_agreeme
 
 #: Fewest readings an indicator needs to enter (and some spread among them).
 MIN_READINGS = 5
+
+#: Shape of the gamma prior on ``sigma_level`` (the level's monthly innovation sd) whose
+#: posterior mode step 1 takes, with the rate going to zero: Chung, Rabe-Hesketh, Dorie, Gelman
+#: and Liu (2013, Psychometrika 78(4), "A nondegenerate penalized likelihood estimator for
+#: variance parameters in multilevel models"). See :class:`PenalisedLevelModel`.
+LEVEL_PRIOR_SHAPE = 2.0
 
 #: Loading intervals: 95% (normal approximation at the maximum likelihood estimate).
 LOADING_Z = float(norm.ppf(0.975))
@@ -124,6 +132,31 @@ class RelationsStateSpace(MLEModel):
         self["obs_cov"] = cov
         self["state_cov"] = np.array([[params[1]]])
         return params
+
+
+class PenalisedLevelModel(RelationsStateSpace):
+    """The events-only model of step 1, its log likelihood plus a log prior on the level's sd.
+
+    With ``sigma2_event`` fixed, the only free parameter is ``sigma2_level``, i.e. the
+    signal-to-noise ratio ``q = sigma2_level / sigma2_event``. For a pair with a few dozen
+    events over decades the likelihood of ``q`` is flat near zero and highest *at* zero, so
+    maximum likelihood returns an exactly constant level (an index with sd 0 whatever the
+    events say). The prior is Gamma(:data:`LEVEL_PRIOR_SHAPE` = 2, rate -> 0) on
+    ``sigma_level``: its log density, ``log sigma_level = log(q) / 2 + const``, is the weakest
+    penalty that rules out the boundary (Chung et al. 2013). Its mode is then where the
+    likelihood falls by half a unit per e-fold of ``q``, about one standard error off zero: for
+    a data-poor pair the level moves as much as its events cannot rule out, and for a
+    data-rich pair, whose likelihood is sharply curved in ``q``, it moves the estimate little
+    (U.S.-Russia: ``q`` 0.0194 to 0.0209, the score by at most 0.038 of its sd; tested in
+    ``tests/test_index_prior.py``). It has no location
+    or scale to choose, is the same for every pair, and is invariant to the Goldstein units.
+    """
+
+    def loglike(self, params: np.ndarray, *args: Any, **kwargs: Any) -> float:
+        ll = super().loglike(params, *args, **kwargs)
+        # ``loglike`` has just set the state covariance (sigma2_level) from ``params``.
+        level_var = self["state_cov"][0, 0]
+        return ll + (LEVEL_PRIOR_SHAPE - 1.0) * 0.5 * np.log(level_var)  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -245,8 +278,14 @@ def _auxiliary(obs: Observations) -> tuple[tuple[str, ...], dict[str, tuple[floa
     return tuple(names), scaling, cols
 
 
-def estimate_index(obs: Observations, *, maxiter: int = 1000) -> IndexResult:
-    """Fit the state-space model by maximum likelihood and smooth the latent level."""
+def estimate_index(
+    obs: Observations, *, maxiter: int = 1000, level_prior: bool = True
+) -> IndexResult:
+    """Fit the state-space model by (penalised) maximum likelihood and smooth the latent level.
+
+    ``level_prior=False`` takes the plain maximum likelihood ``sigma2_level`` in step 1 (no
+    :class:`PenalisedLevelModel` prior), for comparison.
+    """
     f = obs.frame
     if int(f["events"].notna().sum()) < 12:
         raise IndexEstimationError(
@@ -257,7 +296,8 @@ def estimate_index(obs: Observations, *, maxiter: int = 1000) -> IndexResult:
     n = f["events_n"].fillna(0.0).to_numpy(dtype=float)
     event_var = within_month_variance(obs)
     # Step 1: the event flow alone fixes the dynamics (how fast the level moves).
-    events_only = RelationsStateSpace(endog[:, :1], n, ())
+    step1 = PenalisedLevelModel if level_prior else RelationsStateSpace
+    events_only = step1(endog[:, :1], n, ())
     first = events_only.fit_constrained(
         {"sigma2_event": event_var}, disp=False, maxiter=maxiter, method="lbfgs", cov_type="none"
     )

@@ -69,8 +69,10 @@ class ClaimTest:
     #: not needed).
     leave_out: str = ""
     #: The index the test's outcome is made of: ``index``, ``events_score`` (re-estimated
-    #: from events alone) or "" (counts or regimes); a pair whose that index is flat (standard
-    #: deviation below :data:`MIN_INDEX_SD`) is not tested.
+    #: from events alone), a leave-trigger-out index (``without_cooperation``,
+    #: ``without_ratchets``: the index when the data has none, as the test itself falls back)
+    #: or "" (counts or regimes); a pair whose that index is flat (standard deviation below
+    #: :data:`MIN_INDEX_SD`) is not tested.
     reads: str = "index"
 
     def applies_to(self, dyad: Dyad) -> bool:
@@ -176,6 +178,7 @@ _TESTS: tuple[ClaimTest, ...] = (
         applies_why="cooperative acts and the index exist for every pair",
         leave_out="the index is re-estimated without the cooperative acts (all other "
         "events and indicators kept), so the acts cannot lift their own outcome",
+        reads="without_cooperation",
     ),
     ClaimTest(
         "trust-threshold",
@@ -194,6 +197,7 @@ _TESTS: tuple[ClaimTest, ...] = (
         applies="every pair",
         applies_why="as cooperation-builds",
         leave_out="as cooperation-builds: the index without the cooperative acts",
+        reads="without_cooperation",
     ),
     ClaimTest(
         "engagement-exploited",
@@ -396,6 +400,7 @@ _TESTS: tuple[ClaimTest, ...] = (
         "annexations by their summaries",
         leave_out="the index is re-estimated without the ratchet acts, so their own "
         "Goldstein weight does not make the drop after them",
+        reads="without_ratchets",
     ),
     ClaimTest(
         "arms-control-warms",
@@ -444,17 +449,45 @@ if len(CLAIM_TESTS) != len(_TESTS):
 CLAIM_TEST_KEYS: tuple[str, ...] = tuple(CLAIM_TESTS)
 
 
+#: The indices a test can read besides the pair's own, by the name of their column in
+#: ``ClaimData.observations``.
+_READS: dict[str, str] = {
+    "events_score": "events-only index",
+    "without_cooperation": "index without the cooperative acts",
+    "without_ratchets": "index without the ratchet acts",
+}
+
+
+def _read_series(test: ClaimTest, data: ClaimData) -> tuple[np.ndarray, str]:
+    """The index ``test`` reads on ``data`` and its name; a leave-trigger-out index that the
+    data does not carry (or could not be estimated) is the pair's index, as in the test."""
+    index = np.asarray(data.index["score"], dtype=float)
+    if test.reads == "index":
+        return index, "index"
+    obs = data.observations
+    col = np.asarray(obs[test.reads], dtype=float) if test.reads in obs else np.array([])
+    if test.reads != "events_score" and not np.isfinite(col).any():
+        return index, "index"
+    return col, _READS.get(test.reads, test.reads)
+
+
+def index_sd(test: ClaimTest, data: ClaimData) -> float:
+    """The standard deviation over months of the index ``test`` reads on ``data`` (Goldstein
+    units), or NaN for a test whose outcome is not made of an index."""
+    if not test.reads:
+        return float("nan")
+    series = _read_series(test, data)[0]
+    return float(np.nanstd(series)) if np.isfinite(series).any() else float("nan")
+
+
 def flat_index(test: ClaimTest, data: ClaimData) -> str | None:
     """Why ``test`` cannot run on ``data`` because the index it reads is flat, or None."""
     if not test.reads:
         return None
-    col = data.index["score"] if test.reads == "index" else data.observations[test.reads]
-    sd = float(np.nanstd(np.asarray(col, dtype=float)))
+    sd = index_sd(test, data)
     if not sd >= MIN_INDEX_SD:
-        return (
-            f"the pair's {'index' if test.reads == 'index' else 'events-only index'} is flat "
-            f"(sd {sd:.2g} < {MIN_INDEX_SD} Goldstein units)"
-        )
+        name = _read_series(test, data)[1]
+        return f"the pair's {name} is flat (sd {sd:.2g} < {MIN_INDEX_SD} Goldstein units)"
     return None
 
 

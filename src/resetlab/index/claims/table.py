@@ -15,6 +15,17 @@ events and index; then
   effect planted at 0 within the margin. resets-fail has no dates to rotate: its power is
   the exact binomial power (panel row: the normal approximation at the pooled standard
   error);
+- for a null claim, ``power_margin``: the power of the two-sided test at a true effect the
+  size of the margin, from the row's standard error; below
+  :data:`~.verdicts.MIN_MARGIN_POWER` a passing equivalence test is not taken as support;
+- for a panel row of a test that reads an index, a sensitivity pool (``std_effect``,
+  ``std_ci_lo``, ``std_ci_hi``, ``std_p_value``): every pair's effect and standard error
+  divided by the sd of the index the test reads on that pair
+  (:func:`~.registry.index_sd`: the leave-trigger-out index where it reads one), so that a pair whose index barely moves (small effects,
+  small standard errors in index units) weighs by its evidence, not by its scale. For a null
+  claim the margin is put on that scale by the U.S.-Russia index sd (``std_margin``: the
+  perspectives state their margins in U.S.-Russia index units), and the equivalence must
+  hold there too;
 - Holm over every row of both scopes, and the verdict (:func:`~.verdicts.decide_table`).
 """
 
@@ -37,6 +48,7 @@ from resetlab.index.claims.registry import (
     CLAIM_TEST_KEYS,
     CLAIM_TESTS,
     flat_index,
+    index_sd,
     rotation_runs,
     run_claim_test,
     window_sensitivity,
@@ -96,6 +108,7 @@ class _PairRun:
     planted: tuple[np.ndarray, np.ndarray] | None  # at the test's size
     at_zero: tuple[np.ndarray, np.ndarray] | None  # at size 0 (null claims)
     exact_power: float = float("nan")  # resets-fail: the exact binomial power
+    scale: float = float("nan")  # sd of the index the test reads (NaN: it reads none)
 
 
 def _mc(power: float, rotations: int) -> float:
@@ -158,11 +171,13 @@ def claims_table(
     runs: dict[str, dict[str, _PairRun]] = {}
     failed: dict[str, dict[str, str]] = {}
     grids: dict[str, str] = {}
+    ref_sd: dict[str, float] = {}
     for key in CLAIM_TEST_KEYS:
         if key not in wanted:
             continue
         test = CLAIM_TESTS[key]
         runs[key], failed[key] = {}, {}
+        ref_sd[key] = index_sd(test, datas[US_RUS]) if US_RUS in datas else float("nan")
         children = dict(zip(pair_keys, roots[key].spawn(len(pair_keys)), strict=True))
         for pk in pair_keys:
             data = datas[pk]
@@ -189,7 +204,9 @@ def claims_table(
                 if key in nulls:
                     at_zero = rotation_runs(key, data, size=0.0, rotations=rotations,
                                             seed=s_zero, resamples=ROTATION_RESAMPLES)  # fmt: skip
-            runs[key][pk] = _PairRun(r, v.standard_error(r), planted, at_zero, exact)
+            runs[key][pk] = _PairRun(
+                r, v.standard_error(r), planted, at_zero, exact, index_sd(test, data)
+            )
             if pk == US_RUS:
                 grid = window_sensitivity(key, data, seed=s_grid, n_resamples=resamples)
                 grids[key] = json.dumps(grid.to_dict("records"))
@@ -209,7 +226,9 @@ def claims_table(
                 "rotations": rotations,
             }  # fmt: skip
             rows.append({**base, **_us_rus_row(c.test, runs, failed, grids, margin, rotations)})
-            rows.append({**base, **_panel_row(c.test, runs, failed, margin, test.size)})
+            rows.append(
+                {**base, **_panel_row(c.test, runs, failed, margin, test.size, ref_sd[c.test])}
+            )
     return v.decide_table(pd.DataFrame(rows))
 
 
@@ -228,7 +247,7 @@ def _us_rus_row(
                 "ci_lo": np.nan, "ci_hi": np.nan, "p_value": np.nan, "p_test": np.nan,
                 "power": np.nan, "power_mc_se": np.nan, "detail": f"not run: {why}",
                 "events": "", "window_grid": "[]", "tau2": np.nan, "i2": np.nan,
-                "per_pair": "[]"}  # fmt: skip
+                "per_pair": "[]", "power_margin": np.nan, **_NO_STD}  # fmt: skip
     r = run.result
     if key == "resets-fail":
         power, mc = run.exact_power, 0.0
@@ -242,12 +261,57 @@ def _us_rus_row(
         power = v.power(p_rot)
         mc = _mc(power, int(np.isfinite(p_rot).sum()) or rotations)
     p_value = v.equivalence(r.effect, run.se, margin) if margin is not None else r.p_value
+    power_margin = v.normal_power(margin, run.se) if margin is not None else np.nan
     return {
         "scope": "USA-RUS", "n_dyads": 1, "n_episodes": r.n_events, "effect": r.effect,
         "ci_lo": r.ci_lo, "ci_hi": r.ci_hi, "p_value": p_value, "p_test": r.p_value,
         "power": power, "power_mc_se": mc, "detail": r.detail, "events": " ".join(r.events),
         "window_grid": grids.get(key, "[]"), "tau2": np.nan, "i2": np.nan, "per_pair": "[]",
+        "power_margin": power_margin, **_NO_STD,
     }  # fmt: skip
+
+
+#: The sensitivity columns of a row that has no sensitivity pool.
+_NO_STD: dict[str, float] = {"std_effect": np.nan, "std_ci_lo": np.nan, "std_ci_hi": np.nan,
+                             "std_p_value": np.nan, "std_margin": np.nan}  # fmt: skip
+
+
+def _standardised(
+    used: list[_PairRun], margin: float | None, ref_sd: float
+) -> tuple[dict[str, float], str]:
+    """The sensitivity pool: each pair's effect and standard error divided by its index sd.
+
+    For a null claim the margin is divided by ``ref_sd`` (the U.S.-Russia index sd; the
+    median of the pooled pairs' sds where U.S.-Russia is not in the data) and ``std_p_value``
+    is the TOST p of the standardised pool against it; otherwise the pool's two-sided p.
+    Returns the columns and a sentence for the row's detail ("" where there is no pool).
+    """
+    scaled = [r for r in used if math.isfinite(r.scale) and r.scale > 0]
+    if len(scaled) < 2:
+        return dict(_NO_STD), ""
+    try:
+        pooled = v.pool(
+            [r.result.effect / r.scale for r in scaled], [r.se / r.scale for r in scaled]
+        )
+    except ModelError:
+        return dict(_NO_STD), ""
+    ref = ref_sd
+    if not (math.isfinite(ref) and ref > 0):
+        ref = float(np.median([r.scale for r in scaled]))
+    std_margin = float("nan")
+    p = pooled.p_value
+    if margin is not None:
+        std_margin = margin / ref
+        p = v.equivalence(pooled.effect, pooled.se, std_margin)
+    cols = {"std_effect": pooled.effect, "std_ci_lo": pooled.ci_lo, "std_ci_hi": pooled.ci_hi,
+            "std_p_value": p, "std_margin": std_margin}  # fmt: skip
+    text = (
+        f"standardised by each pair's index sd: {pooled.effect:+.3g} [{pooled.ci_lo:+.3g}, "
+        f"{pooled.ci_hi:+.3g}] index sds"
+    )
+    if margin is not None:
+        text += f" (margin +-{std_margin:.3g} = {margin:g} / {ref:.3g}, TOST p {p:.3g})"
+    return cols, text
 
 
 def _panel_row(
@@ -256,17 +320,19 @@ def _panel_row(
     failed: dict[str, dict[str, str]],
     margin: float | None,
     size: float,
+    ref_sd: float = float("nan"),
 ) -> dict[str, Any]:
     others = [(pk, r) for pk, r in runs[key].items() if pk != US_RUS]
     per_pair = json.dumps(
         [{"pair": pk, "effect": r.result.effect, "ci_lo": r.result.ci_lo,
-          "ci_hi": r.result.ci_hi, "p_value": r.result.p_value, "n": r.result.n_events}
+          "ci_hi": r.result.ci_hi, "p_value": r.result.p_value, "n": r.result.n_events,
+          "index_sd": r.scale}
          for pk, r in others]
     )  # fmt: skip
     empty = {"scope": "panel", "effect": np.nan, "ci_lo": np.nan, "ci_hi": np.nan,
              "p_value": np.nan, "p_test": np.nan, "power": np.nan, "power_mc_se": np.nan,
              "tau2": np.nan, "i2": np.nan, "events": "", "window_grid": "[]",
-             "per_pair": per_pair}  # fmt: skip
+             "per_pair": per_pair, "power_margin": np.nan, **_NO_STD}  # fmt: skip
     n_fail = sum(1 for pk in failed[key] if pk != US_RUS)
     try:
         pooled = v.pool([r.result.effect for _, r in others], [r.se for _, r in others])
@@ -287,14 +353,21 @@ def _panel_row(
     p_value = (
         v.equivalence(pooled.effect, pooled.se, margin) if margin is not None else pooled.p_value
     )
+    power_margin = v.normal_power(margin, pooled.se) if margin is not None else np.nan
+    std, std_text = _standardised(used, margin, ref_sd)
     detail = (
         f"random-effects (Paule-Mandel) pool of {pooled.n_dyads} pairs other than U.S.-Russia "
-        f"({n_fail} could not run): {pooled.effect:+.3f} [{pooled.ci_lo:+.3f}, "
-        f"{pooled.ci_hi:+.3f}], tau^2 {pooled.tau2:.3g}, I^2 {pooled.i2:.2f}"
+        f"({n_fail} could not run): {pooled.effect:+.3g} [{pooled.ci_lo:+.3g}, "
+        f"{pooled.ci_hi:+.3g}], tau^2 {pooled.tau2:.3g}, I^2 {pooled.i2:.2f}"
     )
+    if margin is not None:
+        detail += f"; power {power_margin:.2f} against an effect the margin's size"
+    if std_text:
+        detail += f"; {std_text}"
     return {
         **empty, "n_dyads": pooled.n_dyads, "n_episodes": sum(r.result.n_events for r in used),
         "effect": pooled.effect, "ci_lo": pooled.ci_lo, "ci_hi": pooled.ci_hi,
         "p_value": p_value, "p_test": pooled.p_value, "power": power, "power_mc_se": mc,
-        "tau2": pooled.tau2, "i2": pooled.i2, "detail": detail,
+        "tau2": pooled.tau2, "i2": pooled.i2, "detail": detail, "power_margin": power_margin,
+        **std,
     }  # fmt: skip

@@ -11,7 +11,10 @@
   the test of a null claim ("X makes no difference").
 - :func:`power`: the share of planted effects a test detects; :func:`normal_power` (and
   :func:`equivalence_power` for a TOST) its normal approximation from a standard error.
-- :func:`decide`: the report's verdict from the adjusted p and the power.
+- :func:`decide`: the report's verdict from the adjusted p and the power;
+  :func:`equivalence_doubt` why a null claim's equivalence is not claimed although its TOST
+  passes (too little power against an effect the margin's size, or an equivalence that rests
+  on the scale of barely moving indices).
 """
 
 from __future__ import annotations
@@ -35,6 +38,10 @@ VERDICTS: tuple[str, ...] = ("supported", "contradicted", "inconclusive", "not d
 #: Below this power a test cannot decide the claim with this record.
 MIN_POWER = 0.5
 _Z975 = float(stats.norm.ppf(0.975))
+#: A null claim is supported only where the same test, at its standard error, would detect an
+#: effect the size of the margin at least this often (two-sided, 5%): otherwise "within the
+#: margin" is what an insensitive test finds whatever the truth.
+MIN_MARGIN_POWER = 0.8
 
 
 def verdict(result: ClaimResult, direction: str, alpha: float = 0.05) -> str:
@@ -205,12 +212,39 @@ def decide(
     return "inconclusive"
 
 
+def equivalence_doubt(power_margin: float, std_p: float = float("nan"),
+                      alpha: float = 0.05) -> str | None:  # fmt: skip
+    """Why a null claim whose TOST passes is still not supported, or None.
+
+    ``power_margin``: the power of the two-sided test at a true effect of the margin's size
+    from the row's standard error (:func:`normal_power`); below :data:`MIN_MARGIN_POWER` the
+    test could not tell an effect that large from none. ``std_p``: the TOST p of the
+    sensitivity pool, every pair's effect and standard error divided by its index sd (NaN
+    where the test reads no index or the row is one pair); at or above ``alpha`` the
+    equivalence holds only on the pairs' own index scales, where pairs whose index barely
+    moves have tiny effects and tiny standard errors and dominate the pool by them.
+    """
+    if not (math.isfinite(power_margin) and power_margin >= MIN_MARGIN_POWER):
+        return (
+            f"equivalence not claimed: power {power_margin:.2f} against an effect the size of "
+            f"the margin (needs {MIN_MARGIN_POWER})"
+        )
+    if math.isfinite(std_p) and std_p >= alpha:
+        return (
+            "equivalence not claimed: with each pair's effect standardised by its index sd the "
+            f"pooled effect is not within the margin (TOST p {std_p:.3g})"
+        )
+    return None
+
+
 def decide_table(rows: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     """Add ``p_adj`` (Holm over every row: every claim of the report, every scope) and
     ``verdict`` (:func:`decide`) to a claims table.
 
     Needs the columns ``p_value`` (for a null claim, its TOST p), ``ci_lo``, ``ci_hi``,
-    ``power``, ``direction`` and ``margin``.
+    ``power``, ``direction`` and ``margin``. Where the table has ``power_margin`` (and
+    ``std_p_value``), a null claim's *supported* is kept only if :func:`equivalence_doubt`
+    has no objection; otherwise the row is *inconclusive* and its ``detail`` says why.
     """
     missing = [c for c in ("p_value", "ci_lo", "ci_hi", "power", "direction", "margin")
                if c not in rows.columns]  # fmt: skip
@@ -230,4 +264,12 @@ def decide_table(rows: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
         )  # fmt: skip
         for r in out.itertuples()
     ]
+    if "power_margin" in out.columns:
+        std_p = out["std_p_value"] if "std_p_value" in out.columns else pd.Series(np.nan, out.index)
+        for i in out.index[(out["verdict"] == "supported") & (out["direction"] == "0")]:
+            why = equivalence_doubt(float(out.at[i, "power_margin"]), float(std_p[i]), alpha)
+            if why is not None:
+                out.at[i, "verdict"] = "inconclusive"
+                if "detail" in out.columns:
+                    out.at[i, "detail"] = f"{out.at[i, 'detail']}; {why}"
     return out
