@@ -357,3 +357,15 @@ def test_store_counts_title_with_markup_in_the_path_prints() -> None:
     from resetlab.record.cli import _print_counts
 
     _print_counts({"events": 1}, Path("/tmp/[/bogus]r.duckdb"))  # no MarkupError
+
+
+@pytest.mark.parametrize("module", ["resetlab", "resetlab.cli"])
+def test_python_dash_m_runs_the_command(module: str) -> None:
+    import subprocess
+    import sys
+
+    res = subprocess.run(
+        [sys.executable, "-m", module, "--help"], capture_output=True, text=True, timeout=300
+    )
+    assert res.returncode == 0, res.stderr
+    assert "Usage:" in res.stdout and "claims" in res.stdout

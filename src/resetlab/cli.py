@@ -44,3 +44,7 @@ def main() -> None:
     except ResetlabError as exc:
         print_error(exc)
         sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    main()
