@@ -8,8 +8,9 @@ from urllib.parse import urlparse
 
 import pytest
 
+from resetlab.config import data_dir
 from resetlab.exceptions import RecordError
-from resetlab.record.builtin import cameo_table, load_event_files
+from resetlab.record.builtin import cameo_table, event_files, load_event_files, read_csv_rows
 from resetlab.record.schema import EVENT_COLUMNS
 
 HEADER = ",".join(EVENT_COLUMNS)
@@ -170,3 +171,54 @@ def test_checked_dates_do_not_rest_on_blogs_or_mirrors() -> None:
     wrong = df.loc[checked & blog, ["file", "line", "id"]].astype(str).agg(":".join, axis=1)
     assert (checked & (hosts != "")).sum() >= 300  # the rule has rows to bite on
     assert wrong.empty, wrong.tolist()
+
+
+#: The built-in tables that state dates: the events files, treaties.csv (no source columns:
+#: its dated facts are in treaty_events.csv), treaty_events.csv, leaders.csv, elections.csv.
+SOURCED_TABLES = ("treaties.csv", "treaty_events.csv", "leaders.csv", "elections.csv")
+
+
+def _wikipedia_checked(path: Path) -> tuple[list[str], int]:
+    """``file:line: field`` of each row of ``path`` that claims a checked date and cites
+    Wikipedia (a wikipedia.org address, or a publication naming Wikipedia, as mirrors of its
+    text are labelled) in any of its sources; and the number of rows claiming a checked date."""
+    hits, checked = [], 0
+    for line, row in read_csv_rows(path):
+        if row.get("date_checked") != "true":
+            continue
+        checked += 1
+        for field, value in row.items():
+            host = urlparse(value).netloc.lower().rstrip(".") if field.endswith("_url") else ""
+            named = field.endswith("_publication") and "wikipedia" in value.lower()
+            if named or host == "wikipedia.org" or host.endswith(".wikipedia.org"):
+                hits.append(f"{path.name}:{line}: {field}")
+    return hits, checked
+
+
+def test_no_checked_date_rests_on_wikipedia() -> None:
+    paths = event_files() + [data_dir() / name for name in SOURCED_TABLES]
+    found = {path.name: _wikipedia_checked(path) for path in paths}
+    wrong = [hit for hits, _ in found.values() for hit in hits]
+    assert not wrong, "\n".join(wrong)
+    for name in ("treaty_events.csv", "leaders.csv", "elections.csv"):
+        assert found[name][1] >= 30, f"{name}: only {found[name][1]} rows claim a checked date"
+    assert sum(n for _, n in found.values()) >= 700  # the rule has rows to bite on
+
+
+def test_wikipedia_citations_are_found_in_any_source_column(tmp_path: Path) -> None:
+    path = tmp_path / "leaders.csv"
+    rows = [
+        "USA,president,A,2001-01-20,,Wikipedia,T,https://en.wikipedia.org/wiki/A,true",
+        "USA,president,B,2009-01-20,,The Times,T,https://www.thetimes.com/b,true",
+        "USA,president,C,2017-01-20,,WordDisk (Wikipedia text),T,https://worddisk.com/c,true",
+        "USA,president,D,2021-01-20,,Wikipedia,T,https://en.m.wikipedia.org/wiki/D,false",
+    ]
+    header = "country,role,name,start,end,source_publication,source_title,source_url,date_checked"
+    path.write_text("# note\n" + "\n".join([header, *rows]) + "\n")
+    hits, checked = _wikipedia_checked(path)
+    assert checked == 3
+    assert hits == [
+        "leaders.csv:3: source_publication",
+        "leaders.csv:3: source_url",
+        "leaders.csv:5: source_publication",
+    ]
