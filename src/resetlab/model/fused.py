@@ -10,9 +10,10 @@ its NumPy ``step``/``move``, which stays the reference), compiled once per machi
 perspective and scenario shares the same compiled code.
 
 Random numbers are drawn with NumPy from the chunk's generator in exactly the NumPy engine's
-order (shock hits from :meth:`Forcing.context`, then for each month the uniforms of stochastic
-mechanisms of stage 0, the three normals per member, the uniforms of stages 1 and 2), months
-in blocks so that the buffers stay small. The fused engine therefore gives the NumPy engine's
+order (every month's shock hits first, one call per shock type, from
+:meth:`Forcing.sample_shocks`; then for each month the uniforms of stochastic mechanisms of
+stage 0, the three normals per member, the uniforms of stages 1 and 2), months in blocks so
+that the buffers stay small. The fused engine therefore gives the NumPy engine's
 numbers to float32 rounding (its kernels compute in float64 between the float32 state
 updates), whatever the number of threads: members are independent and the draws are made
 before the compiled loop runs.
@@ -593,9 +594,7 @@ def run_chunk_fused(
     series[:, -1] = np.concatenate([f.series["treaties"][:1], f.series["treaties"][:-1]])
     fixed = np.stack([np.asarray(f.shocks[k], dtype=np.float64) for k in SHOCKS], axis=1)
     fixed = np.ascontiguousarray(fixed)
-    sampled = np.array(
-        [t >= f.rates_from and any(r > 0.0 for r in f.rates.values()) for t in range(T)]
-    )
+    sampled = f.sample_shocks(members, rng)  # first, as in the NumPy engine
     staged = {s: spec.ordered(s) for s in (STAGE_PRE, STAGE_MOVES, STAGE_DYNAMICS)}
     before = [m for m in staged[STAGE_PRE] if m.meta.stochastic]
     after = [m for s in (STAGE_MOVES, STAGE_DYNAMICS) for m in staged[s] if m.meta.stochastic]
@@ -605,7 +604,7 @@ def run_chunk_fused(
             raise ModelError(f"the fused driver gives no random numbers to {m.meta.key}")
     mem_us, mem_ru = _memory(spec.strategy_us, members), _memory(spec.strategy_ru, members)
     rec = np.asarray(cols, dtype=np.int64)
-    per_month = members * (3 * 4 + 8 * len(DRIVER_DRAWS) + (6 * 8 if sampled.any() else 0))
+    per_month = members * (3 * 4 + 8 * len(DRIVER_DRAWS) + (6 * 8 if sampled.hits else 0))
     block = int(max(1, min(T, BLOCK_BYTES // max(per_month, 1))))
     no_shocks = np.zeros((1, 6, 1), dtype=np.float64)
     # One compiled driver for every call: numba compiles once per array layout, so the state
@@ -622,17 +621,13 @@ def run_chunk_fused(
         nt = t1 - t0
         z = np.empty((nt, 3, members), dtype=np.float32)
         u = np.empty((len(DRIVER_DRAWS), nt, members), dtype=np.float64)
-        dense = bool(sampled[t0:t1].any())
-        hs = np.empty((nt, 6, members), dtype=np.float64) if dense else no_shocks
-        if not dense and not before and not after:
+        dense = sampled.any_in(t0, t1)
+        hs = f.shock_block(t0, t1, sampled) if dense else no_shocks
+        if not before and not after:
             rng.standard_normal(out=z, dtype=np.float32)  # the same stream as month by month
         else:
             for tt in range(nt):
                 t = t0 + tt
-                if dense:
-                    ctx = f.context(t, members, rng, spec.base_noise, spec.base_volatility)
-                    for k, name in enumerate(SHOCKS):
-                        hs[tt, k, :] = getattr(ctx, name)
                 for m in before:
                     if _draws_at(m, series, t):
                         rng.random(out=u[slot[m.meta.key], tt])
