@@ -166,18 +166,21 @@ class Forcing:
         members = sampled.members
         nt = t1 - t0
         block = np.empty((nt, len(SHOCKS), members), dtype=np.float64)
+        flat = block.reshape(-1)
         for j, k in enumerate(SHOCKS):
             fixed = np.asarray(self.shocks[k][t0:t1], dtype=np.float64)
-            block[:, j, :] = fixed[:, None]
             lo, hi = sampled.month_slice(k, t0, t1)
             if hi <= lo:
+                block[:, j, :] = fixed[:, None]
                 continue
-            pos = sampled.hits[k][lo:hi] - t0 * members
-            month, member = np.divmod(pos, members)
-            rows = np.unique(month)
-            hit_rows = np.repeat(fixed[rows].astype(DTYPE)[:, None], members, axis=1)
-            hit_rows[np.searchsorted(rows, month), member] += self.sizes[k]
-            block[rows, j, :] = np.minimum(hit_rows, 1.0)
+            counts = np.diff(sampled.bounds[k][t0 : t1 + 1])
+            fixed32 = fixed.astype(DTYPE)
+            # A month with a hit is a float32 array in shocks_at, also where no member is hit.
+            block[:, j, :] = np.where(counts > 0, np.minimum(fixed32, 1.0), fixed)[:, None]
+            month = np.repeat(np.arange(nt), counts)
+            member = sampled.hits[k][lo:hi] - (t0 + month) * members
+            hit = np.minimum(fixed32[month] + DTYPE(self.sizes[k]), 1.0)
+            flat[(month * len(SHOCKS) + j) * members + member] = hit
         return block
 
     def context(

@@ -11,12 +11,14 @@ perspective and scenario shares the same compiled code.
 
 Members run in blocks of :data:`MEMBER_BLOCK` (the blocks are split over numba's threads).
 A block's state, strategy memories, parameters and shocks are copied into local, member-last
-arrays of compile-time shape, and each step is one loop over the block's members: the
-columns then sit at distances the compiler knows, so it can vectorise the loops (SIMD)
-without run-time overlap checks, with the same arithmetic, and so the same numbers, as
-member by member. Kernels that call ``exp`` (M2, M19) stay scalar: numba has no vector
-``exp`` here. ``fastmath`` is off: the loops have no reductions for it to reorder, and it
-would let the compiler drop the NaN and infinity handling of ``min``/``max``.
+arrays of compile-time shape, and each step is one loop over the block's members, with the
+same arithmetic, and so the same numbers, as member by member. The columns then sit at
+distances the compiler knows, so it can vectorise a step's loop (SIMD) without run-time
+overlap checks. It does so at numba's default optimisation level for steps without ``exp``
+(numba has no vector ``exp`` without Intel's SVML: M2, M19) and without ``min``/``max``
+clipping; the others run as scalar loops. ``fastmath`` is off: these loops have no
+reductions, and it would let the compiler reassociate the arithmetic and drop the NaN
+handling of ``min``/``max``.
 
 Random numbers are drawn with NumPy from the chunk's generator in exactly the NumPy engine's
 order (every month's shock hits first, one call per shock type, from
