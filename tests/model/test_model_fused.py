@@ -188,22 +188,39 @@ def test_ensemble_recorded_subset_and_chunks() -> None:
     np.testing.assert_allclose(*one, rtol=0, atol=TOL)
     # Chunks written into slices, one member, a whole chunk: all run one compiled driver.
     assert len(fused._drive.signatures) == 1
-    assert len(fused._drive_common.signatures) <= 1
 
 
-def test_the_common_parameter_driver_gives_the_general_drivers_numbers(
+def test_per_member_copies_of_common_parameters_and_sampled_shocks_change_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Every member reads its own row of parameters and shocks: a per-member array of equal
+    values gives the common value's numbers bit for bit, and so do one-month blocks, of which
+    some have sampled shocks and others only the fixed ones."""
     for us, ru in (("grit", "tit-for-tat"), ("package-deal", "reset-initiative")):
         spec = make_spec(tuple(MECHANISMS), us=us, ru=ru, noise=0.1, volatility=0.5,
-                         deterministic=False)  # fmt: skip
+                         rate=0.002, deterministic=False)  # fmt: skip
         members = fused.MEMBER_BLOCK + 9
-        monkeypatch.setattr(fused, "COMMON_DRIVER", True)
-        fast = run_chunk(spec, members, np.random.SeedSequence(6), engine="fused")
-        monkeypatch.setattr(fused, "COMMON_DRIVER", False)
-        general = run_chunk(spec, members, np.random.SeedSequence(6), engine="fused")
-        np.testing.assert_array_equal(fast, general)
-        assert fast[:, INDEX["relations"], :].std(axis=1).max() > 0.1  # noise was on
+        common = run_chunk(spec, members, np.random.SeedSequence(6), engine="fused")
+        m1 = spec.mechanisms[0]
+        decay = np.full(members, m1.params.decay)
+        spread = dataclasses.replace(
+            spec,
+            base_noise=np.full(members, 0.1),
+            mechanisms=(type(m1)(dataclasses.replace(m1.params, decay=decay)),
+                        *spec.mechanisms[1:]),
+        )  # fmt: skip
+        per_member = run_chunk(spread, members, np.random.SeedSequence(6), engine="fused")
+        np.testing.assert_array_equal(common, per_member)
+        with monkeypatch.context() as m:
+            m.setattr(fused, "BLOCK_BYTES", 1)  # one month per block
+            monthly = run_chunk(spec, members, np.random.SeedSequence(6), engine="fused")
+        np.testing.assert_array_equal(common, monthly)
+        hits = spec.forcing.sample_shocks(members, np.random.default_rng(np.random.SeedSequence(6)))
+        dense = [hits.any_in(t, t + 1) for t in range(MONTHS)]
+        assert any(dense) and not all(dense)
+        assert common[:, INDEX["relations"], :].std(axis=1).max() > 0.1  # noise was on
+        reference = run_chunk(spec, members, np.random.SeedSequence(6), engine="numpy")
+        np.testing.assert_allclose(common, reference, rtol=0, atol=TOL)
 
 
 class _Custom(Inhibitors):

@@ -1,6 +1,8 @@
 """The vectorised ensemble engine: all members of a chunk advance together, month by month.
 
-One month, for a chunk of members (state ``x``: members x variables):
+Before the first month the forcing samples every month's shocks for the chunk at once
+(:meth:`Forcing.sample_shocks`, the first numbers drawn from its generator). Then one month,
+for a chunk of members (state ``x``: members x variables):
 
 1. the forcing sets this month's clocks, tenure, treaty share and scheduled concessions, and
    resets misperception ``noise`` and ``volatility`` to their base values;
@@ -215,8 +217,9 @@ def run_chunk(
             for col, values in m.step(x, ctx, rng).items():  # type: ignore[arg-type]
                 x[:, col] = values
 
+    sampled = f.sample_shocks(members, rng)  # every month's shocks first, as the fused engine
     for t in range(T):
-        ctx = f.context(t, members, rng, spec.base_noise, spec.base_volatility)
+        ctx = f.context(t, sampled, spec.base_noise, spec.base_volatility)
         x[:, TREATIES] = series["treaties"][t]
         x[:, CLOCK_US] = series["clock_us"][t]
         x[:, CLOCK_RU] = series["clock_ru"][t]

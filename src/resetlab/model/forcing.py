@@ -28,7 +28,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from resetlab.exceptions import ModelError
-from resetlab.model.base import SERIES, Context
+from resetlab.model.base import SERIES, Context, Value
 from resetlab.model.state import DTYPE, Array
 from resetlab.record.conventions import (
     COOPERATIVE_FROM,
@@ -120,23 +120,75 @@ class Forcing:
             self.months, series, shocks, dict(self.rates), dict(self.sizes), self.rates_from
         )
 
-    def context(
-        self, t: int, members: int, rng: np.random.Generator, base_noise: float, base_vol: float
-    ) -> Context:
-        """Month ``t``'s context, sampling stochastic shocks for ``members`` from ``rng``."""
-        s = self.series
-        shocks: dict[str, float | Array] = {}
+    def sample_shocks(self, members: int, rng: np.random.Generator) -> SampledShocks:
+        """Every month's sampled shocks for ``members`` at once, from ``rng``.
+
+        One Bernoulli draw per shock type with a rate, in :data:`SHOCKS` order, over all
+        (month, member) pairs from ``rates_from`` on, month-major: each pair is hit
+        independently with probability ``rates[k]``. Both engines call this first, so they
+        consume the same numbers.
+        """
+        if members < 1:
+            raise ModelError(f"members must be at least 1, got {members}")
+        T = self.horizon
+        first = min(max(self.rates_from, 0), T)
+        hits: dict[str, npt.NDArray[np.int64]] = {}
+        bounds: dict[str, npt.NDArray[np.int64]] = {}
+        month_starts = np.arange(T + 1, dtype=np.int64) * members
+        for k in SHOCKS:
+            rate = self.rates.get(k, 0.0)
+            if rate <= 0.0 or first >= T:
+                continue
+            flat = bernoulli_hits(rng, (T - first) * members, rate) + first * members
+            hits[k] = flat
+            bounds[k] = np.searchsorted(flat, month_starts)
+        return SampledShocks(members, hits, bounds)
+
+    def shocks_at(self, t: int, sampled: SampledShocks) -> dict[str, Value]:
+        """Month ``t``'s shocks: the fixed value where no member is hit (a float), else a
+        float32 array with ``sizes[k]`` added for the members hit, capped at 1."""
+        members = sampled.members
+        out: dict[str, Value] = {}
         for k in SHOCKS:
             fixed = float(self.shocks[k][t])
-            rate = self.rates.get(k, 0.0) if t >= self.rates_from else 0.0
-            if rate > 0.0:
-                hits = bernoulli_hits(rng, members, rate)
-                if len(hits):
-                    arr = np.full(members, fixed, dtype=DTYPE)
-                    arr[hits] += self.sizes[k]
-                    shocks[k] = np.minimum(arr, 1.0)
-                    continue
-            shocks[k] = fixed
+            lo, hi = sampled.month_slice(k, t, t + 1)
+            if hi > lo:
+                arr = np.full(members, fixed, dtype=DTYPE)
+                arr[sampled.hits[k][lo:hi] - t * members] += self.sizes[k]
+                out[k] = np.minimum(arr, 1.0)
+            else:
+                out[k] = fixed
+        return out
+
+    def shock_block(self, t0: int, t1: int, sampled: SampledShocks) -> Array:
+        """Months ``t0 .. t1 - 1`` of shocks as a ``(months, len(SHOCKS), members)`` float64
+        array, every number that of :meth:`shocks_at` (float32 in the months with hits)."""
+        members = sampled.members
+        nt = t1 - t0
+        block = np.empty((nt, len(SHOCKS), members), dtype=np.float64)
+        flat = block.reshape(-1)
+        for j, k in enumerate(SHOCKS):
+            fixed = np.asarray(self.shocks[k][t0:t1], dtype=np.float64)
+            lo, hi = sampled.month_slice(k, t0, t1)
+            if hi <= lo:
+                block[:, j, :] = fixed[:, None]
+                continue
+            counts = np.diff(sampled.bounds[k][t0 : t1 + 1])
+            fixed32 = fixed.astype(DTYPE)
+            # A month with a hit is a float32 array in shocks_at, also where no member is hit.
+            block[:, j, :] = np.where(counts > 0, np.minimum(fixed32, 1.0), fixed)[:, None]
+            month = np.repeat(np.arange(nt), counts)
+            member = sampled.hits[k][lo:hi] - (t0 + month) * members
+            hit = np.minimum(fixed32[month] + DTYPE(self.sizes[k]), 1.0)
+            flat[(month * len(SHOCKS) + j) * members + member] = hit
+        return block
+
+    def context(
+        self, t: int, sampled: SampledShocks, base_noise: float, base_vol: float
+    ) -> Context:
+        """Month ``t``'s context with the shocks of ``sampled`` (:meth:`sample_shocks`)."""
+        s = self.series
+        shocks = self.shocks_at(t, sampled)
         return Context(
             t=t,
             concession_us=float(s["concession_us"][t]),
@@ -160,6 +212,32 @@ class Forcing:
             base_noise=base_noise,
             base_volatility=base_vol,
         )
+
+
+@dataclass(frozen=True, eq=False)
+class SampledShocks:
+    """The shocks sampled for one run (:meth:`Forcing.sample_shocks`).
+
+    ``hits[k]``: the positions ``month * members + member`` hit by a ``k`` shock, ascending;
+    ``bounds[k][t]``: where month ``t``'s positions start in it (``T + 1`` entries). Shock
+    types without a rate have no entry.
+    """
+
+    members: int
+    hits: Mapping[str, npt.NDArray[np.int64]]
+    bounds: Mapping[str, npt.NDArray[np.int64]]
+
+    def month_slice(self, k: str, t0: int, t1: int) -> tuple[int, int]:
+        """The range of ``hits[k]`` that falls in months ``t0 .. t1 - 1`` (empty if none)."""
+        b = self.bounds.get(k)
+        if b is None:
+            return 0, 0
+        return int(b[t0]), int(b[t1])
+
+    def any_in(self, t0: int, t1: int) -> bool:
+        """Whether any member is hit by any shock in months ``t0 .. t1 - 1``."""
+        spans = (self.month_slice(k, t0, t1) for k in self.hits)
+        return any(hi > lo for lo, hi in spans)
 
 
 def bernoulli_hits(rng: np.random.Generator, n: int, p: float) -> npt.NDArray[np.int64]:

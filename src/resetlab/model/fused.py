@@ -9,10 +9,22 @@ its NumPy ``step``/``move``, which stays the reference), compiled once per machi
 (``cache=True``) into one driver that switches the spec's mechanisms on at run time, so every
 perspective and scenario shares the same compiled code.
 
+Members run in blocks of :data:`MEMBER_BLOCK` (the blocks are split over numba's threads).
+A block's state, strategy memories, parameters and shocks are copied into local, member-last
+arrays of compile-time shape, and each step is one loop over the block's members, with the
+same arithmetic, and so the same numbers, as member by member. The columns then sit at
+distances the compiler knows, so it can vectorise a step's loop (SIMD) without run-time
+overlap checks. It does so at numba's default optimisation level for steps without ``exp``
+(numba has no vector ``exp`` without Intel's SVML: M2, M19) and without ``min``/``max``
+clipping; the others run as scalar loops. ``fastmath`` is off: these loops have no
+reductions, and it would let the compiler reassociate the arithmetic and drop the NaN
+handling of ``min``/``max``.
+
 Random numbers are drawn with NumPy from the chunk's generator in exactly the NumPy engine's
-order (shock hits from :meth:`Forcing.context`, then for each month the uniforms of stochastic
-mechanisms of stage 0, the three normals per member, the uniforms of stages 1 and 2), months
-in blocks so that the buffers stay small. The fused engine therefore gives the NumPy engine's
+order (every month's shock hits first, one call per shock type, from
+:meth:`Forcing.sample_shocks`; then for each month the uniforms of stochastic mechanisms of
+stage 0, the three normals per member, the uniforms of stages 1 and 2), months in blocks so
+that the buffers stay small. The fused engine therefore gives the NumPy engine's
 numbers to float32 rounding (its kernels compute in float64 between the float32 state
 updates), whatever the number of threads: members are independent and the draws are made
 before the compiled loop runs.
@@ -58,6 +70,7 @@ from resetlab.model.state import (
     COOP_RU,
     COOP_US,
     DISPUTE,
+    N_VARIABLES,
     NOISE,
     RELATIONS,
     SEEN_RU,
@@ -99,12 +112,9 @@ DRIVER_DRAWS: tuple[str, ...] = ("m18", "m10")
 #: Bytes of random numbers and shocks buffered per block of months.
 BLOCK_BYTES = 32 * 2**20
 
-#: Members a thread runs month by month together (their state columns stay in cache).
-MEMBER_BLOCK = 256
-
-#: Whether blocks of months without per-member parameters or sampled shocks run on
-#: :func:`_drive_common` (the same numbers, faster); tests switch it off to compare.
-COMMON_DRIVER = True
+#: Members a thread runs month by month together, in local copies of their state (a
+#: compile-time constant: the copies' column strides are then known to the compiler).
+MEMBER_BLOCK = 128
 
 
 def _expected_order() -> tuple[str, ...]:
@@ -163,22 +173,31 @@ def _missing(fn: Any, strategy: bool = False) -> Any:
 S0, S1, S2, S3, S4, S5 = (_missing(_KS[k], strategy=True) for k in STRATEGY_CODES)
 
 
-@njit(cache=True, nogil=True, inline="always", error_model="numpy")
-def _move(code, t, own, seen, lever, mem, i, p, q):  # type: ignore[no-untyped-def]
+@njit(cache=True, nogil=True, inline="always", boundscheck=False, error_model="numpy")
+def _moves(code, t, xb, own, seen, lever, mem, pb, q, nb):  # type: ignore[no-untyped-def]
+    """One side's moves for the ``nb`` members of a block: column ``own`` from the side's last
+    move, what it saw (``seen``) and its concession (``lever``); the strategy is chosen once."""
     if code == 0:
-        return S0(t, own, seen, lever, mem, i, p, q)
-    if code == 1:
-        return S1(t, own, seen, lever, mem, i, p, q)
-    if code == 2:
-        return S2(t, own, seen, lever, mem, i, p, q)
-    if code == 3:
-        return S3(t, own, seen, lever, mem, i, p, q)
-    if code == 4:
-        return S4(t, own, seen, lever, mem, i, p, q)
-    return S5(t, own, seen, lever, mem, i, p, q)
+        for j in range(nb):
+            xb[j, own] = S0(t, xb[j, own], xb[j, seen], xb[j, lever], mem, j, pb[j], q)
+    elif code == 1:
+        for j in range(nb):
+            xb[j, own] = S1(t, xb[j, own], xb[j, seen], xb[j, lever], mem, j, pb[j], q)
+    elif code == 2:
+        for j in range(nb):
+            xb[j, own] = S2(t, xb[j, own], xb[j, seen], xb[j, lever], mem, j, pb[j], q)
+    elif code == 3:
+        for j in range(nb):
+            xb[j, own] = S3(t, xb[j, own], xb[j, seen], xb[j, lever], mem, j, pb[j], q)
+    elif code == 4:
+        for j in range(nb):
+            xb[j, own] = S4(t, xb[j, own], xb[j, seen], xb[j, lever], mem, j, pb[j], q)
+    else:
+        for j in range(nb):
+            xb[j, own] = S5(t, xb[j, own], xb[j, seen], xb[j, lever], mem, j, pb[j], q)
 
 
-@njit(cache=True, nogil=True, parallel=True, error_model="numpy")
+@njit(cache=True, nogil=True, parallel=True, boundscheck=False, error_model="numpy")
 def _drive(  # type: ignore[no-untyped-def]
     x, mem_us, mem_ru, on, off, codes, ps, pm, pi, series, fixed, hs, dense, z, u, t0, rec, out
 ):
@@ -190,6 +209,13 @@ def _drive(  # type: ignore[no-untyped-def]
     member (``pm[pi[k], i]`` where ``pi[k] >= 0``). ``series``/``fixed``: month-wide inputs
     and fixed shocks by absolute month; ``hs`` (when ``dense``): sampled shocks by block month;
     ``z``: the three normals, ``u``: the uniforms of m18 and m10, by block month.
+
+    Each block of :data:`MEMBER_BLOCK` members runs in local, member-last copies of its state,
+    strategy memories, parameters and shocks, whose shapes are compile-time constants: every
+    step is then one loop over the block's members on contiguous columns at fixed distances,
+    which the compiler can turn into SIMD code. A kernel's parameter and shock vectors are the
+    member's rows of those copies (``pb[j]``, ``hb[j]``), so every member reads its own values
+    whether they are common or per member, sampled or fixed.
     """
     n = z.shape[2]  # x may carry a padding row (see run_chunk_fused)
     nt = z.shape[0]
@@ -198,245 +224,148 @@ def _drive(  # type: ignore[no-untyped-def]
     n_blocks = (n + MEMBER_BLOCK - 1) // MEMBER_BLOCK
     for b in prange(n_blocks):
         b0 = b * MEMBER_BLOCK
-        b1 = min(n, b0 + MEMBER_BLOCK)
-        # This block's parameters, member after member (``pl[j * npar + k]``).
-        pl = np.empty((b1 - b0) * npar)
-        for i in range(b0, b1):
-            for k in range(npar):
-                r = pi[k]
-                pl[(i - b0) * npar + k] = ps[k] if r < 0 else pm[r, i]
-        h = np.empty(6)
+        nb = min(n, b0 + MEMBER_BLOCK) - b0
+        xb = np.zeros((N_VARIABLES, MEMBER_BLOCK), dtype=np.float32).T
+        mu = np.zeros((mem_us.shape[1], MEMBER_BLOCK)).T
+        mr = np.zeros((mem_ru.shape[1], MEMBER_BLOCK)).T
+        pb = np.zeros((npar, MEMBER_BLOCK)).T
+        hb = np.zeros((6, MEMBER_BLOCK)).T
+        for k in range(N_VARIABLES):
+            for j in range(nb):
+                xb[j, k] = x[b0 + j, k]
+        for k in range(mem_us.shape[1]):
+            for j in range(nb):
+                mu[j, k] = mem_us[b0 + j, k]
+        for k in range(mem_ru.shape[1]):
+            for j in range(nb):
+                mr[j, k] = mem_ru[b0 + j, k]
+        for k in range(npar):
+            r = pi[k]
+            for j in range(nb):
+                pb[j, k] = ps[k] if r < 0 else pm[r, b0 + j]
         for tt in range(nt):
             t = t0 + tt
             c = series[t]
-            for i in range(b0, b1):
-                j = (i - b0) * npar
+            for k in range(6):
                 if dense:
-                    for k in range(6):
-                        h[k] = hs[tt, k, i]
+                    for j in range(nb):
+                        hb[j, k] = hs[tt, k, b0 + j]
                 else:
-                    for k in range(6):
-                        h[k] = fixed[t, k]
-                x[i, TREATIES] = c[K_TREATIES]
-                x[i, CLOCK_US] = c[K_CLOCK_US]
-                x[i, CLOCK_RU] = c[K_CLOCK_RU]
-                x[i, TENURE_US] = c[K_TENURE_US]
-                x[i, TENURE_RU] = c[K_TENURE_RU]
-                x[i, CONC_US] = c[K_CONCESSION_US]
-                x[i, CONC_RU] = c[K_CONCESSION_RU]
-                x[i, NOISE] = pl[j + q_base]
-                x[i, VOLATILITY] = pl[j + q_base + 1]
-                # stage 0
-                if on[5]:
-                    K06(x, i, pl, j + off[5], c, h, 0.0)
-                if on[11]:
-                    K12(x, i, pl, j + off[11], c, h, 0.0)
-                if on[13]:
-                    K14(x, i, pl, j + off[13], c, h, 0.0)
-                if on[16]:
-                    K17(x, i, pl, j + off[16], c, h, 0.0)
-                if on[19]:
-                    K20(x, i, pl, j + off[19], c, h, 0.0)
-                # misreadings (float32, as the NumPy engine computes them)
-                noise = x[i, NOISE]
-                x[i, SEEN_US] = min(max(noise * z[tt, 0, i] + x[i, COOP_RU], 0.0), 1.0)
-                x[i, SEEN_RU] = min(max(noise * z[tt, 1, i] + x[i, COOP_US], 0.0), 1.0)
-                cu = _move(
-                    codes[0],
-                    t,
-                    x[i, COOP_US],
-                    x[i, SEEN_US],
-                    x[i, CONC_US],
-                    mem_us,
-                    i,
-                    pl,
-                    j + q_us,
-                )
-                cr = _move(
-                    codes[1],
-                    t,
-                    x[i, COOP_RU],
-                    x[i, SEEN_RU],
-                    x[i, CONC_RU],
-                    mem_ru,
-                    i,
-                    pl,
-                    j + q_ru,
-                )
-                x[i, COOP_US] = cu
-                x[i, COOP_RU] = cr
-                # stage 1
-                if on[0]:
-                    K01(x, i, pl, j + off[0], c, h, 0.0)
-                if on[6]:
-                    K07(x, i, pl, j + off[6], c, h, 0.0)
-                if on[14]:
-                    K15(x, i, pl, j + off[14], c, h, 0.0)
-                if on[15]:
-                    K16(x, i, pl, j + off[15], c, h, 0.0)
-                if on[17]:
-                    K18(x, i, pl, j + off[17], c, h, u[0, tt, i])
-                if on[18]:
-                    K19(x, i, pl, j + off[18], c, h, 0.0)
-                if on[20]:
-                    K21(x, i, pl, j + off[20], c, h, 0.0)
-                # stage 2
-                if on[1]:
-                    K02(x, i, pl, j + off[1], c, h, 0.0)
-                if on[2]:
-                    K03(x, i, pl, j + off[2], c, h, 0.0)
-                if on[3]:
-                    K04(x, i, pl, j + off[3], c, h, 0.0)
-                if on[4]:
-                    K05(x, i, pl, j + off[4], c, h, 0.0)
-                if on[7]:
-                    K08(x, i, pl, j + off[7], c, h, 0.0)
-                if on[8]:
-                    K09(x, i, pl, j + off[8], c, h, 0.0)
-                if on[9]:
-                    K10(x, i, pl, j + off[9], c, h, u[1, tt, i])
-                if on[10]:
-                    K11(x, i, pl, j + off[10], c, h, 0.0)
-                if on[12]:
-                    K13(x, i, pl, j + off[12], c, h, 0.0)
-                # observation, in the NumPy engine's order of operations
-                q = j + q_obs
-                offset, w_coop, w_trust = pl[q], pl[q + 1], pl[q + 2]
-                w_dispute, w_threat, w_shock = pl[q + 3], pl[q + 4], pl[q + 5]
-                rel = (x[i, COOP_US] + x[i, COOP_RU]) * (0.5 * w_coop)
-                rel += x[i, TRUST] * w_trust
-                rel += x[i, DISPUTE] * -w_dispute
-                rel += (x[i, THREAT_US] + x[i, THREAT_RU]) * (-0.5 * w_threat)
-                rel += offset - w_shock * h[H_HOSTILE_US] - w_shock * h[H_HOSTILE_RU]
-                rel += x[i, VOLATILITY] * z[tt, 2, i]
-                x[i, RELATIONS] = min(max(rel, -10.0), 10.0)
-                for r in range(rec.shape[0]):
-                    out[tt, r, i] = x[i, rec[r]]
-
-
-@njit(cache=True, nogil=True, parallel=True, error_model="numpy")
-def _drive_common(  # type: ignore[no-untyped-def]
-    x, mem_us, mem_ru, on, off, codes, ps, series, fixed, z, u, t0, rec, out
-):
-    """:func:`_drive` for the common case of large ensembles: every parameter common to all
-    members and no sampled shocks. Each step then runs as its own loop over a block of
-    members, with its parameters and the month's shocks the same for the whole loop, which
-    the compiler turns into tighter code; the arithmetic, and so every number, is
-    :func:`_drive`'s."""
-    n = z.shape[2]
-    nt = z.shape[0]
-    q_us, q_ru, q_obs, q_base = off[21], off[22], off[23], off[24]
-    n_blocks = (n + MEMBER_BLOCK - 1) // MEMBER_BLOCK
-    pl = ps
-    for b in prange(n_blocks):
-        b0 = b * MEMBER_BLOCK
-        b1 = min(n, b0 + MEMBER_BLOCK)
-        for tt in range(nt):
-            t = t0 + tt
-            c = series[t]
-            h = fixed[t]
-            noise0 = pl[q_base]
-            vol0 = pl[q_base + 1]
-            for i in range(b0, b1):
-                x[i, TREATIES] = c[K_TREATIES]
-                x[i, CLOCK_US] = c[K_CLOCK_US]
-                x[i, CLOCK_RU] = c[K_CLOCK_RU]
-                x[i, TENURE_US] = c[K_TENURE_US]
-                x[i, TENURE_RU] = c[K_TENURE_RU]
-                x[i, CONC_US] = c[K_CONCESSION_US]
-                x[i, CONC_RU] = c[K_CONCESSION_RU]
-                x[i, NOISE] = noise0
-                x[i, VOLATILITY] = vol0
+                    v = fixed[t, k]
+                    for j in range(nb):
+                        hb[j, k] = v
+            for j in range(nb):
+                xb[j, TREATIES] = c[K_TREATIES]
+                xb[j, CLOCK_US] = c[K_CLOCK_US]
+                xb[j, CLOCK_RU] = c[K_CLOCK_RU]
+                xb[j, TENURE_US] = c[K_TENURE_US]
+                xb[j, TENURE_RU] = c[K_TENURE_RU]
+                xb[j, CONC_US] = c[K_CONCESSION_US]
+                xb[j, CONC_RU] = c[K_CONCESSION_RU]
+                xb[j, NOISE] = pb[j, q_base]
+                xb[j, VOLATILITY] = pb[j, q_base + 1]
+            # stage 0
             if on[5]:
-                for i in range(b0, b1):
-                    K06(x, i, pl, off[5], c, h, 0.0)
+                for j in range(nb):
+                    K06(xb, j, pb[j], off[5], c, hb[j], 0.0)
             if on[11]:
-                for i in range(b0, b1):
-                    K12(x, i, pl, off[11], c, h, 0.0)
+                for j in range(nb):
+                    K12(xb, j, pb[j], off[11], c, hb[j], 0.0)
             if on[13]:
-                for i in range(b0, b1):
-                    K14(x, i, pl, off[13], c, h, 0.0)
+                for j in range(nb):
+                    K14(xb, j, pb[j], off[13], c, hb[j], 0.0)
             if on[16]:
-                for i in range(b0, b1):
-                    K17(x, i, pl, off[16], c, h, 0.0)
+                for j in range(nb):
+                    K17(xb, j, pb[j], off[16], c, hb[j], 0.0)
             if on[19]:
-                for i in range(b0, b1):
-                    K20(x, i, pl, off[19], c, h, 0.0)
-            for i in range(b0, b1):
-                noise = x[i, NOISE]
-                x[i, SEEN_US] = min(max(noise * z[tt, 0, i] + x[i, COOP_RU], 0.0), 1.0)
-                x[i, SEEN_RU] = min(max(noise * z[tt, 1, i] + x[i, COOP_US], 0.0), 1.0)
-                cu = _move(
-                    codes[0], t, x[i, COOP_US], x[i, SEEN_US], x[i, CONC_US], mem_us, i, pl, q_us
-                )
-                cr = _move(
-                    codes[1], t, x[i, COOP_RU], x[i, SEEN_RU], x[i, CONC_RU], mem_ru, i, pl, q_ru
-                )
-                x[i, COOP_US] = cu
-                x[i, COOP_RU] = cr
+                for j in range(nb):
+                    K20(xb, j, pb[j], off[19], c, hb[j], 0.0)
+            # misreadings (float32, as the NumPy engine computes them)
+            for j in range(nb):
+                noise = xb[j, NOISE]
+                seen_us = noise * z[tt, 0, b0 + j] + xb[j, COOP_RU]
+                seen_ru = noise * z[tt, 1, b0 + j] + xb[j, COOP_US]
+                xb[j, SEEN_US] = min(max(seen_us, 0.0), 1.0)
+                xb[j, SEEN_RU] = min(max(seen_ru, 0.0), 1.0)
+            # The two moves are independent (each reads its own side's columns), so each
+            # side's strategy runs as its own loop, chosen once per month.
+            _moves(codes[0], t, xb, COOP_US, SEEN_US, CONC_US, mu, pb, q_us, nb)
+            _moves(codes[1], t, xb, COOP_RU, SEEN_RU, CONC_RU, mr, pb, q_ru, nb)
+            # stage 1
             if on[0]:
-                for i in range(b0, b1):
-                    K01(x, i, pl, off[0], c, h, 0.0)
+                for j in range(nb):
+                    K01(xb, j, pb[j], off[0], c, hb[j], 0.0)
             if on[6]:
-                for i in range(b0, b1):
-                    K07(x, i, pl, off[6], c, h, 0.0)
+                for j in range(nb):
+                    K07(xb, j, pb[j], off[6], c, hb[j], 0.0)
             if on[14]:
-                for i in range(b0, b1):
-                    K15(x, i, pl, off[14], c, h, 0.0)
+                for j in range(nb):
+                    K15(xb, j, pb[j], off[14], c, hb[j], 0.0)
             if on[15]:
-                for i in range(b0, b1):
-                    K16(x, i, pl, off[15], c, h, 0.0)
+                for j in range(nb):
+                    K16(xb, j, pb[j], off[15], c, hb[j], 0.0)
             if on[17]:
-                for i in range(b0, b1):
-                    K18(x, i, pl, off[17], c, h, u[0, tt, i])
+                for j in range(nb):
+                    K18(xb, j, pb[j], off[17], c, hb[j], u[0, tt, b0 + j])
             if on[18]:
-                for i in range(b0, b1):
-                    K19(x, i, pl, off[18], c, h, 0.0)
+                for j in range(nb):
+                    K19(xb, j, pb[j], off[18], c, hb[j], 0.0)
             if on[20]:
-                for i in range(b0, b1):
-                    K21(x, i, pl, off[20], c, h, 0.0)
+                for j in range(nb):
+                    K21(xb, j, pb[j], off[20], c, hb[j], 0.0)
+            # stage 2
             if on[1]:
-                for i in range(b0, b1):
-                    K02(x, i, pl, off[1], c, h, 0.0)
+                for j in range(nb):
+                    K02(xb, j, pb[j], off[1], c, hb[j], 0.0)
             if on[2]:
-                for i in range(b0, b1):
-                    K03(x, i, pl, off[2], c, h, 0.0)
+                for j in range(nb):
+                    K03(xb, j, pb[j], off[2], c, hb[j], 0.0)
             if on[3]:
-                for i in range(b0, b1):
-                    K04(x, i, pl, off[3], c, h, 0.0)
+                for j in range(nb):
+                    K04(xb, j, pb[j], off[3], c, hb[j], 0.0)
             if on[4]:
-                for i in range(b0, b1):
-                    K05(x, i, pl, off[4], c, h, 0.0)
+                for j in range(nb):
+                    K05(xb, j, pb[j], off[4], c, hb[j], 0.0)
             if on[7]:
-                for i in range(b0, b1):
-                    K08(x, i, pl, off[7], c, h, 0.0)
+                for j in range(nb):
+                    K08(xb, j, pb[j], off[7], c, hb[j], 0.0)
             if on[8]:
-                for i in range(b0, b1):
-                    K09(x, i, pl, off[8], c, h, 0.0)
+                for j in range(nb):
+                    K09(xb, j, pb[j], off[8], c, hb[j], 0.0)
             if on[9]:
-                for i in range(b0, b1):
-                    K10(x, i, pl, off[9], c, h, u[1, tt, i])
+                for j in range(nb):
+                    K10(xb, j, pb[j], off[9], c, hb[j], u[1, tt, b0 + j])
             if on[10]:
-                for i in range(b0, b1):
-                    K11(x, i, pl, off[10], c, h, 0.0)
+                for j in range(nb):
+                    K11(xb, j, pb[j], off[10], c, hb[j], 0.0)
             if on[12]:
-                for i in range(b0, b1):
-                    K13(x, i, pl, off[12], c, h, 0.0)
-            q = q_obs
-            offset, w_coop, w_trust = pl[q], pl[q + 1], pl[q + 2]
-            w_dispute, w_threat, w_shock = pl[q + 3], pl[q + 4], pl[q + 5]
-            for i in range(b0, b1):
-                rel = (x[i, COOP_US] + x[i, COOP_RU]) * (0.5 * w_coop)
-                rel += x[i, TRUST] * w_trust
-                rel += x[i, DISPUTE] * -w_dispute
-                rel += (x[i, THREAT_US] + x[i, THREAT_RU]) * (-0.5 * w_threat)
-                rel += offset - w_shock * h[H_HOSTILE_US] - w_shock * h[H_HOSTILE_RU]
-                rel += x[i, VOLATILITY] * z[tt, 2, i]
-                x[i, RELATIONS] = min(max(rel, -10.0), 10.0)
+                for j in range(nb):
+                    K13(xb, j, pb[j], off[12], c, hb[j], 0.0)
+            # observation, in the NumPy engine's order of operations
+            for j in range(nb):
+                offset, w_coop, w_trust = pb[j, q_obs], pb[j, q_obs + 1], pb[j, q_obs + 2]
+                w_dispute, w_threat = pb[j, q_obs + 3], pb[j, q_obs + 4]
+                w_shock = pb[j, q_obs + 5]
+                rel = (xb[j, COOP_US] + xb[j, COOP_RU]) * (0.5 * w_coop)
+                rel += xb[j, TRUST] * w_trust
+                rel += xb[j, DISPUTE] * -w_dispute
+                rel += (xb[j, THREAT_US] + xb[j, THREAT_RU]) * (-0.5 * w_threat)
+                rel += offset - w_shock * hb[j, H_HOSTILE_US] - w_shock * hb[j, H_HOSTILE_RU]
+                rel += xb[j, VOLATILITY] * z[tt, 2, b0 + j]
+                xb[j, RELATIONS] = min(max(rel, -10.0), 10.0)
             for r in range(rec.shape[0]):
                 col = rec[r]
-                for i in range(b0, b1):
-                    out[tt, r, i] = x[i, col]
+                for j in range(nb):
+                    out[tt, r, b0 + j] = xb[j, col]
+        for k in range(N_VARIABLES):
+            for j in range(nb):
+                x[b0 + j, k] = xb[j, k]
+        for k in range(mem_us.shape[1]):
+            for j in range(nb):
+                mem_us[b0 + j, k] = mu[j, k]
+        for k in range(mem_ru.shape[1]):
+            for j in range(nb):
+                mem_ru[b0 + j, k] = mr[j, k]
 
 
 def _stamp() -> str:
@@ -453,7 +382,7 @@ def _stamp() -> str:
 
 
 def _refresh_cache() -> None:
-    caches = [getattr(f, "_cache", None) for f in (_drive, _drive_common, _move)]
+    caches = [getattr(f, "_cache", None) for f in (_drive, _moves)]
     try:
         folder = Path(caches[0].cache_path)  # type: ignore[union-attr]
     except AttributeError:  # numba changed its internals: caching then is numba's business
@@ -579,7 +508,6 @@ def run_chunk_fused(
     params.add("base_noise", spec.base_noise)
     params.add("base_volatility", spec.base_volatility)
     ps, pm, pi = params.arrays()
-    common = COMMON_DRIVER and not params.rows
     codes = np.array(
         [
             STRATEGY_CODES.index(spec.strategy_us.meta.key),
@@ -593,9 +521,7 @@ def run_chunk_fused(
     series[:, -1] = np.concatenate([f.series["treaties"][:1], f.series["treaties"][:-1]])
     fixed = np.stack([np.asarray(f.shocks[k], dtype=np.float64) for k in SHOCKS], axis=1)
     fixed = np.ascontiguousarray(fixed)
-    sampled = np.array(
-        [t >= f.rates_from and any(r > 0.0 for r in f.rates.values()) for t in range(T)]
-    )
+    sampled = f.sample_shocks(members, rng)  # first, as in the NumPy engine
     staged = {s: spec.ordered(s) for s in (STAGE_PRE, STAGE_MOVES, STAGE_DYNAMICS)}
     before = [m for m in staged[STAGE_PRE] if m.meta.stochastic]
     after = [m for s in (STAGE_MOVES, STAGE_DYNAMICS) for m in staged[s] if m.meta.stochastic]
@@ -605,7 +531,7 @@ def run_chunk_fused(
             raise ModelError(f"the fused driver gives no random numbers to {m.meta.key}")
     mem_us, mem_ru = _memory(spec.strategy_us, members), _memory(spec.strategy_ru, members)
     rec = np.asarray(cols, dtype=np.int64)
-    per_month = members * (3 * 4 + 8 * len(DRIVER_DRAWS) + (6 * 8 if sampled.any() else 0))
+    per_month = members * (3 * 4 + 8 * len(DRIVER_DRAWS) + (6 * 8 if sampled.hits else 0))
     block = int(max(1, min(T, BLOCK_BYTES // max(per_month, 1))))
     no_shocks = np.zeros((1, 6, 1), dtype=np.float64)
     # One compiled driver for every call: numba compiles once per array layout, so the state
@@ -622,17 +548,13 @@ def run_chunk_fused(
         nt = t1 - t0
         z = np.empty((nt, 3, members), dtype=np.float32)
         u = np.empty((len(DRIVER_DRAWS), nt, members), dtype=np.float64)
-        dense = bool(sampled[t0:t1].any())
-        hs = np.empty((nt, 6, members), dtype=np.float64) if dense else no_shocks
-        if not dense and not before and not after:
+        dense = sampled.any_in(t0, t1)
+        hs = f.shock_block(t0, t1, sampled) if dense else no_shocks
+        if not before and not after:
             rng.standard_normal(out=z, dtype=np.float32)  # the same stream as month by month
         else:
             for tt in range(nt):
                 t = t0 + tt
-                if dense:
-                    ctx = f.context(t, members, rng, spec.base_noise, spec.base_volatility)
-                    for k, name in enumerate(SHOCKS):
-                        hs[tt, k, :] = getattr(ctx, name)
                 for m in before:
                     if _draws_at(m, series, t):
                         rng.random(out=u[slot[m.meta.key], tt])
@@ -641,15 +563,10 @@ def run_chunk_fused(
                     if _draws_at(m, series, t):
                         rng.random(out=u[slot[m.meta.key], tt])
         target = out[t0:t1] if direct else buffer[:nt]
-        if common and not dense:
-            _drive_common(
-                state, mem_us, mem_ru, on, off, codes, ps, series, fixed, z, u, t0, rec, target
-            )
-        else:
-            _drive(
-                state, mem_us, mem_ru, on, off, codes, ps, pm, pi,
-                series, fixed, hs, dense, z, u, t0, rec, target,
-            )  # fmt: skip
+        _drive(
+            state, mem_us, mem_ru, on, off, codes, ps, pm, pi,
+            series, fixed, hs, dense, z, u, t0, rec, target,
+        )  # fmt: skip
         if not direct:
             out[t0:t1] = target
         if tick is not None:
