@@ -8,7 +8,7 @@ import pytest
 
 from resetlab.exceptions import ModelError
 from resetlab.model import simulate
-from resetlab.model.engine import ModelSpec, Observation, run_chunk, run_ensemble
+from resetlab.model.engine import ModelSpec, ScoreWeights, run_chunk, run_ensemble
 from resetlab.model.forcing import SHOCKS, Forcing, estimate_rates, month_range, shocks_from_events
 from resetlab.model.mechanisms import MECHANISMS
 from resetlab.model.state import INDEX, INITIAL_VARIABLES, VARIABLES
@@ -33,7 +33,7 @@ def spec(
         mechanisms=tuple(MECHANISMS[k]() for k in mechs),
         strategy_us=STRATEGIES[us](),
         strategy_ru=STRATEGIES[ru](),
-        observation=Observation(),
+        observation=ScoreWeights(),
         initial=INITIAL,
         forcing=f,
         base_noise=noise,

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from resetlab.exceptions import ModelError
-from resetlab.model.engine import ModelSpec, Observation, run_chunk
+from resetlab.model.engine import ModelSpec, ScoreWeights, run_chunk
 from resetlab.model.forcing import SHOCKS, Forcing, month_range
 from resetlab.model.mechanisms import MECHANISMS
 from resetlab.model.state import DTYPE, INDEX, INITIAL_VARIABLES
@@ -123,7 +123,7 @@ def ratchet_spec(engine_rates: dict[str, float]) -> ModelSpec:
         mechanisms=(m10(dataclasses.replace(m10.Params(), hazard=0.0)),),
         strategy_us=STRATEGIES["tit-for-tat"](),
         strategy_ru=STRATEGIES["tit-for-tat"](),
-        observation=Observation(),
+        observation=ScoreWeights(),
         initial=initial,
         forcing=forcing(rates=engine_rates),
         base_noise=0.1,

@@ -15,7 +15,7 @@ import pytest
 
 from resetlab.exceptions import ModelError
 from resetlab.model import fused
-from resetlab.model.engine import ModelSpec, Observation, resolve_engine, run_chunk, run_ensemble
+from resetlab.model.engine import ModelSpec, ScoreWeights, resolve_engine, run_chunk, run_ensemble
 from resetlab.model.forcing import SERIES, SHOCKS, Forcing, month_range
 from resetlab.model.mechanisms import MECHANISMS
 from resetlab.model.mechanisms.m01_inhibitors import Inhibitors
@@ -82,7 +82,7 @@ def make_spec(
         mechanisms=tuple(built),
         strategy_us=STRATEGIES[us](),
         strategy_ru=STRATEGIES[ru](),
-        observation=Observation(),
+        observation=ScoreWeights(),
         initial=INITIAL,
         forcing=busy_forcing(rate=rate),
         base_noise=noise,
@@ -143,7 +143,7 @@ def test_per_member_parameters_as_in_the_numpy_engine() -> None:
     rng = np.random.default_rng(0)
     spec = make_spec(tuple(MECHANISMS), noise=rng.uniform(0, 0.3, n), volatility=0.4)
     m1 = Inhibitors(Inhibitors.Params(decay=rng.uniform(0.0, 0.1, n).astype(np.float32)))
-    obs = Observation(w_coop=rng.uniform(3, 9, n))
+    obs = ScoreWeights(w_coop=rng.uniform(3, 9, n))
     spec = dataclasses.replace(spec, mechanisms=(m1, *spec.mechanisms[1:]), observation=obs)
     a, b = both(spec, members=n)
     np.testing.assert_allclose(b, a, rtol=0, atol=TOL)

@@ -46,7 +46,7 @@ from resetlab.fit.likelihood import (
 )
 from resetlab.fit.observe import IndexNoise, Observer
 from resetlab.fit.perspectives import ParameterSpace
-from resetlab.model.engine import ModelSpec, Observation, run_chunk
+from resetlab.model.engine import ModelSpec, ScoreWeights, run_chunk
 from resetlab.model.forcing import Forcing
 from resetlab.model.mechanisms import MECHANISMS
 from resetlab.model.spec import PerspectiveModel, Scenario, build_strategy
@@ -108,7 +108,7 @@ def spec_for(
         mechanisms=tuple(mechanisms),
         strategy_us=build_strategy(sc.strategies.us),
         strategy_ru=build_strategy(sc.strategies.ru),
-        observation=Observation(**obs),
+        observation=ScoreWeights(**obs),
         initial=dict(sc.initial),
         forcing=forcing,
         base_noise=col.get("noise", sc.noise),  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ Entry points: :func:`simulate` (run a scenario file), :func:`fan_chart` (plot a 
 from __future__ import annotations
 
 from resetlab.model.api import simulate
-from resetlab.model.engine import ModelSpec, Observation, run_chunk, run_ensemble
+from resetlab.model.engine import ModelSpec, ScoreWeights, run_chunk, run_ensemble
 from resetlab.model.forcing import Forcing
 from resetlab.model.mechanisms import MECHANISMS
 from resetlab.model.output import QUANTILES, SimulationResult, fan_chart
@@ -29,8 +29,8 @@ __all__ = [
     "VARIABLES",
     "Forcing",
     "ModelSpec",
-    "Observation",
     "Scenario",
+    "ScoreWeights",
     "SimulationResult",
     "build_spec",
     "fan_chart",

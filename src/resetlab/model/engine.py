@@ -118,7 +118,7 @@ def resolve_engine(spec: ModelSpec, engine: str | None = None) -> str:
 
 
 @dataclass(frozen=True)
-class Observation:
+class ScoreWeights:
     """How the state maps to the observable relations score (Goldstein units).
 
     ``relations = offset + w_coop * mean move + w_trust * trust - w_dispute * dispute
@@ -141,7 +141,7 @@ class ModelSpec:
     mechanisms: tuple[Mechanism, ...]
     strategy_us: Strategy
     strategy_ru: Strategy
-    observation: Observation
+    observation: ScoreWeights
     initial: Mapping[str, float]
     forcing: Forcing
     base_noise: float
@@ -243,7 +243,7 @@ def run_chunk(
         x[:, COOP_RU] = cr
         apply(moves, ctx)
         apply(dyn, ctx)
-        # Observation, in place (one buffer, no temporaries): see :class:`Observation`.
+        # ScoreWeights, in place (one buffer, no temporaries): see :class:`ScoreWeights`.
         rel = x[:, RELATIONS]
         np.add(x[:, COOP_US], x[:, COOP_RU], out=rel)
         rel *= 0.5 * obs.w_coop

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from resetlab.model.base import Mechanism, Strategy
-from resetlab.model.engine import ModelSpec, Observation
+from resetlab.model.engine import ModelSpec, ScoreWeights
 from resetlab.model.forcing import SHOCKS, Forcing
 from resetlab.model.mechanisms import mechanism_class
 from resetlab.model.spec.checks import MechanismEntry
@@ -114,7 +114,7 @@ def build_spec(
         mechanisms=build_mechanisms(scenario.mechanisms),
         strategy_us=build_strategy(sc.strategies.us),
         strategy_ru=build_strategy(sc.strategies.ru),
-        observation=Observation(**sc.observation.model_dump()),
+        observation=ScoreWeights(**sc.observation.model_dump()),
         initial=dict(sc.initial),
         forcing=scenario_forcing(scenario, record=record) if forcing is None else forcing,
         base_noise=sc.noise,

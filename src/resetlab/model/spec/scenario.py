@@ -50,9 +50,9 @@ class Strategies(Strict):
     ru: StrategyEntry
 
 
-class ObservationEntry(Strict):
+class ScoreWeightsEntry(Strict):
     """A scenario's ``observation:`` block: the weights of the observation equation
-    (:class:`resetlab.model.engine.Observation`) it builds."""
+    (:class:`resetlab.model.engine.ScoreWeights`) it builds."""
 
     offset: float
     w_coop: float
@@ -170,7 +170,7 @@ class ScenarioModel(Strict):
     strategies: Strategies
     perspective: str | None
     mechanisms: dict[str, MechanismEntry] | None
-    observation: ObservationEntry
+    observation: ScoreWeightsEntry
     initial: dict[str, float]
     levers: Levers
     shocks: Shocks
