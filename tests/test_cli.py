@@ -359,7 +359,9 @@ def test_store_counts_title_with_markup_in_the_path_prints() -> None:
     _print_counts({"events": 1}, Path("/tmp/[/bogus]r.duckdb"))  # no MarkupError
 
 
-@pytest.mark.parametrize("module", ["resetlab", "resetlab.cli"])
+@pytest.mark.parametrize(
+    "module", ["resetlab", pytest.param("resetlab.cli", marks=pytest.mark.slow)]
+)
 def test_python_dash_m_runs_the_command(module: str) -> None:
     import subprocess
     import sys

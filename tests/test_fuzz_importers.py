@@ -22,7 +22,7 @@ from resetlab.record.store import Store
 from strategies import hostile_event_frames, mutated_bytes
 
 FIX = Path(__file__).parent / "fixtures"
-FAST = settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+FAST = settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
 LONG = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 
 #: A sample file of each format, the seed the mutations start from.

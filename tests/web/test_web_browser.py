@@ -29,6 +29,7 @@ ARGS = [
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,  # a browser and a server per test; make test and CI run them
     pytest.mark.skipif(
         not CHROMIUM.exists(),
         reason=f"{CHROMIUM} is absent: run scripts/install_browser.sh (apt-get install chromium)",
