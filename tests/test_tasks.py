@@ -68,6 +68,7 @@ def test_failures_name_the_task_and_identities_are_unique() -> None:
         Runner(workers=2, scheduler="tcp://127.0.0.1:1")
 
 
+@pytest.mark.slow
 def test_local_cluster_is_bit_identical_and_survives_a_killed_worker() -> None:
     items = [(7, k) for k in IDS]
     serial = Runner().map(slow_draw, items, identities=IDS)

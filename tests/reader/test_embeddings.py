@@ -1,9 +1,13 @@
 """The reader with the optional embedding model (skipped when the extra is absent)."""
 
 import numpy as np
+import pytest
 
 from resetlab.reader.claims import extract_claims, extract_stance
 from resetlab.reader.text import sentences_of
+
+#: loading the embedding model (torch) takes longer than the rest of a test; CI runs these
+pytestmark = pytest.mark.slow
 
 TEXT = (
     "Every time Washington and Moscow clash over a neighbouring region, both sides lean "
