@@ -3,7 +3,6 @@ agree with the package's (skipped when it is absent), and their rules do what do
 
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 from types import ModuleType
@@ -15,6 +14,7 @@ import pytest
 from resetlab.exceptions import IndexEstimationError
 from resetlab.index.observations import build_observations, debate_series
 from resetlab.record.builtin import read_table
+from scriptload import load_script
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "src" / "resetlab" / "data" / "indicators"
@@ -40,11 +40,7 @@ needs_shared = pytest.mark.skipif(
 
 
 def _script(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script(name)
 
 
 # -- UN General Debate -------------------------------------------------------------------------

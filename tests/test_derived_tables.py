@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import os
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import pandas as pd
 import pytest
 
 from resetlab.record.builtin import load_event_files, read_table
+from scriptload import load_script
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "src" / "resetlab" / "data"
@@ -39,11 +39,7 @@ needs_shared = pytest.mark.skipif(
 
 
 def _script(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script(name)
 
 
 def _rows(path: Path) -> list[dict[str, str]]:

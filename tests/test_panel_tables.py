@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from resetlab.record.builtin import read_table
+from scriptload import load_script
 
 REPO = Path(__file__).resolve().parents[1]
 PANEL = REPO / "src" / "resetlab" / "data" / "panel"
@@ -16,13 +16,7 @@ ACTORS = REPO / "src" / "resetlab" / "data" / "actors.csv"
 
 
 def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "derive_panel", REPO / "scripts" / "derive_panel.py"
-    )
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script("derive_panel")
 
 
 def test_pairs_table_is_consistent() -> None:

@@ -4,8 +4,8 @@ examples do not count."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import duckdb
@@ -26,6 +26,7 @@ from resetlab.reader.events import code_sentence, extract_events
 from resetlab.reader.pipeline import ReaderOptions, read_texts
 from resetlab.reader.text import sentences_of
 from resetlab.record.builtin import cameo_table
+from scriptload import load_script
 
 REPO = Path(__file__).resolve().parents[2]
 GSR = REPO.parent / "shared" / "data" / "plover" / "PLOVER_GSR_CAMEO.txt"
@@ -33,14 +34,8 @@ GOLD_V2 = REPO / "tests" / "gold" / "reader_gold_v2.yaml"
 needs_gsr = pytest.mark.skipif(not GSR.is_file(), reason="PLOVER gold standard not present")
 
 
-def _script():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location(
-        "dee", REPO / "scripts" / "derive_event_examples.py"
-    )
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+def _script() -> ModuleType:
+    return load_script("derive_event_examples")
 
 
 @needs_gsr

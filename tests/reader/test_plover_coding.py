@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from resetlab.reader.events import code_sentence, plover_verbs
 from resetlab.reader.plover_verbs import ROWS
 from resetlab.record.builtin import cameo_weights
+from scriptload import load_script
 
 REPO = Path(__file__).resolve().parents[2]
 GSR = REPO.parent / "shared" / "data" / "plover" / "PLOVER_GSR_CAMEO.txt"
 needs_gsr = pytest.mark.skipif(not GSR.is_file(), reason="PLOVER gold standard not present")
 
 
-def _script():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location(
-        "dpv", REPO / "scripts" / "derive_plover_verbs.py"
-    )
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+def _script() -> ModuleType:
+    return load_script("derive_plover_verbs")
 
 
 def test_every_code_has_a_goldstein_weight() -> None:
