@@ -12,7 +12,16 @@ import pytest
 from fitkit import PERSPECTIVES, TINY, base, record
 
 from resetlab.exceptions import ModelError
-from resetlab.fit.calibrate import ESS_MIN, RHAT_MAX, Posterior, diagnose, fit
+from resetlab.fit.calibrate import (
+    ESS_MIN,
+    RHAT_MAX,
+    SBC_DRAWS,
+    Posterior,
+    diagnose,
+    fit,
+    rank_uniformity,
+    sbc_ranks,
+)
 from resetlab.fit.perspectives import load_perspectives
 from resetlab.report.fit_sections import (
     diagnostics_html,
@@ -125,8 +134,52 @@ def test_recovery_reports_coverage_and_bias_per_parameter(name: str) -> None:
     for j, n in enumerate(space.names):
         assert rec["recovery"][n]["bias"] == pytest.approx((mean[:, j] - truth[:, j]).mean())
         assert rec["recovery"][n]["coverage90"] == pytest.approx(inside[:, j].mean())
+    ranks = np.array([r["rank"] for r in rec["runs"]])
+    assert ((ranks >= 0) & (ranks <= SBC_DRAWS)).all()
+    for n in space.names:
+        sbc = rec["recovery"][n]["sbc"]
+        assert sum(sbc["counts"]) == 2 and len(sbc["counts"]) == sbc["bins"]
     with pytest.raises(ModelError, match="at least 1"):
         recovery(persp, record().vintage("2000-01"), base(), 0, budget=TINY)
+
+
+def _conjugate_sbc(scale: float, k: int, seed: int) -> np.ndarray:
+    """SBC ranks of a normal mean under a N(0, 1) prior and one N(theta, 1) observation:
+    the exact posterior is N(y / 2, 1/2); ``scale`` multiplies its sd (1: calibrated)."""
+    rng = np.random.default_rng(seed)
+    theta = rng.normal(size=k)
+    y = theta + rng.normal(size=k)
+    ranks = []
+    for t, obs in zip(theta, y, strict=True):
+        draws = rng.normal(obs / 2, scale * np.sqrt(0.5), size=(200, 1))
+        ranks.append(sbc_ranks(np.array([t]), draws, SBC_DRAWS)[0])
+    return np.array(ranks)
+
+
+def test_sbc_ranks_are_uniform_for_an_exact_posterior_and_not_for_a_wrong_one() -> None:
+    exact = rank_uniformity(_conjugate_sbc(1.0, 400, 1), SBC_DRAWS)
+    narrow = rank_uniformity(_conjugate_sbc(0.4, 400, 1), SBC_DRAWS)
+    wide = rank_uniformity(_conjugate_sbc(2.5, 400, 1), SBC_DRAWS)
+    assert exact["chi2_p"] > 0.01 and exact["bins"] == 20 and sum(exact["counts"]) == 400
+    # too narrow: truths fall outside the draws, ranks pile at 0 and 19 (a U)
+    assert narrow["chi2_p"] < 1e-6 and narrow["counts"][0] + narrow["counts"][-1] > 100
+    # too wide: ranks pile in the middle
+    assert wide["chi2_p"] < 1e-6 and wide["counts"][0] + wide["counts"][-1] < 10
+
+
+def test_sbc_ranks_count_draws_below_the_truth_and_refuse_bad_shapes() -> None:
+    samples = np.arange(40, dtype=float).reshape(20, 2)
+    # evenly spaced 19 of 20 rows; column 0 holds 0, 2, ..., 38
+    r = sbc_ranks(np.array([10.5, -1.0]), samples, SBC_DRAWS)
+    assert r[1] == 0 and 5 <= r[0] <= 6
+    with pytest.raises(ModelError, match="shape"):
+        sbc_ranks(np.array([1.0]), samples, SBC_DRAWS)
+    with pytest.raises(ModelError, match="at least 19"):
+        sbc_ranks(np.array([1.0, 2.0]), samples[:5], SBC_DRAWS)
+    with pytest.raises(ModelError, match="0..19"):
+        rank_uniformity(np.array([0, 25]), SBC_DRAWS)
+    small = rank_uniformity(np.array([0, 19, 10, 3]), SBC_DRAWS)
+    assert small["bins"] == 2 and small["counts"] == [2, 2]
 
 
 def test_shipped_forecast_scenarios_say_their_values_are_assumptions() -> None:
