@@ -31,6 +31,8 @@ from scriptload import load_script
 REPO = Path(__file__).resolve().parents[2]
 GSR = REPO.parent / "shared" / "data" / "plover" / "PLOVER_GSR_CAMEO.txt"
 GOLD_V2 = REPO / "tests" / "gold" / "reader_gold_v2.yaml"
+GOLD_V3 = REPO / "tests" / "gold" / "reader_gold_v3.yaml"
+GOLD_V4 = REPO / "tests" / "gold" / "reader_gold_v4.yaml"
 needs_gsr = pytest.mark.skipif(not GSR.is_file(), reason="PLOVER gold standard not present")
 
 
@@ -40,7 +42,7 @@ def _script() -> ModuleType:
 
 @needs_gsr
 def test_table_is_what_the_script_derives() -> None:
-    assert list(ROWS) == _script().derive(GSR, GOLD_V2)
+    assert list(ROWS) == _script().derive(GSR, GOLD_V2, GOLD_V3)
 
 
 def test_types_and_weights_come_from_the_cameo_table_and_v2_signs_from_the_gold() -> None:
@@ -48,12 +50,16 @@ def test_types_and_weights_come_from_the_cameo_table_and_v2_signs_from_the_gold(
     for _, _, cameo, plover, weight, _, _ in ROWS:
         assert table.loc[cameo, "plover"] == plover
         assert table.loc[cameo, "goldstein"] == weight
-    doc = yaml.safe_load(GOLD_V2.read_text(encoding="utf-8"))
-    gold = [(a["file"], e["quote"], e["sign"]) for a in doc["articles"] for e in a["events"]]
-    v2 = [(ref, text, "+" if w > 0 else "-") for o, ref, _, _, w, _, text in ROWS if o == "v2"]
-    assert v2 == gold
+    for origin, path in (("v2", GOLD_V2), ("v3", GOLD_V3)):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        gold = [(a["file"], e["quote"], e["sign"]) for a in doc["articles"] for e in a["events"]]
+        dev = [
+            (ref, text, "+" if w > 0 else "-") for o, ref, _, _, w, _, text in ROWS if o == origin
+        ]
+        assert dev == gold
     # the test set's files are never examples
-    assert not {r[1] for r in ROWS} & {f"{i:03d}.txt" for i in range(51, 76)}
+    test = yaml.safe_load(GOLD_V4.read_text(encoding="utf-8"))["split"]["test"]
+    assert not {r[1] for r in ROWS} & set(test)
 
 
 def test_a_gold_event_without_a_code_is_refused_with_file_and_field(tmp_path: Path) -> None:

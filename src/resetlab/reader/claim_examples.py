@@ -1,10 +1,11 @@
 """Labelled claim sentences for nearest-example claim finding (generated: do not edit ROWS).
 
-Derived from the development gold set ``tests/gold/reader_gold_v2.yaml`` (hand labels of
-50 real article openings): each row is a claim quote with its mechanism (m1..m21 or
-``other``) and the file it was labelled in. Regenerate with
-``python -m resetlab.reader.claim_examples tests/gold/reader_gold_v2.yaml``; a test checks
-that ROWS equals what the gold file gives.
+Derived from the development gold sets ``tests/gold/reader_gold_v2.yaml`` and
+``tests/gold/reader_gold_v3.yaml`` (hand labels of 75 real article openings): each row is a
+claim quote with its mechanism (m1..m21 or ``other``) and the file it was labelled in.
+Regenerate with ``python -m resetlab.reader.claim_examples tests/gold/reader_gold_v2.yaml
+tests/gold/reader_gold_v3.yaml``; a test checks that ROWS equals what the gold files give.
+The test set (v4) is never a source of rows.
 """
 
 from __future__ import annotations
@@ -57,19 +58,49 @@ ROWS: tuple[tuple[str, str, str], ...] = (
     ('049.txt', 'm19', 'in their attempt to reset the U.S.-Russia relationship or improve it to some degree has persuaded many'),
     ('050.txt', 'other', 'This view fuels ever-harsher steps against Russia, blocking any effort to reduce tension.'),
     ('050.txt', 'm9', 'Washington refused to move on a detailed Russian plan for rapprochement because of deepening concerns'),
+    ('053.txt', 'other', 'He said Russia would not sell a gas centrifuge to Iran, in response to U.S. concerns'),
+    ('055.txt', 'm12', "Mr. Putin believes such a move would hinder Russia's nuclear deterrent"),
+    ('055.txt', 'm12', 'European leaders warned Mr. Clinton last week that such a move could retrigger the nuclear arms race'),
+    ('056.txt', 'm9', 'is also in response to the disproportionate presence of Russian spies in the United States'),
+    ('056.txt', 'm9', 'Russia will regard the evictions as a "most unfriendly step"'),
+    ('057.txt', 'm9', 'Eliciting an angry, tit-for-tat response from Moscow'),
+    ('057.txt', 'm9', 'Ivanov said the move forced Russia to match the expulsions'),
+    ('058.txt', 'm17', "The Bush administration's assurances of solidarity with a young democracy also may have given Georgia's silver-tongued"),
+    ('061.txt', 'm9', 'U.S.-Russian relations suffered over the past years with differences ranging from human rights'),
+    ('061.txt', 'other', 'The latest spy affair carried the potential to once again disrupt U.S.-Russian relations'),
+    ('063.txt', 'm9', "The legislation is part of Russia's retaliation against a US law"),
+    ('063.txt', 'other', 'Relations between Russia and the United States soured over the death of anti-corruption lawyer Sergei Magnitsky'),
+    ('064.txt', 'other', 'This move by the Russian government undermines a longstanding record of law enforcement cooperation'),
+    ('065.txt', 'other', 'any illusions he had left were shattered by the Russian invasion of Georgia in August 2008'),
+    ('066.txt', 'other', 'Moscow visit offers a historic opportunity to avert a new Cold War by establishing a more stable and cooperative relationship'),
+    ('066.txt', 'other', 'Competition over control of hydrocarbon resources was a defining feature of the Cold War and remains an important driver of contemporary geopolitics'),
+    ('067.txt', 'm18', 'The Soviets then rewarded the United States for its more "constructive" stance by invading Afghanistan'),
+    ('068.txt', 'm9', "in response to the U.S. Senate's approval of a new package of sanctions"),
+    ('068.txt', 'm9', 'he ordered the move because he "thought it was the time to show'),
+    ('070.txt', 'm8', 'The instincts of restraint and prudence that had been built up over decades of confrontation have atrophied'),
+    ('070.txt', 'other', 'Moscow was ready for U.S.-Russia rapprochement a long time ago, but it was continuously and largely ignored'),
+    ('071.txt', 'm21', 'Trump began the day blaming the US for the poor state of US-Russia relations'),
+    ('073.txt', 'm17', 'the Kremlin halted them again, citing U.S. support for Ukraine'),
+    ('073.txt', 'other', "justifying Putin's decision by blaming the United States for reneging on its responsibilities"),
+    ('075.txt', 'm12', 'a move that nonproliferation experts warned could lead to a new arms race'),
+    ('075.txt', 'm12', 'nuclear modernization could proceed unchecked, leading to heightened instability in the years ahead'),
 )  # fmt: skip
 
 
-def derive(gold: Path) -> tuple[tuple[str, str, str], ...]:
-    """(file, mechanism, quote) for every labelled claim of a gold file, in file order."""
+def derive(*golds: Path) -> tuple[tuple[str, str, str], ...]:
+    """(file, mechanism, quote) for every labelled claim of the gold files, in the order
+    given and file order within each."""
     import yaml
 
-    doc = yaml.safe_load(gold.read_text(encoding="utf-8"))
-    return tuple(
-        (str(a["file"]), str(c["mechanism"]), str(c["quote"]))
-        for a in doc["articles"]
-        for c in a.get("claims") or []
-    )
+    rows: list[tuple[str, str, str]] = []
+    for gold in golds:
+        doc = yaml.safe_load(gold.read_text(encoding="utf-8"))
+        rows += [
+            (str(a["file"]), str(c["mechanism"]), str(c["quote"]))
+            for a in doc["articles"]
+            for c in a.get("claims") or []
+        ]
+    return tuple(rows)
 
 
 def render(rows: tuple[tuple[str, str, str], ...]) -> str:
@@ -82,4 +113,4 @@ def render(rows: tuple[tuple[str, str, str], ...]) -> str:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    Path(__file__).write_text(render(derive(Path(sys.argv[1]))), encoding="utf-8")
+    Path(__file__).write_text(render(derive(*map(Path, sys.argv[1:]))), encoding="utf-8")

@@ -84,7 +84,7 @@ MECHANISM_PATTERNS: tuple[MechanismPattern, ...] = (
               examples=("China's rise reshapes what Washington and Moscow want from each other.",)),
     MechanismPattern("m14", "Institutions for routine interaction take the drama out of relations.",
               (r"take the drama out", r"routine interaction", r"Presidential Commission",
-               r"no substitute for (?:\w+ ){0,2}dialogue", r"tearing down (?:the )?foundations"),
+               r"no substitute for (?:[\w-]+ ){0,2}dialogue", r"tearing down (?:the )?foundations"),
               examples=("Standing commissions make contacts routine and relations calmer.",)),
     MechanismPattern("m15", "Cooperation needs shared or at least compatible interests.",
               (r"compatible interests", r"shared interests", r"no longer serves the \w+ interests",
@@ -193,25 +193,38 @@ def _rule_claims(sentences: tuple[Sentence, ...]) -> dict[tuple[int, str], Artic
     return out
 
 
-#: Causal cues, in the manner of the Causal News Corpus: connectives and verbs of causing.
+#: Causal cues, in the manner of the Causal News Corpus: connectives and verbs of causing,
+#: each verb in all its inflections ("shatter", "shattered", "shattering").
 CAUSAL_CUES = re.compile(
     r"\b(because|due to|as a result|result(?:ed|s)? in|lead(?:s|ing)? to|led to|caus(?:e|ed|es|"
-    r"ing)|trigger(?:ed|s)?|provok(?:e|ed|es|ing)|provocations?|to blame|blam(?:e|ed)|fuel(?:s|ed)?|"
-    r"undermin(?:e|ed|es|ing)|strain(?:ed|s)?|hurt(?:ing|s)?|damag(?:e|ed|es|ing)|"
-    r"jeopardi[sz]e|shatter|in retaliation|in response to|responses? to|tipping point|"
-    r"helped|enabl(?:e|ed|es)|prevent(?:s|ed)?|block(?:s|ed|ing)|spiral|vicious (?:circle|"
-    r"cycle)|feeds?|breeds?|erod(?:e|es|ed)|deepen(?:s|ed)?|incentive|set the seal on|"
-    r"liquidates?|ends? a long chapter|opens? up an entirely new|strengthened the world|"
-    r"needs? more trust|sticking point|answered .{0,20} with|suffered from|built upon|"
-    r"played into|coming home to roost|premised on|makes? clear|no substitute for|"
+    r"ing)|trigger(?:ed|s|ing)?|provok(?:e|ed|es|ing)|provocations?|to blame|blam(?:e|ed|es|ing)|"
+    r"fuel(?:s|ed|led|ing)?|undermin(?:e|ed|es|ing)|strain(?:ed|s|ing)?|hurt(?:ing|s)?|"
+    r"damag(?:e|ed|es|ing)|jeopardi[sz](?:e|ed|es|ing)|shatter(?:s|ed|ing)?|"
+    r"in retaliation|retaliat(?:e|ed|es|ing|ion|ory)|tit-for-tat|in response to|"
+    r"responses? to|in reaction to|tipping point|helped|enabl(?:e|ed|es)|prevent(?:s|ed)?|"
+    r"block(?:s|ed|ing)|spiral|vicious (?:circle|cycle)|feeds?|breeds?|erod(?:e|es|ed|ing)|"
+    r"deepen(?:s|ed)?|incentive|set the seal on|liquidates?|ends? a long chapter|"
+    r"opens? up an entirely new|strengthened the world|needs? more trust|sticking point|"
+    r"answered .{0,20} with|suffer(?:s|ed)?|built upon|played into|coming home to roost|"
+    r"premised on|makes? clear|no substitute for|sour(?:s|ed|ing)?|disrupt(?:s|ed|ing)?|"
+    r"hinder(?:s|ed|ing)?|forc(?:e|ed|es|ing) .{0,40}\bto\b|sparked|prompt(?:ed|s)|"
+    r"poison(?:s|ed|ing)?|derail(?:s|ed|ing)?|worsen(?:s|ed|ing)?|averts?|citing|"
+    r"drivers? of|driven by|"
     r"so that|therefore|thus|hence|in order to|as these .{0,30}, so)\b",
     re.IGNORECASE,
 )
 #: What a sentence must be about: the relationship, its climate, or both sides at once.
 _RELATION = re.compile(
     r"\b(relations?|relationship|ties|trust|distrust|cooperation|confrontation|tensions?|"
-    r"rivalry|partnership|reset|d[ée]tente|cold war|friend(?:ship)?s?|enem(?:y|ies)|"
-    r"adversar(?:y|ies)|hostility|foundations|interests?|lines of division)\b",
+    r"rivalry|partnership|reset|d[ée]tente|rapprochement|cold war|friend(?:ship)?s?|"
+    r"enem(?:y|ies)|adversar(?:y|ies)|hostility|foundations|interests?|lines of division)\b",
+    re.IGNORECASE,
+)
+#: Cues of one side answering the other: in an article about the two sides, a sentence
+#: naming one of them with such a cue is about the relationship even without its name.
+_REACTION_CUES = re.compile(
+    r"\b(in response to|responses? to|in reaction to|in retaliation|retaliat\w*|tit-for-tat|"
+    r"blam(?:e|ed|es|ing)|forc(?:e|ed|es|ing) .{0,40}\bto\b|unfriendly|because)\b",
     re.IGNORECASE,
 )
 #: Keywords that point a causal sentence to a mechanism when no rule pattern names one.
@@ -233,18 +246,26 @@ _KEYWORD_MECHANISM = (
 )  # fmt: skip
 
 
+def _about_relation(text: str, both_in_article: bool) -> bool:
+    """Whether a sentence with a causal cue is about the relationship: it names it (or its
+    climate), names both sides, or, in an article naming both, names one side with a cue of
+    answering the other."""
+    if _RELATION.search(text):
+        return True
+    sides = {m.state for m in _sides_in(text)}
+    return len(sides) == 2 or (
+        both_in_article and bool(sides) and bool(_REACTION_CUES.search(text))
+    )
+
+
 def _cue_claims(
     sentences: tuple[Sentence, ...], embedder: Embedder | None
 ) -> dict[tuple[int, str], ArticleClaim]:
     """Sentences with a causal cue about the relationship; the mechanism is the nearest
     mechanism prototype when the model is present and close (cosine >= 0.5), else the first
     keyword match, else ``other``."""
-    picked = [
-        s
-        for s in sentences
-        if CAUSAL_CUES.search(s.text)
-        and (_RELATION.search(s.text) or len({m.state for m in _sides_in(s.text)}) == 2)
-    ]
+    both = len({m.state for s in sentences for m in _sides_in(s.text)}) == 2
+    picked = [s for s in sentences if CAUSAL_CUES.search(s.text) and _about_relation(s.text, both)]
     out: dict[tuple[int, str], ArticleClaim] = {}
     near: dict[int, tuple[str, float]] = {}
     if embedder is not None and picked:
@@ -295,8 +316,12 @@ def _example_vectors(embedder: Embedder | None) -> tuple[object, np.ndarray]:
     return _EXAMPLE_CACHE[key]
 
 
-#: Cosine at which a sentence counts as a claim like its nearest labelled example.
-NEAREST_THRESHOLD = {"embedding": 0.62, "tfidf": 0.45}
+#: Cosine at which a sentence counts as a claim like its nearest labelled example. Chosen on
+#: the development sets (v2 and v3, leave-one-article-out) by a rule fixed before the
+#: sweep: the lowest of the swept values at which the step's own additions are at least
+#: half right. TF-IDF (0.35-0.55): 0.45 (3 right, 3 wrong); embeddings (0.62, 0.66, 0.70,
+#: 0.75): 0.75 (1 right, 1 wrong; at 0.62 it added 5 right and 42 wrong).
+NEAREST_THRESHOLD = {"embedding": 0.75, "tfidf": 0.45}
 
 
 def _nearest_claims(

@@ -3,8 +3,9 @@
 Written by scripts/derive_event_examples.py. Rows with origin ``plover-gsr`` are the
 coded sentences of the PLOVER gold standard (PLOVER_GSR_CAMEO.txt, Open Event Data
 Alliance, https://github.com/openeventdata/PLOVER; licensed under CC BY-SA 4.0, and
-so are these rows); rows with origin ``v2`` are the event quotes of the development
-gold set tests/gold/reader_gold_v2.yaml (reference: the article file). Each row:
+so are these rows); rows with origin ``v2`` and ``v3`` are the event quotes of the
+development gold sets tests/gold/reader_gold_v2.yaml and reader_gold_v3.yaml
+(reference: the article file). Each row:
 origin, reference, CAMEO code, PLOVER type and Goldstein weight (built-in CAMEO
 table), the acting side (actor codes; ``USA+RUS`` where both act), the text.
 """
@@ -392,4 +393,38 @@ ROWS: tuple[tuple[str, str, str, str, float, str, str], ...] = (
     ('v2', '047.txt', '163', 'COERCE', -8.0, 'USA', 'In December, the US Congress passed win-win trade legislation, but added a poison pill'),
     ('v2', '049.txt', '040', 'CONSULT', 1.0, 'USA+RUS', 'two-and-a-half-hour meeting with Russian President Vladimir Putin last week'),
     ('v2', '050.txt', '040', 'CONSULT', 1.0, 'USA+RUS', 'the amicable official meeting between Donald Trump and Vladimir Putin in early July'),
+    ('v3', '051.txt', '057', 'SUPPORT', 8.0, 'USA+RUS', 'agreeing to sharp cuts in chemical and nuclear weapons and signing a trade pact'),
+    ('v3', '051.txt', '040', 'CONSULT', 1.0, 'USA+RUS', 'Consistent with the goal set at Malta six months ago'),
+    ('v3', '052.txt', '030', 'AGREE', 4.0, 'USA+RUS', 'on Saturday proclaimed a new era of'),
+    ('v3', '053.txt', '030', 'AGREE', 4.0, 'RUS', "Yeltsin agreed that Russia will soon join Clinton's Partnership for Peace"),
+    ('v3', '053.txt', '120', 'REJECT', -4.0, 'RUS', 'Yeltsin made clear that Russia intends to go through with the sale of nuclear reactors to Iran'),
+    ('v3', '054.txt', '057', 'SUPPORT', 8.0, 'USA+RUS', 'today signed agreements on arms control during a two-day summit'),
+    ('v3', '055.txt', '120', 'REJECT', -4.0, 'RUS', "Putin yesterday spurned President Clinton's bid for a nuclear-missile defense system"),
+    ('v3', '055.txt', '030', 'AGREE', 4.0, 'USA+RUS', 'agreed to create an early warning center in Moscow'),
+    ('v3', '056.txt', '166', 'SANCTION', -7.0, 'USA', 'Powell on Wednesday ordered 50 Russian diplomats to leave the United States'),
+    ('v3', '057.txt', '166', 'SANCTION', -7.0, 'USA', 'the United States Thursday ordered four Russian diplomats to leave the country'),
+    ('v3', '058.txt', '111', 'ACCUSE', -2.0, 'USA', 'demanded that Russia end a "dramatic and brutal escalation"'),
+    ('v3', '059.txt', '057', 'SUPPORT', 8.0, 'RUS', 'signing Saturday of a cease-fire plan was an important development'),
+    ('v3', '059.txt', '111', 'ACCUSE', -2.0, 'USA', 'Russia needs to honor that agreement and withdraw its forces'),
+    ('v3', '060.txt', '057', 'SUPPORT', 8.0, 'USA+RUS', 'signed an agreement Monday that will help U.S. military efforts in Afghanistan'),
+    ('v3', '060.txt', '060', 'COOPERATE', 6.0, 'USA+RUS', 'the United States began shipping non-lethal equipment to Afghanistan through Russian territory earlier this year'),
+    ('v3', '061.txt', '0841', 'RETREAT', 7.0, 'USA+RUS', 'the United States and Russia on Friday orchestrated a large spy exchange'),
+    ('v3', '062.txt', '0841', 'RETREAT', 7.0, 'USA+RUS', 'The whirlwind exchange took place Friday'),
+    ('v3', '063.txt', '160', 'SANCTION', -4.0, 'RUS', 'has signed into law a bill banning Americans from adopting Russian children'),
+    ('v3', '063.txt', '163', 'COERCE', -8.0, 'USA', 'Earlier this month the US Congress adopted the Magnitsky Act'),
+    ('v3', '064.txt', '120', 'REJECT', -4.0, 'RUS', 'Russia granted temporary asylum to U.S. secrets leaker Edward Snowden'),
+    ('v3', '065.txt', '042', 'CONSULT', 1.9, 'USA', 'In a 2009 visit to Moscow, the springtime of reset'),
+    ('v3', '068.txt', '166', 'SANCTION', -7.0, 'RUS', 'the United States will have to cut its diplomatic staff in Russia by 755'),
+    ('v3', '069.txt', '111', 'ACCUSE', -2.0, 'RUS', 'He said war against Iraq would be a serious mistake'),
+    ('v3', '069.txt', '040', 'CONSULT', 1.0, 'RUS', 'In a telephone conversation with President Bush late Tuesday'),
+    ('v3', '069.txt', '120', 'REJECT', -4.0, 'RUS', 'postponed indefinitely a vote on ratification of a landmark arms reduction treaty'),
+    ('v3', '071.txt', '042', 'CONSULT', 1.9, 'USA', 'traveled to Helsinki for a high-stakes one-on-one meeting with Russian President Vladimir Putin on Monday'),
+    ('v3', '071.txt', '112', 'ACCUSE', -2.0, 'USA', 'Mueller indicted 12 Russian intelligence officers'),
+    ('v3', '072.txt', '057', 'SUPPORT', 8.0, 'USA+RUS', 'agreed Tuesday to extend the New START nuclear nonproliferation treaty'),
+    ('v3', '073.txt', '120', 'REJECT', -4.0, 'RUS', 'Russia would halt participation in the New START nuclear reduction treaty'),
+    ('v3', '073.txt', '120', 'REJECT', -4.0, 'RUS', 'On-site inspections were supposed to resume in August but the Kremlin halted them again'),
+    ('v3', '073.txt', '125', 'REJECT', -5.0, 'RUS', 'before tabling negotiations on the treaty in November'),
+    ('v3', '073.txt', '057', 'SUPPORT', 8.0, 'USA+RUS', 'Russia and the United States had signed a five-year extension of the treaty in 2021'),
+    ('v3', '074.txt', '0841', 'RETREAT', 7.0, 'RUS', 'were released from Russian custody on Thursday as part of a massive prisoner exchange'),
+    ('v3', '075.txt', '120', 'REJECT', -4.0, 'USA', 'This year, the United States withdrew from the Intermediate-Range Nuclear Forces (INF) Treaty'),
 )  # fmt: skip

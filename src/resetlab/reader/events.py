@@ -324,7 +324,9 @@ def _example_event(
     if match is None:
         return None
     conf = min(0.6, 0.25 + 0.4 * match.similarity) - (0.1 if d.relative else 0.0)
-    ref = match.reference if match.origin != "v2" else f"v2:{match.reference}"
+    ref = (
+        match.reference if match.origin not in ("v2", "v3") else f"{match.origin}:{match.reference}"
+    )
     return ReadEvent(
         date=d.value,
         precision=d.precision,

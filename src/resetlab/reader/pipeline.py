@@ -227,10 +227,13 @@ def _read_one(
         if old_status.get(ev_id) in ("accepted", "rejected") and status == "pending":
             status = old_status[ev_id]
         con.execute(
-            "INSERT INTO reader_events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,NULL)",
+            "INSERT INTO reader_events (id, article_id, file, date, precision, actor, target, "
+            "plover, cameo, goldstein, sentence, confidence, record_id, status, source_title, "
+            "source_publication, source_date, coded_by, example, example_similarity) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [ev_id, art_id, name, ev.date, ev.precision, ev.actor, ev.target, ev.plover, ev.cameo,
              ev.goldstein, ev.sentence, ev.confidence, rec, status, article.title,
-             article.outlet, published],
+             article.outlet, published, ev.coded_by, ev.example, ev.example_similarity],
         )  # fmt: skip
         ev_out.append(
             {

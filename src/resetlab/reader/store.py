@@ -1,8 +1,11 @@
 """The reader's tables in the embedded DuckDB store (created here when missing).
 
 ``reader_articles`` keeps every article read with its MinHash signature, so later reads
-can recognise copies; ``reader_events`` keeps candidate events and their review status;
-``reader_claims`` keeps the claims.
+can recognise copies; ``reader_events`` keeps candidate events, their review status and
+how each was coded (``coded_by`` ``rules`` or ``example``, with the nearest labelled
+``example`` and its cosine ``example_similarity`` for the latter); ``reader_claims`` keeps
+the claims. A store made before a column existed gains it on opening (NULL in the rows
+already stored: how those events were coded was not kept), so nothing stored is lost.
 """
 
 from __future__ import annotations
@@ -25,10 +28,18 @@ SCHEMA = (
         precision VARCHAR, actor VARCHAR, target VARCHAR, plover VARCHAR, cameo VARCHAR,
         goldstein DOUBLE, sentence VARCHAR, confidence DOUBLE, record_id VARCHAR,
         status VARCHAR, source_title VARCHAR, source_publication VARCHAR,
-        source_date VARCHAR, reviewed_at TIMESTAMP)""",
+        source_date VARCHAR, reviewed_at TIMESTAMP, coded_by VARCHAR, example VARCHAR,
+        example_similarity DOUBLE)""",
     """CREATE TABLE IF NOT EXISTS reader_claims (
         article_id VARCHAR, mechanism VARCHAR, asserts BOOLEAN, sentence VARCHAR,
         confidence DOUBLE)""",
+)
+
+#: Columns added after the first stores were written, added to an older store on opening.
+MIGRATIONS = (
+    "ALTER TABLE reader_events ADD COLUMN IF NOT EXISTS coded_by VARCHAR",
+    "ALTER TABLE reader_events ADD COLUMN IF NOT EXISTS example VARCHAR",
+    "ALTER TABLE reader_events ADD COLUMN IF NOT EXISTS example_similarity DOUBLE",
 )
 
 #: Review states of a candidate event.
@@ -36,8 +47,9 @@ STATUSES = ("pending", "accepted", "rejected", "matched", "duplicate")
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the reader's tables if they are missing."""
-    for stmt in SCHEMA:
+    """Create the reader's tables if they are missing and add the columns an older store
+    lacks."""
+    for stmt in (*SCHEMA, *MIGRATIONS):
         con.execute(stmt)
 
 
