@@ -20,13 +20,14 @@ def simulate(
     variables: tuple[str, ...] | None = None,
     progress: bool = False,
     engine: str | None = None,
+    rng: str = "numpy",
 ) -> SimulationResult:
     """Run an ensemble of ``members`` futures of a scenario (file, checked scenario or spec).
 
     Same ``seed``, ``members`` and ``chunk_size`` give the same numbers. ``variables`` limits
     what is kept (all state variables by default); ``progress`` shows a rich progress bar;
-    ``engine`` is ``"auto"`` (default), ``"numpy"`` or ``"fused"``
-    (:func:`resetlab.model.engine.run_chunk`).
+    ``engine`` is ``"auto"`` (default), ``"numpy"`` or ``"fused"``; ``rng`` the random source,
+    ``"numpy"`` (default) or ``"kernel"`` (fused engine only; :func:`resetlab.model.engine.run_chunk`).
     """
     if isinstance(scenario, str | Path):
         scenario = load_scenario(scenario)
@@ -45,6 +46,7 @@ def simulate(
         record=names,
         progress=progress,
         engine=engine,
+        rng=rng,
     )
     return SimulationResult(
         name=spec.name,

@@ -22,6 +22,12 @@ numba, the same random numbers, the same paths to float32 rounding). ``"auto"``,
 takes the fused engine for any spec whose mechanisms and strategies all have kernels, else
 NumPy (saying so once in the log); the environment variable ``RESETLAB_ENGINE`` sets the
 default.
+
+Random source: ``rng="numpy"`` (the default) draws every random number from the chunk's NumPy
+generator, in the order above, in both engines. ``rng="kernel"`` (fused engine only) draws
+the misreadings, the relations noise and the stochastic mechanisms' uniforms inside the
+compiled loop from per-member generators (:mod:`resetlab.model.fused`): the same model and
+distributions, other numbers, faster; the sampled shocks still come from NumPy first.
 """
 
 from __future__ import annotations
@@ -73,6 +79,9 @@ DEFAULT_CHUNK_SIZE = 32768
 
 #: The engines :func:`run_chunk` knows.
 ENGINES: tuple[str, ...] = ("auto", "numpy", "fused")
+
+#: The random sources :func:`run_chunk` knows (``"kernel"`` only in the fused engine).
+RANDOM_SOURCES: tuple[str, ...] = ("numpy", "kernel")
 
 _log = logging.getLogger(__name__)
 _warned: set[tuple[str, ...]] = set()
@@ -178,6 +187,7 @@ def run_chunk(
     out: Array | None = None,
     tick: Callable[[int], None] | None = None,
     engine: str | None = None,
+    rng: str = "numpy",
 ) -> Array:
     """Run ``members`` members; return ``(months, len(record), members)`` float32 paths.
 
@@ -185,11 +195,21 @@ def run_chunk(
     array to fill (a slice of a bigger one); ``tick(n)`` is called with the member-months
     done, after each month (NumPy engine) or block of months (fused engine), for progress
     bars. ``engine``: ``"auto"``, ``"numpy"`` or ``"fused"`` (see the module docstring;
-    ``None``: :func:`default_engine`). A plain module-level function of picklable arguments,
-    so a cluster can run chunks in parallel.
+    ``None``: :func:`default_engine`). ``rng``: the random source, ``"numpy"`` or
+    ``"kernel"`` (see the module docstring; ``"kernel"`` refuses a spec the fused engine
+    cannot run). A plain module-level function of picklable arguments, so a cluster can run
+    chunks in parallel.
     """
+    if rng not in RANDOM_SOURCES:
+        raise ModelError(f"rng must be one of {', '.join(RANDOM_SOURCES)}, got {rng!r}")
     which = resolve_engine(spec, engine)
-    rng = np.random.default_rng(seed)
+    if rng == "kernel" and which != "fused":
+        raise ModelError(
+            "rng='kernel' draws inside the fused engine's loop; this spec runs on the NumPy "
+            "engine, which draws from NumPy (use rng='numpy')"
+        )
+    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    gen = np.random.default_rng(ss)
     cols = tuple(range(len(VARIABLES))) if record is None else tuple(record)
     f = spec.forcing
     T = f.horizon
@@ -201,9 +221,10 @@ def run_chunk(
     elif out.shape != (T, len(cols), members):
         raise ModelError(f"out has shape {out.shape}, expected {(T, len(cols), members)}")
     if which == "fused":
-        from resetlab.model.fused import run_chunk_fused
+        from resetlab.model.fused import kernel_key, run_chunk_fused
 
-        return run_chunk_fused(spec, x, rng, cols, out, tick)
+        key = kernel_key(ss) if rng == "kernel" else None
+        return run_chunk_fused(spec, x, gen, cols, out, tick, source=rng, key=key)
     pre, moves, dyn = (spec.ordered(s) for s in (STAGE_PRE, STAGE_MOVES, STAGE_DYNAMICS))
     s_us, s_ru = spec.strategy_us, spec.strategy_ru
     mem_us, mem_ru = s_us.init_memory(members), s_ru.init_memory(members)
@@ -214,10 +235,10 @@ def run_chunk(
 
     def apply(mechs: tuple[Mechanism, ...], ctx: object) -> None:
         for m in mechs:
-            for col, values in m.step(x, ctx, rng).items():  # type: ignore[arg-type]
+            for col, values in m.step(x, ctx, gen).items():  # type: ignore[arg-type]
                 x[:, col] = values
 
-    sampled = f.sample_shocks(members, rng)  # every month's shocks first, as the fused engine
+    sampled = f.sample_shocks(members, gen)  # every month's shocks first, as the fused engine
     for t in range(T):
         ctx = f.context(t, sampled, spec.base_noise, spec.base_volatility)
         x[:, TREATIES] = series["treaties"][t]
@@ -230,7 +251,7 @@ def run_chunk(
         x[:, NOISE] = spec.base_noise
         x[:, VOLATILITY] = spec.base_volatility
         apply(pre, ctx)
-        z = rng.standard_normal((3, members), dtype=np.float32)  # misreading x2, relations
+        z = gen.standard_normal((3, members), dtype=np.float32)  # misreading x2, relations
         np.multiply(x[:, NOISE], z[0], out=tmp)
         tmp += x[:, COOP_RU]
         np.clip(tmp, 0.0, 1.0, out=x[:, SEEN_US])
@@ -304,11 +325,12 @@ def run_ensemble(
     progress: bool = False,
     on_chunk: Callable[[int], None] | None = None,
     engine: str | None = None,
+    rng: str = "numpy",
 ) -> Array:
     """All members, chunk by chunk: ``(months, variables, members)`` float32 paths.
 
     Refuses, before allocating, an ensemble whose paths would exceed :data:`MAX_PATH_BYTES`.
-    ``engine`` as for :func:`run_chunk`.
+    ``engine`` and ``rng`` as for :func:`run_chunk`.
     """
     n_vars = len(VARIABLES) if record is None else len(record)
     check_ensemble_size(members, spec.forcing.horizon, n_vars)
@@ -321,7 +343,7 @@ def run_ensemble(
 
     def run_all(tick: Callable[[int], None] | None) -> None:
         for i, (n, ss) in enumerate(zip(sizes, seeds, strict=True)):
-            run_chunk(spec, n, ss, cols, out[:, :, starts[i] : starts[i + 1]], tick, engine)
+            run_chunk(spec, n, ss, cols, out[:, :, starts[i] : starts[i + 1]], tick, engine, rng)
             if on_chunk is not None:
                 on_chunk(n)
 

@@ -183,6 +183,35 @@ class Forcing:
             flat[(month * len(SHOCKS) + j) * members + member] = hit
         return block
 
+    def shock_hits(self, sampled: SampledShocks) -> ShockHits:
+        """Every month's shocks in compact form: :meth:`shock_block`'s numbers as a value for
+        the members not hit and one for those hit, per month and type, and the members hit
+        (O(hits) memory instead of 48 bytes per member-month)."""
+        members = sampled.members
+        T = self.horizon
+        fixed = np.stack([np.asarray(self.shocks[k], dtype=np.float64) for k in SHOCKS], axis=1)
+        base = fixed.copy()
+        value = fixed.copy()
+        ptr = np.zeros((len(SHOCKS), T + 1), dtype=np.int64)
+        parts: list[npt.NDArray[np.int64]] = []
+        start = 0
+        for j, k in enumerate(SHOCKS):
+            ptr[j] = start
+            lo, hi = sampled.month_slice(k, 0, T)
+            if hi <= lo:
+                continue
+            counts = np.diff(sampled.bounds[k])
+            fixed32 = fixed[:, j].astype(DTYPE)
+            # As in shock_block: a month with a hit is float32, also for the members not hit.
+            base[:, j] = np.where(counts > 0, np.minimum(fixed32, 1.0), fixed[:, j])
+            value[:, j] = np.minimum(fixed32 + DTYPE(self.sizes[k]), 1.0)
+            month = np.repeat(np.arange(T), counts)
+            parts.append(sampled.hits[k] - month * members)
+            ptr[j] = start + sampled.bounds[k]
+            start += hi - lo
+        member = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        return ShockHits(base, value, ptr, np.ascontiguousarray(member, dtype=np.int64))
+
     def context(
         self, t: int, sampled: SampledShocks, base_noise: float, base_vol: float
     ) -> Context:
@@ -238,6 +267,20 @@ class SampledShocks:
         """Whether any member is hit by any shock in months ``t0 .. t1 - 1``."""
         spans = (self.month_slice(k, t0, t1) for k in self.hits)
         return any(hi > lo for lo, hi in spans)
+
+
+@dataclass(frozen=True, eq=False)
+class ShockHits:
+    """A run's shocks, compact (:meth:`Forcing.shock_hits`).
+
+    ``base[t, k]``: month ``t``'s type-``k`` shock of a member not hit; ``value[t, k]``: that
+    of a member hit; ``member[ptr[k, t]:ptr[k, t + 1]]``: the members hit, ascending.
+    """
+
+    base: Array
+    value: Array
+    ptr: npt.NDArray[np.int64]
+    member: npt.NDArray[np.int64]
 
 
 def bernoulli_hits(rng: np.random.Generator, n: int, p: float) -> npt.NDArray[np.int64]:

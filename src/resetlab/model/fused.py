@@ -27,7 +27,16 @@ stage 0, the three normals per member, the uniforms of stages 1 and 2), months i
 that the buffers stay small. The fused engine therefore gives the NumPy engine's
 numbers to float32 rounding (its kernels compute in float64 between the float32 state
 updates), whatever the number of threads: members are independent and the draws are made
-before the compiled loop runs.
+before the compiled loop runs. That is the default random source (``"numpy"``).
+
+The ``"kernel"`` source draws the normals and uniforms inside the compiled loop instead, from
+one generator per member (see :func:`kernel_key` and the notes above :func:`_seed_states`):
+the same model and distributions as the NumPy engine, other numbers (tested by distribution),
+without NumPy's generator's cost; the numbers depend on the seed and the member's position
+only, not on the number of threads. The sampled shocks come from NumPy in both sources (one
+Bernoulli process per shock type, O(hits)), and reach the driver compact
+(:class:`resetlab.model.forcing.ShockHits`: per month and type a value for the members not
+hit, one for those hit, and the sorted members hit) rather than as a dense block.
 """
 
 from __future__ import annotations
@@ -60,7 +69,6 @@ from resetlab.model.base import (
     Mechanism,
     Strategy,
 )
-from resetlab.model.forcing import SHOCKS
 from resetlab.model.mechanisms import MECHANISMS
 from resetlab.model.state import (
     CLOCK_RU,
@@ -173,6 +181,180 @@ def _missing(fn: Any, strategy: bool = False) -> Any:
 S0, S1, S2, S3, S4, S5 = (_missing(_KS[k], strategy=True) for k in STRATEGY_CODES)
 
 
+#: The random sources of the fused engine: NumPy's generator (the NumPy engine's numbers) or
+#: a generator inside the compiled loop (the same distributions, other numbers).
+SOURCES: tuple[str, ...] = ("numpy", "kernel")
+
+#: The spawn-key word of the kernel generator's child of a chunk's ``SeedSequence``.
+KERNEL_STREAM = 0x6B726E6C
+
+# The kernel source is hand-written: numba cannot call NumPy's Generator from compiled code,
+# and drawing with NumPy outside the loop is what caps the "numpy" source (the draws cost as
+# much as the model). Each member has its own xoshiro128++ generator (Blackman & Vigna,
+# "Scrambled linear pseudorandom number generators", ACM TOMS 47, 2021), 32-bit operations
+# only, so a block's members advance together in SIMD lanes; its four words are two outputs
+# of SplitMix64 (the seeding its authors recommend) at the member's place in a sequence keyed
+# by the chunk's SeedSequence. A member's numbers depend only on the seed and the member's
+# position, never on the block or the thread that runs it. Normals: the ziggurat of Marsaglia
+# & Tsang (2000, J. Stat. Softw. 5(8)) with 256 layers and separate bits for layer, sign and
+# a 23-bit magnitude, as NumPy draws float32 normals.
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_ZIG_R = 3.6541528853610088  # the base layer's edge (256 layers)
+_ZIG_V = 4.92867323399e-3  # each layer's area
+
+
+def _ziggurat_tables() -> tuple[Array, Array, Array]:
+    """``k`` (accept a magnitude below it), ``w`` (magnitude to x) and ``f`` (density at the
+    layer's edge) by layer, for 23-bit magnitudes (Marsaglia & Tsang's construction)."""
+    m = 2.0**23
+    k = np.zeros(256, dtype=np.uint32)
+    w = np.zeros(256)
+    f = np.zeros(256)
+    d = t = _ZIG_R
+    q = _ZIG_V / np.exp(-0.5 * d * d)
+    k[0] = int(d / q * m)
+    w[0], w[255] = q / m, d / m
+    f[0], f[255] = 1.0, np.exp(-0.5 * d * d)
+    for i in range(254, 0, -1):
+        d = float(np.sqrt(-2.0 * np.log(_ZIG_V / d + np.exp(-0.5 * d * d))))
+        k[i + 1] = int(d / t * m)
+        t = d
+        f[i] = np.exp(-0.5 * d * d)
+        w[i] = d / m
+    return k, w.astype(np.float32), f.astype(np.float32)
+
+
+ZIG_K, ZIG_W, ZIG_F = _ziggurat_tables()
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _splitmix(state):  # type: ignore[no-untyped-def]
+    z = np.uint64(state)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+@njit(cache=True, nogil=True)
+def _seed_states(key, first, g):  # type: ignore[no-untyped-def]
+    """Members ``first .. first + len(g)``'s generator states (rows of ``g``, uint32 x 4)."""
+    lo32 = np.uint64(0xFFFFFFFF)
+    for j in range(g.shape[0]):
+        m = np.uint64(first + j)
+        a = _splitmix(np.uint64(key) + (np.uint64(2) * m + np.uint64(1)) * _GOLDEN)
+        b = _splitmix(np.uint64(key) + (np.uint64(2) * m + np.uint64(2)) * _GOLDEN)
+        g[j, 0] = np.uint32(a & lo32)
+        g[j, 1] = np.uint32(a >> np.uint64(32))
+        g[j, 2] = np.uint32(b & lo32)
+        g[j, 3] = np.uint32(b >> np.uint64(32))
+        if g[j, 0] == 0 and g[j, 1] == 0 and g[j, 2] == 0 and g[j, 3] == 0:
+            g[j, 0] = np.uint32(1)  # the one state xoshiro cannot leave
+
+
+@njit(cache=True, nogil=True, inline="always", boundscheck=False)
+def _next(g, j):  # type: ignore[no-untyped-def]
+    """The next 32-bit output of member ``j``'s xoshiro128++ generator (columns of ``g``)."""
+    s0, s1, s2, s3 = g[0, j], g[1, j], g[2, j], g[3, j]
+    a = np.uint32(s0 + s3)
+    r = np.uint32(np.uint32(np.uint32(a << np.uint32(7)) | (a >> np.uint32(25))) + s0)
+    t = np.uint32(s1 << np.uint32(9))
+    s2 = np.uint32(s2 ^ s0)
+    s3 = np.uint32(s3 ^ s1)
+    s1 = np.uint32(s1 ^ s2)
+    s0 = np.uint32(s0 ^ s3)
+    s2 = np.uint32(s2 ^ t)
+    s3 = np.uint32(np.uint32(s3 << np.uint32(11)) | (s3 >> np.uint32(21)))
+    g[0, j], g[1, j], g[2, j], g[3, j] = s0, s1, s2, s3
+    return r
+
+
+@njit(cache=True, nogil=True, inline="always", boundscheck=False)
+def _uniform(g, j):  # type: ignore[no-untyped-def]
+    """A float64 uniform on [0, 1) with 53 random bits (two outputs)."""
+    a = np.uint64(_next(g, j)) >> np.uint64(5)
+    b = np.uint64(_next(g, j)) >> np.uint64(6)
+    return (float(a) * 67108864.0 + float(b)) * (1.0 / 9007199254740992.0)
+
+
+@njit(cache=True, nogil=True, boundscheck=False, error_model="numpy")
+def _normal_slow(g, j, w):  # type: ignore[no-untyped-def]
+    """The ziggurat's rare branch (about 1 draw in 90) for member ``j`` after output ``w`` fell
+    outside its layer's rectangle: the tail, the wedge test, or a fresh output."""
+    while True:
+        idx = w & np.uint32(0xFF)
+        neg = (w >> np.uint32(8)) & np.uint32(1)
+        mag = w >> np.uint32(9)
+        x = np.float32(mag) * ZIG_W[idx]
+        if neg:
+            x = -x
+        if mag < ZIG_K[idx]:
+            return x
+        if idx == 0:
+            while True:
+                xx = -(1.0 / _ZIG_R) * np.log1p(-_uniform(g, j))
+                yy = -np.log1p(-_uniform(g, j))
+                if yy + yy > xx * xx:
+                    return np.float32(-(_ZIG_R + xx) if neg else _ZIG_R + xx)
+        f0, f1 = ZIG_F[idx - 1], ZIG_F[idx]
+        if (f0 - f1) * _uniform(g, j) + f1 < np.exp(-0.5 * float(x) * float(x)):
+            return x
+        w = _next(g, j)
+
+
+@njit(cache=True, nogil=True, inline="always", boundscheck=False, error_model="numpy")
+def _normals(g, zb, rej, nb):  # type: ignore[no-untyped-def]
+    """Three standard normals per member of a block into ``zb`` (3 x block): the common case
+    for all members first (one loop per normal, without branches the vectoriser cannot take),
+    then the rare draws member by member."""
+    for k in range(3):
+        for j in range(nb):
+            w = _next(g, j)
+            idx = w & np.uint32(0xFF)
+            mag = w >> np.uint32(9)
+            x = np.float32(mag) * ZIG_W[idx]
+            zb[k, j] = -x if (w >> np.uint32(8)) & np.uint32(1) else x
+            rej[k, j] = w if mag >= ZIG_K[idx] else np.uint32(0)
+    for j in range(nb):
+        for k in range(3):
+            if rej[k, j] != 0:
+                zb[k, j] = _normal_slow(g, j, rej[k, j])
+
+
+@njit(cache=True, nogil=True)
+def kernel_draws(states, months, uniforms):  # type: ignore[no-untyped-def]
+    """The kernel source's draws for the members of ``states`` (members x 4, advanced in
+    place), as the driver makes them each month: 3 normals, then ``uniforms`` uniforms;
+    ``(months, 3, members)`` float32 normals and ``(months, uniforms, members)`` uniforms."""
+    n = states.shape[0]
+    z = np.empty((months, 3, n), dtype=np.float32)
+    u = np.empty((months, uniforms, n))
+    g = np.empty((4, n), dtype=np.uint32)
+    zb = np.empty((3, n), dtype=np.float32)
+    rej = np.empty((3, n), dtype=np.uint32)
+    for k in range(4):
+        for j in range(n):
+            g[k, j] = states[j, k]
+    for t in range(months):
+        _normals(g, zb, rej, n)
+        z[t] = zb
+        for s in range(uniforms):
+            for j in range(n):
+                u[t, s, j] = _uniform(g, j)
+    for k in range(4):
+        for j in range(n):
+            states[j, k] = g[k, j]
+    return z, u
+
+
+def kernel_key(seed: np.random.SeedSequence) -> int:
+    """The kernel generator's key for a chunk seeded with ``seed``: a child of it made from
+    its identity (what ``seed.spawn`` would make, without changing ``seed``'s spawn counter,
+    so the same seed object gives the same numbers on every call)."""
+    child = np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, KERNEL_STREAM))
+    return int(child.generate_state(1, np.uint64)[0])
+
+
 @njit(cache=True, nogil=True, inline="always", boundscheck=False, error_model="numpy")
 def _moves(code, t, xb, own, seen, lever, mem, pb, q, nb):  # type: ignore[no-untyped-def]
     """One side's moves for the ``nb`` members of a block: column ``own`` from the side's last
@@ -199,16 +381,19 @@ def _moves(code, t, xb, own, seen, lever, mem, pb, q, nb):  # type: ignore[no-un
 
 @njit(cache=True, nogil=True, parallel=True, boundscheck=False, error_model="numpy")
 def _drive(  # type: ignore[no-untyped-def]
-    x, mem_us, mem_ru, on, off, codes, ps, pm, pi, series, fixed, hs, dense, z, u, t0, rec, out
-):
-    """Months ``t0 .. t0 + len(z)`` for every member of ``x``, in place; paths into ``out``.
+    x, mem_us, mem_ru, gs, on, off, codes, ps, pm, pi, series,
+    h_base, h_value, h_ptr, h_member, own, need, z, u, t0, rec, out,
+):  # fmt: skip
+    """Months ``t0 .. t0 + len(out)`` for every member of ``x``, in place; paths into ``out``.
 
     ``on``/``off``: per mechanism key number - 1, whether it runs and where its parameters
     start; ``off[21:25]``: the U.S. and Russian strategy parameters, the observation's, base
     noise and volatility. ``ps``/``pm``/``pi``: parameter values, common (``ps[k]``) or per
-    member (``pm[pi[k], i]`` where ``pi[k] >= 0``). ``series``/``fixed``: month-wide inputs
-    and fixed shocks by absolute month; ``hs`` (when ``dense``): sampled shocks by block month;
-    ``z``: the three normals, ``u``: the uniforms of m18 and m10, by block month.
+    member (``pm[pi[k], i]`` where ``pi[k] >= 0``). ``series``: month-wide inputs by absolute
+    month; ``h_*``: the shocks (:class:`resetlab.model.forcing.ShockHits`). Random numbers:
+    with ``own`` false, ``z`` (the three normals) and ``u`` (the uniforms of m18 and m10) by
+    block month; with ``own`` true, drawn here from the members' generators ``gs`` (members x
+    4, advanced in place), the uniforms of slot ``s`` in the months where ``need[t, s]``.
 
     Each block of :data:`MEMBER_BLOCK` members runs in local, member-last copies of its state,
     strategy memories, parameters and shocks, whose shapes are compile-time constants: every
@@ -217,8 +402,8 @@ def _drive(  # type: ignore[no-untyped-def]
     member's rows of those copies (``pb[j]``, ``hb[j]``), so every member reads its own values
     whether they are common or per member, sampled or fixed.
     """
-    n = z.shape[2]  # x may carry a padding row (see run_chunk_fused)
-    nt = z.shape[0]
+    n = out.shape[2]  # x may carry a padding row (see run_chunk_fused)
+    nt = out.shape[0]
     npar = ps.shape[0]
     q_us, q_ru, q_obs, q_base = off[21], off[22], off[23], off[24]
     n_blocks = (n + MEMBER_BLOCK - 1) // MEMBER_BLOCK
@@ -230,6 +415,14 @@ def _drive(  # type: ignore[no-untyped-def]
         mr = np.zeros((mem_ru.shape[1], MEMBER_BLOCK)).T
         pb = np.zeros((npar, MEMBER_BLOCK)).T
         hb = np.zeros((6, MEMBER_BLOCK)).T
+        gb = np.zeros((4, MEMBER_BLOCK), dtype=np.uint32)
+        zb = np.zeros((3, MEMBER_BLOCK), dtype=np.float32)
+        ub = np.zeros((2, MEMBER_BLOCK))
+        rej = np.zeros((3, MEMBER_BLOCK), dtype=np.uint32)
+        if own:
+            for k in range(4):
+                for j in range(nb):
+                    gb[k, j] = gs[b0 + j, k]
         for k in range(N_VARIABLES):
             for j in range(nb):
                 xb[j, k] = x[b0 + j, k]
@@ -247,13 +440,28 @@ def _drive(  # type: ignore[no-untyped-def]
             t = t0 + tt
             c = series[t]
             for k in range(6):
-                if dense:
+                v = h_base[t, k]
+                for j in range(nb):
+                    hb[j, k] = v
+                lo, hi = h_ptr[k, t], h_ptr[k, t + 1]
+                if hi > lo:  # the members of this block hit: a range of the sorted list
+                    hit = h_member[lo:hi]
+                    v = h_value[t, k]
+                    for i in range(np.searchsorted(hit, b0), np.searchsorted(hit, b0 + nb)):
+                        hb[hit[i] - b0, k] = v
+            if own:
+                _normals(gb, zb, rej, nb)
+                for s in range(2):
+                    if need[t, s]:
+                        for j in range(nb):
+                            ub[s, j] = _uniform(gb, j)
+            else:
+                for k in range(3):
                     for j in range(nb):
-                        hb[j, k] = hs[tt, k, b0 + j]
-                else:
-                    v = fixed[t, k]
+                        zb[k, j] = z[tt, k, b0 + j]
+                for s in range(2):
                     for j in range(nb):
-                        hb[j, k] = v
+                        ub[s, j] = u[s, tt, b0 + j]
             for j in range(nb):
                 xb[j, TREATIES] = c[K_TREATIES]
                 xb[j, CLOCK_US] = c[K_CLOCK_US]
@@ -283,8 +491,8 @@ def _drive(  # type: ignore[no-untyped-def]
             # misreadings (float32, as the NumPy engine computes them)
             for j in range(nb):
                 noise = xb[j, NOISE]
-                seen_us = noise * z[tt, 0, b0 + j] + xb[j, COOP_RU]
-                seen_ru = noise * z[tt, 1, b0 + j] + xb[j, COOP_US]
+                seen_us = noise * zb[0, j] + xb[j, COOP_RU]
+                seen_ru = noise * zb[1, j] + xb[j, COOP_US]
                 xb[j, SEEN_US] = min(max(seen_us, 0.0), 1.0)
                 xb[j, SEEN_RU] = min(max(seen_ru, 0.0), 1.0)
             # The two moves are independent (each reads its own side's columns), so each
@@ -306,7 +514,7 @@ def _drive(  # type: ignore[no-untyped-def]
                     K16(xb, j, pb[j], off[15], c, hb[j], 0.0)
             if on[17]:
                 for j in range(nb):
-                    K18(xb, j, pb[j], off[17], c, hb[j], u[0, tt, b0 + j])
+                    K18(xb, j, pb[j], off[17], c, hb[j], ub[0, j])
             if on[18]:
                 for j in range(nb):
                     K19(xb, j, pb[j], off[18], c, hb[j], 0.0)
@@ -334,7 +542,7 @@ def _drive(  # type: ignore[no-untyped-def]
                     K09(xb, j, pb[j], off[8], c, hb[j], 0.0)
             if on[9]:
                 for j in range(nb):
-                    K10(xb, j, pb[j], off[9], c, hb[j], u[1, tt, b0 + j])
+                    K10(xb, j, pb[j], off[9], c, hb[j], ub[1, j])
             if on[10]:
                 for j in range(nb):
                     K11(xb, j, pb[j], off[10], c, hb[j], 0.0)
@@ -351,7 +559,7 @@ def _drive(  # type: ignore[no-untyped-def]
                 rel += xb[j, DISPUTE] * -w_dispute
                 rel += (xb[j, THREAT_US] + xb[j, THREAT_RU]) * (-0.5 * w_threat)
                 rel += offset - w_shock * hb[j, H_HOSTILE_US] - w_shock * hb[j, H_HOSTILE_RU]
-                rel += xb[j, VOLATILITY] * z[tt, 2, b0 + j]
+                rel += xb[j, VOLATILITY] * zb[2, j]
                 xb[j, RELATIONS] = min(max(rel, -10.0), 10.0)
             for r in range(rec.shape[0]):
                 col = rec[r]
@@ -366,6 +574,10 @@ def _drive(  # type: ignore[no-untyped-def]
         for k in range(mem_ru.shape[1]):
             for j in range(nb):
                 mem_ru[b0 + j, k] = mr[j, k]
+        if own:
+            for k in range(4):
+                for j in range(nb):
+                    gs[b0 + j, k] = gb[k, j]
 
 
 def _stamp() -> str:
@@ -382,7 +594,9 @@ def _stamp() -> str:
 
 
 def _refresh_cache() -> None:
-    caches = [getattr(f, "_cache", None) for f in (_drive, _moves)]
+    jitted = (_drive, _moves, _normals, _normal_slow, _next, _uniform, _splitmix, _seed_states,
+              kernel_draws)  # fmt: skip
+    caches = [getattr(f, "_cache", None) for f in jitted]
     try:
         folder = Path(caches[0].cache_path)  # type: ignore[union-attr]
     except AttributeError:  # numba changed its internals: caching then is numba's business
@@ -479,13 +693,23 @@ def run_chunk_fused(
     cols: tuple[int, ...],
     out: Array,
     tick: Callable[[int], None] | None = None,
+    source: str = "numpy",
+    key: int | None = None,
 ) -> Array:
     """Run the state ``x`` (members x variables, set to the start) over the spec's months.
 
     Same contract as :func:`resetlab.model.engine.run_chunk`, which prepares ``x``, ``rng``,
     ``cols`` and ``out``; ``tick`` is called once per block of months with the member-months
-    done.
+    done. ``source``: ``"numpy"`` draws every random number from ``rng`` in the NumPy
+    engine's order; ``"kernel"`` draws only the sampled shocks from ``rng`` (O(hits), before
+    the first month, as both engines do) and the normals and uniforms inside the compiled
+    loop from generators keyed by ``key`` (:func:`kernel_key`).
     """
+    if source not in SOURCES:
+        raise ModelError(f"rng must be one of {', '.join(SOURCES)}, got {source!r}")
+    own = source == "kernel"
+    if own and key is None:
+        raise ModelError("the kernel random source needs a key (kernel_key of the chunk's seed)")
     bad = unsupported(spec)
     if bad:
         raise ModelError(f"the fused engine has no kernel for {', '.join(bad)}")
@@ -496,11 +720,11 @@ def run_chunk_fused(
     on = np.zeros(21, dtype=np.bool_)
     off = np.zeros(25, dtype=np.int64)
     by_key = {m.meta.key: m for m in spec.mechanisms}
-    for key in DRIVER_ORDER:
-        if key in by_key:
-            n = int(key[1:]) - 1
+    for k in DRIVER_ORDER:
+        if k in by_key:
+            n = int(k[1:]) - 1
             on[n] = True
-            off[n] = params.add_all(key, by_key[key].params)
+            off[n] = params.add_all(k, by_key[k].params)
     off[21] = params.add_all("strategy_us", spec.strategy_us.params)
     off[22] = params.add_all("strategy_ru", spec.strategy_ru.params)
     off[23] = params.add_all("observation", spec.observation)
@@ -519,21 +743,26 @@ def run_chunk_fused(
     for j, name in enumerate(KERNEL_SERIES[:-1]):
         series[:, j] = f.series[name]
     series[:, -1] = np.concatenate([f.series["treaties"][:1], f.series["treaties"][:-1]])
-    fixed = np.stack([np.asarray(f.shocks[k], dtype=np.float64) for k in SHOCKS], axis=1)
-    fixed = np.ascontiguousarray(fixed)
     sampled = f.sample_shocks(members, rng)  # first, as in the NumPy engine
+    hits = f.shock_hits(sampled)
     staged = {s: spec.ordered(s) for s in (STAGE_PRE, STAGE_MOVES, STAGE_DYNAMICS)}
     before = [m for m in staged[STAGE_PRE] if m.meta.stochastic]
     after = [m for s in (STAGE_MOVES, STAGE_DYNAMICS) for m in staged[s] if m.meta.stochastic]
-    slot = {key: j for j, key in enumerate(DRIVER_DRAWS)}
+    slot = {k: j for j, k in enumerate(DRIVER_DRAWS)}
     for m in (*before, *after):
         if m.meta.key not in slot:
             raise ModelError(f"the fused driver gives no random numbers to {m.meta.key}")
+    need = np.zeros((T, len(DRIVER_DRAWS)), dtype=np.bool_)
+    for m in (*before, *after):
+        need[:, slot[m.meta.key]] = [_draws_at(m, series, t) for t in range(T)]
     mem_us, mem_ru = _memory(spec.strategy_us, members), _memory(spec.strategy_ru, members)
     rec = np.asarray(cols, dtype=np.int64)
-    per_month = members * (3 * 4 + 8 * len(DRIVER_DRAWS) + (6 * 8 if sampled.hits else 0))
-    block = int(max(1, min(T, BLOCK_BYTES // max(per_month, 1))))
-    no_shocks = np.zeros((1, 6, 1), dtype=np.float64)
+    # The kernel source buffers no random numbers, so all months run in one call.
+    per_month = 0 if own else members * (3 * 4 + 8 * len(DRIVER_DRAWS))
+    block = T if own else int(max(1, min(T, BLOCK_BYTES // max(per_month, 1))))
+    gs = np.zeros((max(members, 2), 4), dtype=np.uint32)
+    if key is not None and own:
+        _seed_states(np.uint64(key), 0, gs)
     # One compiled driver for every call: numba compiles once per array layout, so the state
     # is always handed over as a Fortran-ordered array (one member is padded to two rows) and
     # the paths as a C-ordered one (a slice of a bigger array goes through a buffer).
@@ -543,29 +772,32 @@ def run_chunk_fused(
         state[0] = x[0]
     direct = bool(out.flags.c_contiguous)
     buffer = out if direct else np.empty((block, len(cols), members), dtype=np.float32)
+    no_z = np.zeros((1, 3, 1), dtype=np.float32)
+    no_u = np.zeros((len(DRIVER_DRAWS), 1, 1))
     for t0 in range(0, T, block):
         t1 = min(T, t0 + block)
         nt = t1 - t0
-        z = np.empty((nt, 3, members), dtype=np.float32)
-        u = np.empty((len(DRIVER_DRAWS), nt, members), dtype=np.float64)
-        dense = sampled.any_in(t0, t1)
-        hs = f.shock_block(t0, t1, sampled) if dense else no_shocks
-        if not before and not after:
-            rng.standard_normal(out=z, dtype=np.float32)  # the same stream as month by month
+        if own:
+            z, u = no_z, no_u
         else:
-            for tt in range(nt):
-                t = t0 + tt
-                for m in before:
-                    if _draws_at(m, series, t):
-                        rng.random(out=u[slot[m.meta.key], tt])
-                rng.standard_normal(out=z[tt], dtype=np.float32)
-                for m in after:
-                    if _draws_at(m, series, t):
-                        rng.random(out=u[slot[m.meta.key], tt])
+            z = np.empty((nt, 3, members), dtype=np.float32)
+            u = np.empty((len(DRIVER_DRAWS), nt, members), dtype=np.float64)
+            if not before and not after:
+                rng.standard_normal(out=z, dtype=np.float32)  # the same stream as month by month
+            else:
+                for tt in range(nt):
+                    t = t0 + tt
+                    for m in before:
+                        if need[t, slot[m.meta.key]]:
+                            rng.random(out=u[slot[m.meta.key], tt])
+                    rng.standard_normal(out=z[tt], dtype=np.float32)
+                    for m in after:
+                        if need[t, slot[m.meta.key]]:
+                            rng.random(out=u[slot[m.meta.key], tt])
         target = out[t0:t1] if direct else buffer[:nt]
         _drive(
-            state, mem_us, mem_ru, on, off, codes, ps, pm, pi,
-            series, fixed, hs, dense, z, u, t0, rec, target,
+            state, mem_us, mem_ru, gs, on, off, codes, ps, pm, pi, series,
+            hits.base, hits.value, hits.ptr, hits.member, own, need, z, u, t0, rec, target,
         )  # fmt: skip
         if not direct:
             out[t0:t1] = target
