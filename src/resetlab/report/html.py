@@ -102,15 +102,20 @@ def loadings_html(a: Analysis) -> str:
     """The table of each indicator's loading on the index, its interval and variance share."""
     t = loadings_table(a)
     aux = t[t["indicator"] != "events"]
-    weak = aux[~aux["reading"].str.startswith("positive")]["indicator"].tolist()
+    used = aux[aux["used in index"] == "yes"]["indicator"].tolist()
+    out = aux[aux["used in index"] != "yes"]["indicator"].tolist()
     verdict = (
-        "Every indicator loads positively, with a 95% interval that excludes zero."
-        if not weak
-        else "Not every indicator carries the index: "
-        + ", ".join(html.escape(str(w)) for w in weak)
-        + " load near zero or with the wrong sign (a finding about the data, discussed in "
-        "docs/index.md, not an error)."
+        "The index uses the events and "
+        + (", ".join(html.escape(str(u)) for u in used) if used else "no other indicator")
+        + ": each used indicator loads positively, with a 95% interval that excludes zero."
     )
+    if out:
+        verdict += (
+            " Not used (their intervals include zero or lie below it; kept as validity checks,"
+            " their loadings estimated and shown, see docs/index.md): "
+            + ", ".join(html.escape(str(o)) for o in out)
+            + "."
+        )
     return f"""<h3 id='loadings'>What each indicator contributes</h3>
 <p>Loadings on the standardised (and, for incidents, reversed) indicator per Goldstein unit of the
 index, each estimated against the event-defined level, with 95% intervals from the observed
