@@ -76,12 +76,15 @@ def method_note(a: Analysis) -> str:
     aux = ", ".join(f"{k}: {v} months" for k, v in n.items())
     return f"""<div class="note">
 <p><b>What the index is.</b> A monthly latent score on the Goldstein scale (-10 hostile .. +10
-cooperative), estimated with a Kalman smoother from all indicators at once: the mean Goldstein
-weight of each month's events in the dyad (noise variance {p.get("sigma2_event", float("nan")):.2f}
-per event, fixed from the spread of events within the same month), high-level contacts and
-militarized incidents per month (log of one plus the count), the UN General Assembly voting
-agreement, and arms-control treaties in force (all standardised, each with an intercept and loading
-estimated by maximum likelihood against the event-defined level). The level follows a random walk (monthly variance
+cooperative), estimated with a Kalman smoother from the mean Goldstein weight of each month's
+events in the dyad (noise variance {p.get("sigma2_event", float("nan")):.2f} per event, fixed from
+the spread of events within the same month) and the other indicators (high-level contacts and
+militarized incidents per month as log of one plus the count, the UN General Assembly voting
+agreement, arms-control treaties in force, the tone of the UN General Debate; all standardised,
+each with an intercept and loading estimated by maximum likelihood against the event-defined
+level). Only an indicator whose loading is positive with a 95% interval excluding zero enters the
+index (here: {html.escape(", ".join(a.index.used))}); the others are shown in the table of
+loadings as validity checks. The level follows a random walk (monthly variance
 {p.get("sigma2_level", float("nan")):.3f}). Months without events carry no event reading; the band
 widens there. Readings used: {html.escape(aux)}.</p>
 <p><b>Regimes.</b> Change points in the mean of the monthly event weights, each month weighted
