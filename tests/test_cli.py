@@ -99,12 +99,21 @@ def test_indicators_csv(store: Path, tmp_path: Path) -> None:
                               "--store", str(store)])  # fmt: skip
     assert res.exit_code == 0, res.output
     df = pd.read_csv(out)
-    assert list(df.columns) == ["indicator", "loading", "lo", "hi", "variance_share", "months"]
+    assert list(df.columns) == ["indicator", "loading", "lo", "hi", "variance_share", "months",
+                                "used", "excludes_zero"]  # fmt: skip
     assert df["indicator"].iloc[0] == "events" and df["loading"].iloc[0] == 1.0
     assert {"contacts", "incidents", "un_agreement", "treaties"} <= set(df["indicator"])
     assert (df["lo"] <= df["loading"]).all() and (df["loading"] <= df["hi"]).all()
     assert df["variance_share"].sum() == pytest.approx(1.0)
     assert (df["months"] > 0).all()
+    # The index uses the events and exactly the indicators whose interval lies above zero;
+    # the others are shown with no share of the index.
+    aux = df[df["indicator"] != "events"]
+    assert bool(df["used"].iloc[0])
+    assert (aux["used"] == (aux["lo"] > 0)).all(), aux
+    assert (aux["excludes_zero"] == ((aux["lo"] > 0) | (aux["hi"] < 0))).all(), aux
+    assert (aux.loc[~aux["used"], "variance_share"] == 0).all()
+    assert (df.loc[df["used"], "variance_share"] > 0).all()
 
 
 def test_dyad_option_is_checked(store: Path, tmp_path: Path) -> None:

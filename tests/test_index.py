@@ -240,6 +240,7 @@ def test_every_indicator_loads_positively_when_it_tracks_relations(long_span) ->
     assert (aux["lo"] < aux["loading"]).all() and (aux["loading"] < aux["hi"]).all()
     assert t["variance_share"].sum() == pytest.approx(1.0)
     assert (t["variance_share"] > 0).all()
+    assert t["used"].all() and aux["excludes_zero"].all()
     assert t.loc["un_agreement", "months"] == 78 and t.loc["contacts", "months"] == 960
 
 
@@ -252,6 +253,13 @@ def test_an_unrelated_indicator_loads_near_zero(long_span, seed: int) -> None:  
     res = estimate_index(type(obs)(frame, obs.raw_events))
     row = res.indicator_table().set_index("indicator").loc["contacts"]
     assert row["lo"] < 0 < row["hi"] and abs(row["loading"]) < 0.05
+    # An interval that includes zero keeps the indicator out of the index: the index is the
+    # one estimated without that indicator's readings, and the table says it is not used.
+    assert not row["used"] and not row["excludes_zero"] and row["variance_share"] == 0.0
+    frame["contacts"] = np.nan
+    without = estimate_index(type(obs)(frame, obs.raw_events))
+    np.testing.assert_allclose(res.frame["score"], without.frame["score"], rtol=0, atol=1e-9)
+    assert "contacts" not in res.used and {"incidents", "un_agreement"} <= set(res.used)
 
 
 def test_em_loading_matches_statsmodels_maximum_likelihood(long_span) -> None:  # type: ignore[no-untyped-def]
@@ -297,3 +305,21 @@ def test_third_party_rows_never_reach_the_index() -> None:
     pd.testing.assert_frame_equal(a, b)
     # In another dyad NATO is nobody's side: only RUS-UKR rows are in RUS,UKR.
     assert set(dyad_events(mixed, ("RUS", "UKR"))["target"]) == {"UKR"}
+
+
+def test_the_report_table_says_which_indicators_the_index_uses(long_span) -> None:  # type: ignore[no-untyped-def]
+    from types import SimpleNamespace
+
+    from resetlab.report.figures import loadings_table
+    from resetlab.report.html import loadings_html
+
+    obs = long_span["obs"]
+    frame = obs.frame.copy()
+    frame["contacts"] = np.log1p(np.random.default_rng(100).poisson(0.5, len(frame)))
+    a = SimpleNamespace(index=estimate_index(type(obs)(frame, obs.raw_events)))
+    t = loadings_table(a).set_index("indicator")  # type: ignore[arg-type]
+    assert t.loc["contacts", "used in index"] == "no: validity check"
+    assert t.loc["contacts", "excludes zero"] == "no"
+    assert (t.drop(index="contacts")["used in index"] == "yes").all()
+    html = loadings_html(a)  # type: ignore[arg-type]
+    assert "Not used" in html and "contacts." in html.split("Not used")[1]

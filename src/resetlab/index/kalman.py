@@ -26,8 +26,12 @@ only because it needs a time-varying observation variance, which the ready-made 
    estimate from the event flow alone (the posterior mode under the boundary-avoiding prior of
    :class:`PenalisedLevelModel`, which keeps a pair with a few dozen events from a flat index).
    The primary indicator thus sets the scale and the dynamics.
-2. The other indicators' intercepts, loadings and noise are maximum likelihood estimates given
-   step 1, all at once.
+2. Each other indicator's intercept, loading and noise are maximum likelihood estimates given
+   step 1, in a model of the events and that indicator alone.
+3. An indicator is *used* (enters the smoothed index) only if its loading is positive with a
+   95% interval excluding zero (:func:`loading_interval`); one that fails stays in
+   :meth:`IndexResult.indicator_table` as a validity check, ``used`` false. Loadings come from
+   separate events-plus-indicator models, so leaving one indicator out changes no other's.
 
 Fitting everything at once lets a smooth, nearly noiseless auxiliary (treaties in force change
 a few times a decade) capture the latent level: the likelihood is highest when the level *is*
@@ -174,6 +178,10 @@ class IndexResult:
     fixed: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
     #: Per indicator, the model of the events and that indicator its loading was fitted in.
     pairs: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: Per indicator (events first): loading and its 95% interval (events: fixed at one).
+    loadings: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+    #: The indicators the smoothed index is built from (events and those passing the rule).
+    used: tuple[str, ...] = ("events",)
 
     def to_csv_frame(self) -> pd.DataFrame:
         """The columns of ``resetlab index --format csv``."""
@@ -181,59 +189,69 @@ class IndexResult:
         return self.frame[cols].copy()
 
     def indicator_table(self) -> pd.DataFrame:
-        """Each indicator's loading, 95% interval, share of the index's variation and months.
+        """Each indicator's loading, 95% interval, share of the index's variation, months, and
+        whether it is used.
 
-        Columns ``indicator,loading,lo,hi,variance_share,months`` (``resetlab indicators``).
-        The events loading is fixed at one (it sets the scale and sign): its interval is the
-        point. Other loadings are on the standardised, oriented indicator (:data:`ORIENTATION`)
-        per Goldstein unit of the index, with a 95% interval from the observed information
-        (numerical Hessian of the log likelihood of the model the loading was fitted in, the
-        events and that indicator, at the estimate; step-1 parameters fixed).
-        ``variance_share``: each indicator's contribution to the smoothed index (statsmodels'
-        smoothed-state decomposition: the index is a weighted sum of every reading), its
-        variance over months as a share of the sum of those variances over indicators.
+        Columns ``indicator,loading,lo,hi,variance_share,months,used,excludes_zero``
+        (``resetlab indicators``). The events loading is fixed at one (it sets the scale and
+        sign): its interval is the point. Other loadings are on the standardised, oriented
+        indicator (:data:`ORIENTATION`) per Goldstein unit of the index, with a 95% interval
+        from :func:`loading_interval`. ``excludes_zero``: the interval lies wholly on one side
+        of zero; ``used``: the indicator enters the smoothed index (events, and the others
+        whose interval lies above zero). ``variance_share``: each used indicator's
+        contribution to the smoothed index (statsmodels' smoothed-state decomposition: the
+        index is a weighted sum of every reading), its variance over months as a share of the
+        sum of those variances; 0 for an indicator the index does not use.
         """
         names = ["events", *self.scaling]
-        loading = {"events": (1.0, 1.0, 1.0)}
-        share = {n: float("nan") for n in names}
+        share = {n: (float("nan") if n in self.used else 0.0) for n in names}
         if self.model is not None:
             with self.model.fix_params(self.fixed):
                 free = [p for p in self.model.param_names if p not in self.fixed]
                 res = self.model.smooth(np.array([self.params[p] for p in free]), cov_type="none")
-            for a in self.scaling:
-                pair = self.pairs[a]
-                names_a = [p for p in pair.param_names if p not in self.fixed]
-                with pair.fix_params(self.fixed):
-                    fit = pair.smooth(
-                        np.array([self.params[p] for p in names_a]), cov_type="approx"
-                    )
-                cov = np.asarray(fit.cov_params(), dtype=float)
-                if cov.shape[0] != len(names_a):
-                    cov = cov[np.ix_(*[[pair.param_names.index(p) for p in names_a]] * 2)]
-                j = names_a.index(f"{a}_loading")
-                b = self.params[f"{a}_loading"]
-                half = LOADING_Z * float(np.sqrt(max(cov[j, j], 0.0)))
-                loading[a] = (b, b - half, b + half)
             data = res.get_smoothed_decomposition()[0]  # (state, month to) x (var, month from)
             per = data.fillna(0.0).T.groupby(level="variable_from").sum().T
             var = per.iloc[1:].var(axis=0)  # the first month is the diffuse prior's
             total = float(var.sum())
-            for i, name in enumerate(names):
+            for i, name in enumerate(self.used):
                 col = self.model.endog_names[i] if i < len(self.model.endog_names) else None
                 if col in var.index and total > 0:
                     share[name] = float(var[col]) / total
-        rows = [
-            {
-                "indicator": n,
-                "loading": loading[n][0],
-                "lo": loading[n][1],
-                "hi": loading[n][2],
-                "variance_share": share[n],
-                "months": int(self.indicators.get(n, 0)),
-            }
-            for n in names
-        ]
+        nan3 = (float("nan"),) * 3
+        rows = []
+        for n in names:
+            b, lo, hi = self.loadings.get(n, nan3)
+            rows.append(
+                {
+                    "indicator": n,
+                    "loading": b,
+                    "lo": lo,
+                    "hi": hi,
+                    "variance_share": share[n],
+                    "months": int(self.indicators.get(n, 0)),
+                    "used": n in self.used,
+                    "excludes_zero": n != "events" and bool(lo > 0 or hi < 0),
+                }
+            )
         return pd.DataFrame(rows)
+
+
+def loading_interval(
+    pair: RelationsStateSpace, fixed: dict[str, float], params: dict[str, float], name: str
+) -> tuple[float, float, float]:
+    """Loading of indicator ``name`` and its 95% interval from the observed information: the
+    numerical Hessian of the log likelihood of ``pair`` (the events and that indicator,
+    step-1 parameters ``fixed``) at the estimate ``params``."""
+    names = [p for p in pair.param_names if p not in fixed]
+    with pair.fix_params(fixed):
+        fit = pair.smooth(np.array([params[p] for p in names]), cov_type="approx")
+    cov = np.asarray(fit.cov_params(), dtype=float)
+    if cov.shape[0] != len(names):
+        cov = cov[np.ix_(*[[pair.param_names.index(p) for p in names]] * 2)]
+    j = names.index(f"{name}_loading")
+    b = params[f"{name}_loading"]
+    half = LOADING_Z * float(np.sqrt(max(cov[j, j], 0.0)))
+    return (b, b - half, b + half)
 
 
 def within_month_variance(obs: Observations, min_months: int = 10) -> float:
@@ -309,13 +327,17 @@ def estimate_index(
     base = np.asarray(first.smoothed_state[0])
     params = {**fixed}
     pairs: dict[str, RelationsStateSpace] = {}
+    loadings = {"events": (1.0, 1.0, 1.0)}
     for i, a in enumerate(aux):
         pair = RelationsStateSpace(endog[:, [0, 1 + i]], n, (a,))
         est = _em_pair(pair, endog[:, 1 + i], fixed, _regression_start(endog[:, 1 + i], base))
         params.update(zip(pair.param_names[2:], map(float, est), strict=True))
         pairs[a] = pair
-    # The index: all indicators at once, smoothed at those estimates.
-    model = RelationsStateSpace(endog, n, aux)
+        loadings[a] = loading_interval(pair, fixed, params, a)
+    # The index: the events and every indicator whose loading is positive with an interval
+    # excluding zero, at once, smoothed at those estimates (the rule in docs/index.md).
+    used = tuple(a for a in aux if loadings[a][1] > 0)
+    model = RelationsStateSpace(endog[:, [0, *(1 + aux.index(a) for a in used)]], n, used)
     with model.fix_params(fixed):
         free = [p for p in model.param_names if p not in fixed]
         res = model.smooth(np.array([params[p] for p in free]))
@@ -337,7 +359,7 @@ def estimate_index(
     counts.update({a: int(f[a].notna().sum()) for a in aux})
     return IndexResult(
         frame=frame,
-        params={p: params[p] for p in model.param_names},
+        params=params,
         loglike=float(res.llf),
         aic=float(res.aic),
         indicators=counts,
@@ -345,6 +367,8 @@ def estimate_index(
         model=model,
         fixed=fixed,
         pairs=pairs,
+        loadings=loadings,
+        used=("events", *used),
     )
 
 

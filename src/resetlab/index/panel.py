@@ -146,16 +146,16 @@ class PanelResult:
     failed: dict[str, str]
 
     def table(self) -> pd.DataFrame:
-        """One row a pair: ``pair, name, span, events, indicators, resets, breakdowns``."""
+        """One row a pair: ``pair, name, span, events, indicators, resets, breakdowns``
+        (``indicators``: those the pair's index uses)."""
         rows = []
         names = {p.pair: p.name for p in pairs()}
         for key, a in self.analyses.items():
             f = a.index.frame
             shifts = a.regimes.shifts
-            used = [
-                c for c in ("events", "contacts", "incidents", "un_agreement", "treaties")
-                if c in a.observations.frame and a.observations.frame[c].notna().any()
-            ]  # fmt: skip
+            # The indicators the index is built from (the rule of docs/index.md), not every
+            # indicator with readings.
+            used = list(a.index.used)
             rows.append(
                 {
                     "pair": key,

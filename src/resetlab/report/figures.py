@@ -172,6 +172,11 @@ def loadings_table(a: Analysis) -> pd.DataFrame:
             "95% hi": t["hi"].astype(float),
             "variance share": t["variance_share"].astype(float),
             "months": t["months"].astype(int),
+            "used in index": ["yes" if u else "no: validity check" for u in t["used"]],
+            "excludes zero": [
+                "-" if i == "events" else ("yes" if x else "no")
+                for i, x in zip(t["indicator"], t["excludes_zero"], strict=True)
+            ],
             "reading": [
                 loading_verdict(i, lo, hi)
                 for i, lo, hi in zip(t["indicator"], t["lo"], t["hi"], strict=True)

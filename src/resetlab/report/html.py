@@ -76,12 +76,15 @@ def method_note(a: Analysis) -> str:
     aux = ", ".join(f"{k}: {v} months" for k, v in n.items())
     return f"""<div class="note">
 <p><b>What the index is.</b> A monthly latent score on the Goldstein scale (-10 hostile .. +10
-cooperative), estimated with a Kalman smoother from all indicators at once: the mean Goldstein
-weight of each month's events in the dyad (noise variance {p.get("sigma2_event", float("nan")):.2f}
-per event, fixed from the spread of events within the same month), high-level contacts and
-militarized incidents per month (log of one plus the count), the UN General Assembly voting
-agreement, and arms-control treaties in force (all standardised, each with an intercept and loading
-estimated by maximum likelihood against the event-defined level). The level follows a random walk (monthly variance
+cooperative), estimated with a Kalman smoother from the mean Goldstein weight of each month's
+events in the dyad (noise variance {p.get("sigma2_event", float("nan")):.2f} per event, fixed from
+the spread of events within the same month) and the other indicators (high-level contacts and
+militarized incidents per month as log of one plus the count, the UN General Assembly voting
+agreement, arms-control treaties in force, the tone of the UN General Debate; all standardised,
+each with an intercept and loading estimated by maximum likelihood against the event-defined
+level). Only an indicator whose loading is positive with a 95% interval excluding zero enters the
+index (here: {html.escape(", ".join(a.index.used))}); the others are shown in the table of
+loadings as validity checks. The level follows a random walk (monthly variance
 {p.get("sigma2_level", float("nan")):.3f}). Months without events carry no event reading; the band
 widens there. Readings used: {html.escape(aux)}.</p>
 <p><b>Regimes.</b> Change points in the mean of the monthly event weights, each month weighted
@@ -102,15 +105,20 @@ def loadings_html(a: Analysis) -> str:
     """The table of each indicator's loading on the index, its interval and variance share."""
     t = loadings_table(a)
     aux = t[t["indicator"] != "events"]
-    weak = aux[~aux["reading"].str.startswith("positive")]["indicator"].tolist()
+    used = aux[aux["used in index"] == "yes"]["indicator"].tolist()
+    out = aux[aux["used in index"] != "yes"]["indicator"].tolist()
     verdict = (
-        "Every indicator loads positively, with a 95% interval that excludes zero."
-        if not weak
-        else "Not every indicator carries the index: "
-        + ", ".join(html.escape(str(w)) for w in weak)
-        + " load near zero or with the wrong sign (a finding about the data, discussed in "
-        "docs/index.md, not an error)."
+        "The index uses the events and "
+        + (", ".join(html.escape(str(u)) for u in used) if used else "no other indicator")
+        + ": each used indicator loads positively, with a 95% interval that excludes zero."
     )
+    if out:
+        verdict += (
+            " Not used (their intervals include zero or lie below it; kept as validity checks,"
+            " their loadings estimated and shown, see docs/index.md): "
+            + ", ".join(html.escape(str(o)) for o in out)
+            + "."
+        )
     return f"""<h3 id='loadings'>What each indicator contributes</h3>
 <p>Loadings on the standardised (and, for incidents, reversed) indicator per Goldstein unit of the
 index, each estimated against the event-defined level, with 95% intervals from the observed
