@@ -149,3 +149,14 @@ def test_fit_until_must_be_a_month(until: str, tmp_path: Path) -> None:
                               "--store", str(tmp_path / "s.duckdb")])  # fmt: skip
     assert res.exit_code == 2 and "is not a month YYYY-MM" in res.output
     assert not (tmp_path / "s.duckdb").exists()  # refused before any work
+
+
+def test_fit_sampler_option(small: tuple[Path, Path], tmp_path: Path) -> None:
+    folder, store = small
+    out = tmp_path / "post.json"
+    common = ["-o", str(out), "--store", str(store), "--perspectives", str(folder)]
+    res = runner.invoke(app, ["fit", "null", "--sampler", "emcee-mcwm", *common])
+    assert res.exit_code == 0, res.output
+    assert "sampler: emcee-mcwm" in res.output and out.exists()
+    bad = runner.invoke(app, ["fit", "null", "--sampler", "gibbs", *common])
+    assert bad.exit_code != 0 and "unknown sampler 'gibbs'" in bad.output

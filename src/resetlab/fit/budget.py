@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from resetlab.exceptions import ModelError
+from resetlab.fit.samplers import check_sampler
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,13 @@ class Budget:
     # Laplace scale (lambda) of the mean-adjusted synthetic likelihood, Gamma profiled at its
     # posterior mode (fit/likelihood.py); None: the plain Gaussian BSL
     mean_adjust: float | None = 0.5
+    # "emcee": emcee's stretch move, the log-likelihood of a walker's point kept until it
+    # moves; "emcee-mcwm": Monte Carlo within Metropolis, the current points re-estimated with
+    # fresh simulations at every step (fit/samplers.py; docs/fit.md says what it costs)
+    sampler: str = "emcee"
+
+    def __post_init__(self) -> None:
+        check_sampler(self.sampler)
 
 
 BUDGETS: dict[str, Budget] = {

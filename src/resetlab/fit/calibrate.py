@@ -12,9 +12,11 @@ offset is not a free parameter), turned into a simulated event flow with the rec
 counts, and smoothed into a simulated index by the vintage index's own Kalman smoother. The
 likelihood is Bayesian synthetic likelihood (:mod:`resetlab.fit.likelihood`): each parameter
 set runs ``reps`` members, whose simulated indexes give replicate summary vectors, and the
-measured index's summaries are scored under their mean and covariance. The members' random
-numbers are the same at every call (common random numbers), so the likelihood is a
-repeatable function of the parameters. ``docs/fit.md`` has the details and the figures.
+measured index's summaries are scored under their mean and covariance. Under the default
+sampler (``budget.sampler == "emcee"``) every call simulates from the same seed, so a call
+repeats exactly; under ``"emcee-mcwm"`` every call draws fresh simulations and the current
+points are re-estimated at every step (:mod:`resetlab.fit.samplers`). ``docs/fit.md`` has
+the details and the figures.
 
 Convergence is read, not assumed: the fit runs ``budget.chains`` independent emcee ensembles
 (tasks of a :class:`resetlab.tasks.Runner`), each started from its own prior draws, and
@@ -31,7 +33,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import emcee
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -47,6 +48,7 @@ from resetlab.fit.likelihood import (
 )
 from resetlab.fit.observe import IndexNoise, Observer
 from resetlab.fit.perspectives import ParameterSpace
+from resetlab.fit.samplers import ensemble
 from resetlab.model.engine import ModelSpec, ScoreWeights, run_chunk
 from resetlab.model.forcing import Forcing
 from resetlab.model.mechanisms import MECHANISMS
@@ -390,11 +392,15 @@ class _Chain:
     forcing: Forcing
     target: Target
     budget: Budget
-    sim_seed: int  # common random numbers: the same in every chain, so all share one target
-    chain_seed: np.random.SeedSequence  # the chain's starts and emcee moves
+    sim_seed: int  # "emcee": the same seed at every call and in every chain
+    chain_seed: np.random.SeedSequence  # the chain's starts, emcee moves and MCWM simulations
 
 
-def _log_prob_fn(c: _Chain, space: ParameterSpace) -> Callable[[np.ndarray], np.ndarray]:
+def _log_prob_fn(
+    c: _Chain, space: ParameterSpace, fresh: np.random.SeedSequence | None
+) -> Callable[[np.ndarray], np.ndarray]:
+    """The log posterior of a block of walkers. ``fresh`` (MCWM): each call simulates with
+    the next seed spawned from it; ``None``: every call uses ``c.sim_seed``'s streams."""
     names = space.names
 
     def log_prob(theta: np.ndarray) -> np.ndarray:
@@ -403,7 +409,10 @@ def _log_prob_fn(c: _Chain, space: ParameterSpace) -> Callable[[np.ndarray], np.
         out = np.full(len(theta), -np.inf)
         if ok.any():
             members = np.repeat(theta[ok], c.budget.reps, axis=0)
-            engine, observe = streams(c.sim_seed)
+            if fresh is None:
+                engine, observe = streams(c.sim_seed)
+            else:
+                engine, observe = fresh.spawn(1)[0].spawn(2)
             sim = simulate_relations(c.perspective, c.base, c.forcing, members, names, engine)
             ll = index_loglik(sim, c.target, c.budget.reps, observe, c.budget.mean_adjust)
             out[ok] = lp[ok] + ll
@@ -418,12 +427,11 @@ def _run_chain(c: _Chain) -> tuple[np.ndarray, np.ndarray, float]:
     space = ParameterSpace.of(c.perspective)
     walkers = max(b.walkers, 2 * space.dim + 2)
     walkers += walkers % 2
-    start_seed, move_seed = c.chain_seed.spawn(2)
+    # the first two children are the same whatever the sampler (spawn is sequential)
+    start_seed, move_seed, sim_seed = c.chain_seed.spawn(3)
     p0 = space.sample(np.random.default_rng(start_seed), walkers)
-    sampler = emcee.EnsembleSampler(walkers, space.dim, _log_prob_fn(c, space), vectorize=True)
-    sampler.random_state = np.random.RandomState(
-        np.random.MT19937(move_seed.generate_state(1)[0])
-    ).get_state()
+    fresh = sim_seed if b.sampler == "emcee-mcwm" else None
+    sampler = ensemble(walkers, space.dim, _log_prob_fn(c, space, fresh), b.sampler, move_seed)
     sampler.run_mcmc(p0, b.steps)
     return (
         sampler.get_chain(discard=b.burn),
@@ -506,6 +514,7 @@ def fit(
         noise, gammas = loglik_noise(perspective, base, forcing, target, median, b, seed)
         diagnostics = diagnose(np.swapaxes(chain, 0, 1), float(np.std(noise, ddof=1)), n_chains)
         diagnostics["likelihood"] = likelihood_name(b.mean_adjust)
+        diagnostics["sampler"] = b.sampler
         if b.mean_adjust is not None:
             # which summaries the model cannot match: Gamma at the posterior median, in sd
             names = summary_names(target.months)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -145,6 +146,14 @@ def fit(
             help="Instead: fit K data sets simulated from prior draws; write coverage and bias.",
         ),
     ] = None,
+    sampler: Annotated[
+        str | None,
+        typer.Option(
+            "--sampler",
+            help="emcee (the budget's default) or emcee-mcwm (re-estimate the current points "
+            "at every step; docs/fit.md).",
+        ),
+    ] = None,
 ) -> None:
     """Calibrate a perspective to the index under history replay; write the posterior.
 
@@ -169,7 +178,7 @@ def fit(
             persp = load_perspectives(perspectives, (perspective,))[perspective]
             data = p.data
             target = data if until is None else data.vintage(until)
-            b = p.budget
+            b = p.budget if sampler is None else dataclasses.replace(p.budget, sampler=sampler)
             if recovery is not None:
                 import json
 
@@ -217,6 +226,8 @@ def fit(
         " (a quick look: the quick budget is not meant to converge)" if budget == "quick" else ""
     )
     console.print(f"diagnostics: {post.diagnostics_words()}{quick}")
+    if sampler is not None:
+        console.print(f"sampler: {sampler}")
 
 
 def levers(

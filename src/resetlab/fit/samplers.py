@@ -1,0 +1,95 @@
+"""The emcee samplers a fit can run: plain emcee, or Monte Carlo within Metropolis (MCWM).
+
+A synthetic log-likelihood is an estimate: at a fixed parameter set it varies across
+simulation seeds (``loglik_noise_sd`` in a fit's diagnostics). Plain emcee keeps the estimate
+each walker had when it last moved, so a walker that drew a lucky over-estimate is hardly
+ever accepted away from it (pseudo-marginal "sticking"; Andrieu & Roberts 2009, *Ann.
+Statist.* 37(2); Doucet, Pitt, Deligiannidis & Kohn 2015, *Biometrika* 102(2)).
+
+``"emcee-mcwm"`` re-estimates the log-likelihood of every walker's *current* point with fresh
+simulations at every step, before the accept test, so an over-estimate lasts one step. That
+removes the sticking but no longer targets the posterior exactly: the noise of the
+log-ratio enters every accept test, and with Gaussian noise of sd ``s`` nats per estimate
+the chain's stationary law is wider than the posterior (on a unit Gaussian target, sd 1.25
+at ``s = 1`` and 1.75 at ``s = 3``, ``tests/fit/test_samplers.py``; Medina-Aguayo, Lee &
+Roberts 2016, *Statistics and Computing* 26, on the noisy chain). :class:`MCWMStretchMove`
+takes a ``penalty``: Ceperley & Dewing's (1999, *J. Chem. Phys.* 110, 9812) correction, which
+for Gaussian log-likelihood noise of known variance ``s^2`` per estimate subtracts half the
+log-ratio's variance (``s^2``) in the accept test and samples the posterior exactly, at a
+much lower acceptance. The fit uses ``penalty=0`` (its noise variance is not known in
+advance at each point); ``docs/fit.md`` says what that costs.
+
+The move is an :mod:`emcee.moves` subclass, not a hand-written sampler: it wraps emcee's
+own stretch move, only refreshing the state's log-probabilities before emcee's accept loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import emcee
+import numpy as np
+from emcee.moves import StretchMove
+from emcee.state import State
+
+from resetlab.exceptions import ModelError
+
+#: The samplers a :class:`resetlab.fit.budget.Budget` may name.
+SAMPLERS = ("emcee", "emcee-mcwm")
+
+
+def check_sampler(name: str) -> str:
+    """``name`` if it is a known sampler; :class:`ModelError` listing the known ones otherwise."""
+    if name not in SAMPLERS:
+        raise ModelError(f"unknown sampler {name!r} (known: {', '.join(SAMPLERS)})")
+    return name
+
+
+class MCWMStretchMove(StretchMove):  # type: ignore[misc]
+    """emcee's stretch move with the current points' log-probabilities re-estimated first.
+
+    Each step calls the log-probability once on all walkers' current positions (one
+    vectorised call) and then runs emcee's stretch move from those fresh values: a step
+    costs two evaluations per walker instead of one. ``penalty`` (nats, >= 0) is subtracted
+    from every accept test's log-ratio (Ceperley & Dewing's correction when it equals the
+    variance of one log-likelihood estimate; 0: plain MCWM).
+    """
+
+    def __init__(self, *, penalty: float, a: float = 2.0) -> None:
+        if not np.isfinite(penalty) or penalty < 0:
+            raise ModelError(f"the MCWM penalty must be a finite number >= 0, got {penalty}")
+        self.penalty = float(penalty)
+        super().__init__(a=a)
+
+    def get_proposal(
+        self, s: np.ndarray, c: list[np.ndarray], random: Any
+    ) -> tuple[np.ndarray, np.ndarray]:
+        q, factors = super().get_proposal(s, c, random)
+        return q, factors - self.penalty
+
+    def propose(self, model: Any, state: State) -> tuple[State, np.ndarray]:
+        log_prob, blobs = model.compute_log_prob_fn(state.coords)
+        fresh = State(state.coords, log_prob=log_prob, blobs=blobs, random_state=state.random_state)
+        return super().propose(model, fresh)  # type: ignore[no-any-return]
+
+
+def ensemble(
+    walkers: int,
+    dim: int,
+    log_prob: Callable[[np.ndarray], np.ndarray],
+    sampler: str,
+    seed: np.random.SeedSequence,
+) -> emcee.EnsembleSampler:
+    """An emcee ensemble (``vectorize=True``) for ``sampler``, its moves seeded by ``seed``.
+
+    ``"emcee"``: emcee's default stretch move; ``"emcee-mcwm"``: :class:`MCWMStretchMove`
+    without a penalty (``log_prob`` must then draw fresh simulations at every call).
+    """
+    check_sampler(sampler)
+    moves = MCWMStretchMove(penalty=0.0) if sampler == "emcee-mcwm" else None
+    out = emcee.EnsembleSampler(walkers, dim, log_prob, vectorize=True, moves=moves)
+    out.random_state = np.random.RandomState(
+        np.random.MT19937(seed.generate_state(1)[0])
+    ).get_state()
+    return out
