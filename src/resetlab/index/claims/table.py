@@ -12,12 +12,16 @@ events and index; then
   (:func:`~.registry.rotation_runs`): the share of rotations where the test (for a panel
   row: the pooled test, each pair keeping its own standard error) rejects at 5%, with its
   Monte Carlo error; for a null claim the share where the equivalence test (TOST) finds an
-  effect planted at 0 within the margin. resets-fail has no dates to rotate: its power is
-  the exact binomial power (panel row: the normal approximation at the pooled standard
-  error);
-- for a null claim, ``power_margin``: the power of the two-sided test at a true effect the
-  size of the margin, from the row's standard error; below
+  effect planted at 0 within the margin. ``power`` plants the effect in the events and
+  measures it again (:func:`~.registry.event_planted`), ``power_index`` adds it to the
+  index (the same rotations). resets-fail has no dates to rotate: its power is the exact
+  binomial power (panel row: the normal approximation at the pooled standard error);
+- for a null claim, ``power_margin``: the share of rotations with an effect the size of the
+  margin planted in the events that the two-sided test detects (``power_margin_normal``: the
+  normal approximation from the row's standard error); below
   :data:`~.verdicts.MIN_MARGIN_POWER` a passing equivalence test is not taken as support;
+- ``window_grid``: for U.S.-Russia the test over its windows; for the panel each window
+  pooled over the pairs (:func:`pooled_grid`, :func:`grid_resamples` resamples a pair);
 - for a panel row of a test that reads an index, a sensitivity pool (``std_effect``,
   ``std_ci_lo``, ``std_ci_hi``, ``std_p_value``): every pair's effect and standard error
   divided by the sd of the index the test reads on that pair
@@ -195,7 +199,8 @@ def claims_table(
 
     Columns: ``CLAIM_COLUMNS`` of the CLI and ``power_mc_se, rotations, tau2, i2, per_pair``
     (each pair's effect, interval, p), ``applies``, ``leave_out``, ``window_grid`` (the
-    U.S.-Russia test over its windows, JSON) and the claim's text and source.
+    U.S.-Russia test over its windows, or the panel's pool at each window, JSON),
+    ``power_margin``, ``power_margin_normal`` and the claim's text and source.
     """
     rotations = rotations_for(resamples) if rotations is None else int(rotations)
     wanted = {c.test for p in perspectives.values() for c in p.claims}
