@@ -4,6 +4,7 @@ bootstrap, p-values and intervals, and the generic mask and slope tests.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +28,15 @@ from resetlab.index.claims.data import (
 
 
 def _month_pos(data: ClaimData) -> dict[pd.Period, int]:
-    return {m: i for i, m in enumerate(data.months)}
+    """Each index month's row (the index has one row per consecutive month)."""
+    months = data.months
+    return _positions(months[0], len(months)) if len(months) else {}
+
+
+@functools.lru_cache(maxsize=64)
+def _positions(first: pd.Period, n: int) -> dict[pd.Period, int]:
+    # cached: every test and every rotation of every pair asks for it
+    return {first + i: i for i in range(n)}
 
 
 def _monthly(
