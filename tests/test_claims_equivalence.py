@@ -13,6 +13,7 @@ import pytest
 
 from resetlab.index.claims import ClaimData
 from resetlab.index.claims import verdicts as cv
+from resetlab.index.claims.planting import LevelSmoother
 from resetlab.index.claims.registry import MIN_INDEX_SD
 from resetlab.index.claims.table import claims_table
 from resetlab.record.calendars import load_elections
@@ -41,6 +42,8 @@ def index_only(score: np.ndarray) -> ClaimData:
         ),
         elections=load_elections()[["country", "kind", "day"]],
         inaugurations=pd.DataFrame({"name": [], "month": pd.PeriodIndex([], freq="M")}),
+        # a densely measured index: an effect planted in its readings survives the smoother
+        smoothers={"index": LevelSmoother(1.0, (1e6,) * len(score))},
     )
 
 

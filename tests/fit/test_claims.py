@@ -26,6 +26,7 @@ from resetlab.index.claims import (
 )
 from resetlab.index.claims import verdicts as cv
 from resetlab.index.claims.counts import base_rate, reset_outcomes
+from resetlab.index.claims.planting import LevelSmoother
 from resetlab.record.calendars import load_elections
 from resetlab.record.store import Store
 
@@ -409,7 +410,7 @@ def test_every_test_states_its_power_size_and_needs() -> None:
 def test_claims_csv_columns() -> None:
     required = (
         "perspective,claim,mechanism,test,scope,n_dyads,n_episodes,effect,ci_lo,ci_hi,"
-        "p_value,p_adj,power,margin,verdict"
+        "p_value,p_adj,power,power_index,margin,verdict"
     ).split(",")
     assert list(CLAIM_COLUMNS) == required
     assert TABLE_COLUMNS["claims"] == CLAIM_COLUMNS
@@ -489,7 +490,14 @@ def synthetic_table(shuffled: bool, tests: tuple[str, ...]) -> pd.DataFrame:
     for key, s in zip(SYNTHETIC_PAIRS, seeds, strict=True):
         data = provoke_pair(int(s.generate_state(1)[0]), shuffled=shuffled)
         walk = np.cumsum(np.random.default_rng(s).normal(0, 0.2, len(data.index)))
-        datas[key] = dataclasses.replace(data, pair=key, index=data.index.assign(score=walk))
+        # the walk's measurement model: the pair's events, per-event variance 16, level 0.04
+        n = np.zeros(len(walk))
+        for m in data.events["month"]:
+            n[data.months.get_loc(m)] += 1
+        smoother = LevelSmoother(0.04, tuple(n / 16.0))
+        datas[key] = dataclasses.replace(
+            data, pair=key, index=data.index.assign(score=walk), smoothers={"index": smoother}
+        )
     claims = [_claim(f"c-{t}", t) for t in tests]
     perspectives = {"synthetic": SimpleNamespace(claims=claims)}
     return claims_table(perspectives, datas, resamples=200, rotations=12, seed=5).copy()
@@ -529,6 +537,10 @@ def test_a_us_only_claim_has_no_rows_for_other_pairs_and_holm_spans_both_scopes(
     assert table["p_value"].notna().all()
     assert (table["p_adj"] >= table["p_value"] - 1e-12).all()
     assert table["power"].between(0, 1).all() and (table["power_mc_se"] >= 0).all()
+    assert table["power_index"].between(0, 1).all()
+    # the election test reads the index: its effect, planted in the events and smoothed
+    # again, is found less often than the same effect added to the index
+    assert (us["power"] <= us["power_index"]).all()
 
 
 def test_power_by_rotation_is_alpha_at_zero_and_rises_with_the_effect() -> None:
@@ -594,11 +606,21 @@ def test_claims_section_opens_with_both_scopes_and_draws_the_window_grid() -> No
     fig = window_figure(table)
     assert fig is not None
     windows = CLAIM_TESTS["western-moves-provoke"].windows
-    (trace,) = fig.data  # one claim (western-moves-provoke on U.S.-Russia) has a grid
-    assert list(trace.x) == list(windows)
+    # one claim (western-moves-provoke) has a grid: U.S.-Russia's and the panel's side by side
+    us, panel = fig.data
+    assert (us.name, panel.name) == ("USA-RUS", "panel")
+    np.testing.assert_allclose(np.asarray(us.x) + 0.25, windows)
+    np.testing.assert_allclose(np.asarray(panel.x) - 0.25, windows)
     grid = pd.DataFrame(json.loads(table["window_grid"].iloc[0]))
-    np.testing.assert_allclose(trace.y, grid["effect"])
-    assert window_figure(table[table["scope"] == "panel"]) is None
+    np.testing.assert_allclose(us.y, grid["effect"])
+    pooled = pd.DataFrame(json.loads(table["window_grid"].iloc[1]))
+    assert (pooled["n_dyads"] == 8).all()
+    np.testing.assert_allclose(panel.y, pooled["effect"])
+    # the planted pushback lasts 12 months: the pool finds it at 12, diluted at 24
+    by = pooled.set_index("window")
+    assert by.loc[12, "ci_lo"] > 0 and by.loc[12, "effect"] > by.loc[24, "effect"]
+    assert window_figure(table[table["scope"] == "panel"]) is not None
+    assert window_figure(table[table["test"] == "us-election-hostility"]) is None
 
 
 def test_a_flat_index_is_refused_not_pooled_as_perfect_evidence() -> None:

@@ -304,6 +304,8 @@ def register(app: typer.Typer) -> None:
         _table_command(
             "claims",
             "The articles' claims tested on the record (perspective,claim,mechanism,test,scope,"
-            "n_dyads,n_episodes,effect,ci_lo,ci_hi,p_value,p_adj,power,margin,verdict).",
+            "n_dyads,n_episodes,effect,ci_lo,ci_hi,p_value,p_adj,power,power_index,margin,verdict;"
+            " power: effects planted in the events and measured again, power_index: planted "
+            "in the index).",
         )
     )

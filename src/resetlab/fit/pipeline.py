@@ -40,7 +40,7 @@ T = TypeVar("T")
 
 CLAIM_COLUMNS = (
     "perspective", "claim", "mechanism", "test", "scope", "n_dyads", "n_episodes", "effect",
-    "ci_lo", "ci_hi", "p_value", "p_adj", "power", "margin", "verdict",
+    "ci_lo", "ci_hi", "p_value", "p_adj", "power", "power_index", "margin", "verdict",
 )  # fmt: skip
 
 

@@ -269,35 +269,50 @@ _VERDICT_STYLE = {
 
 def window_figure(claims: pd.DataFrame) -> go.Figure | None:
     """Small multiples, one a claim with a window grid: effect and 95 % interval against the
-    window (months); None when no row has a grid."""
+    window (months), U.S.-Russia and the panel's pool side by side (offset by half a month so
+    that the intervals do not hide each other); None when no row has a grid."""
     import json
 
-    rows = [
-        r for r in claims.itertuples()
-        if isinstance(getattr(r, "window_grid", None), str) and r.window_grid not in ("", "[]")
-    ]  # fmt: skip
-    if not rows:
+    def grid(r: Any) -> str | None:
+        g = getattr(r, "window_grid", None)
+        return g if isinstance(g, str) and g not in ("", "[]") else None
+
+    by_claim: dict[tuple[str, str], dict[str, str]] = {}
+    for r in claims.itertuples():
+        g = grid(r)
+        if g is not None:
+            scope = str(getattr(r, "scope", "USA-RUS"))
+            by_claim.setdefault((str(r.claim), str(r.test)), {})[scope] = g
+    if not by_claim:
         return None
-    cols = min(3, len(rows))
-    n_rows = -(-len(rows) // cols)
+    cols = min(3, len(by_claim))
+    n_rows = -(-len(by_claim) // cols)
     fig = make_subplots(
-        rows=n_rows, cols=cols, subplot_titles=[f"{r.claim} ({r.test})" for r in rows],
+        rows=n_rows, cols=cols, subplot_titles=[f"{c} ({t})" for c, t in by_claim],
         shared_yaxes=False,
     )  # fmt: skip
-    for k, r in enumerate(rows):
-        g = pd.DataFrame(json.loads(r.window_grid))
-        fig.add_trace(go.Scatter(
-            x=g["window"], y=g["effect"], mode="lines+markers", showlegend=False,
-            marker=dict(color="#1f77b4"), name=str(r.claim),
-            error_y=dict(type="data", symmetric=False, array=g["ci_hi"] - g["effect"],
-                         arrayminus=g["effect"] - g["ci_lo"]),
-            hovertemplate="window %{x} m: effect %{y:.3f}<extra></extra>",
-        ), row=k // cols + 1, col=k % cols + 1)  # fmt: skip
+    style = {"USA-RUS": (_COLORS[0], -0.25), "panel": (_COLORS[1], 0.25)}
+    shown: set[str] = set()
+    for k, scopes in enumerate(by_claim.values()):
+        for scope, text in scopes.items():
+            g = pd.DataFrame(json.loads(text))
+            color, dx = style.get(scope, (_COLORS[2], 0.0))
+            fig.add_trace(go.Scatter(
+                x=g["window"] + dx, y=g["effect"], mode="lines+markers", name=scope,
+                legendgroup=scope, showlegend=scope not in shown, marker=dict(color=color),
+                line=dict(color=color),
+                error_y=dict(type="data", symmetric=False, array=g["ci_hi"] - g["effect"],
+                             arrayminus=g["effect"] - g["ci_lo"], color=color),
+                customdata=g["window"],
+                hovertemplate=f"{scope}, window %{{customdata}} m: effect %{{y:.3f}}<extra></extra>",
+            ), row=k // cols + 1, col=k % cols + 1)  # fmt: skip
+            shown.add(scope)
         fig.add_hline(y=0, line=dict(color="black", dash="dot"), row=k // cols + 1,
                       col=k % cols + 1)  # fmt: skip
     fig.update_xaxes(title_text="window (months)")
     fig.update_layout(template="plotly_white", height=260 * n_rows + 80,
-                      title="Window sensitivity of the event studies (U.S.-Russia)")  # fmt: skip
+                      title="Window sensitivity of the event studies: U.S.-Russia and the "
+                      "panel's pool")  # fmt: skip
     return fig
 
 
@@ -347,6 +362,7 @@ def claims_section(
                         "p_value",
                         "p_adj",
                         "power",
+                        "power_index",
                         "verdict",
                         "detail",
                     ]
@@ -366,8 +382,12 @@ def claims_section(
             "p_adj: Holm's adjustment over every row of the report, both scopes. Power: the "
             "share of rotations (the test's dates circularly shifted, an effect of the stated "
             "size planted at the shifted dates) in which the test rejects at 5 %, with its "
-            "Monte Carlo error in the CSV/JSON output (resets-fail: the exact binomial power); "
-            "not decidable: power below 0.5. "
+            "Monte Carlo error in the CSV/JSON output (resets-fail: the exact binomial power). "
+            "The effect is planted in the events (a change of the latent level in every "
+            "reading, the index smoothed again by its measurement model at the record's "
+            "parameters; synthetic acts for the count tests): that is power; power_index "
+            "plants the same effect in the index directly, which overstates what the record "
+            "can detect. Not decidable: power below 0.5. "
             "Supported / contradicted: p_adj < 0.05 and the 95 % interval excludes zero on the "
             "article's / the other side (a null claim: within / wholly outside the margin); "
             "otherwise inconclusive. The events each test rests on are in the CSV/JSON output.</p>" + "".join(parts))  # fmt: skip
@@ -379,8 +399,9 @@ def claims_section(
     if windows is not None:
         head += (
             "<p>How each event-study verdict depends on the window: the U.S.-Russia effect and "
-            "its 95 % interval for every window of the grid (months after the trigger).</p>"
-            + _fig(windows)
+            "the panel's pooled effect (each pair's test at that window, the same "
+            "random-effects pool, fewer resamples per pair) with their 95 % intervals for "
+            "every window of the grid (months after the trigger).</p>" + _fig(windows)
         )
     return Section(title=f"Claims of the articles, tested on the record ({budget} budget)",
                    html_after=head + note, anchor="claims")  # fmt: skip

@@ -4,8 +4,10 @@ record turned into :class:`ClaimData`, and the :class:`ClaimResult` every test r
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -24,6 +26,8 @@ from resetlab.record.dyad import DEFAULT_DYAD, Dyad, sides
 
 if TYPE_CHECKING:
     from resetlab.index.api import Analysis
+    from resetlab.index.claims.planting import LevelSmoother
+    from resetlab.index.kalman import IndexResult
     from resetlab.record.store import Store
 
 
@@ -97,10 +101,18 @@ class Plant:
     regressor) are circularly rotated by ``shift`` months against the outcome, which breaks
     whatever link the record has, and an effect of ``size`` (in the test's own units, signed
     as its ``claimed`` sentence) is added at the rotated dates. The test then reports only its
-    p-value and effect (no interval)."""
+    p-value and effect (no interval).
+
+    ``in_events``: for a test whose outcome is a count of events, the effect is planted as
+    events: ``size`` more acts a month in expectation (Poisson draws, i.e. synthetic acts of
+    the outcome's kind) or, for a claimed shortfall, the months' own acts each removed with the
+    probability that takes ``size`` acts a month away in expectation. A test that reads an index
+    gets its event-planted effect through its series instead (the index re-smoothed from
+    shifted readings, :mod:`~resetlab.index.claims.planting`) and ``size`` 0 here."""
 
     shift: int
     size: float
+    in_events: bool = False
 
 
 FloatArray = npt.NDArray[np.float64]
@@ -150,9 +162,14 @@ class ClaimData:
     state_a: str = "USA"
     #: A planted effect at rotated dates (power runs only); None for the test itself.
     plant: Plant | None = None
+    #: The measurement model of each index the tests read (``index``, ``events_score``, the
+    #: leave-trigger-out indices), at the parameters estimated on the record: what an effect
+    #: planted in the events becomes in that index. Empty: no event-planted power.
+    smoothers: Mapping[str, LevelSmoother] = field(default_factory=dict)
 
-    @property
+    @functools.cached_property
     def months(self) -> pd.PeriodIndex:
+        # cached: every test and every rotation reads it (a copy by ``replace`` builds it again)
         return pd.PeriodIndex(self.index["month"], freq="M")
 
 
@@ -178,7 +195,7 @@ def _prepare_events(
     return out.reset_index(drop=True)
 
 
-def _events_only_index(analysis: Analysis) -> FloatArray:
+def _events_only_index(analysis: Analysis) -> IndexResult:
     from resetlab.index.kalman import AUXILIARY, estimate_index
     from resetlab.index.observations import Observations
 
@@ -187,15 +204,17 @@ def _events_only_index(analysis: Analysis) -> FloatArray:
     for col in AUXILIARY:  # every indicator but the events
         if col in frame:
             frame[col] = np.nan
-    return np.asarray(
-        estimate_index(Observations(frame, obs.raw_events)).frame["score"], dtype=float
-    )
+    return estimate_index(Observations(frame, obs.raw_events))
 
 
 def index_without(analysis: Analysis, drop_ids: set[str]) -> FloatArray:
     """The index re-estimated with every indicator but without the events ``drop_ids``
     (leave-trigger-out: a test whose triggers are events of the index reads the index they
     are not part of). The per-event noise is still estimated from all event weights."""
+    return np.asarray(_index_without(analysis, drop_ids).frame["score"], dtype=float)
+
+
+def _index_without(analysis: Analysis, drop_ids: set[str]) -> IndexResult:
     from resetlab.index.kalman import estimate_index
     from resetlab.index.observations import Observations, event_flow
 
@@ -203,14 +222,12 @@ def index_without(analysis: Analysis, drop_ids: set[str]) -> FloatArray:
     ev = analysis.events
     keep = ev[~ev["id"].astype(str).isin(drop_ids)]
     if len(keep) == len(ev):
-        return np.asarray(analysis.index.frame["score"], dtype=float)
+        return analysis.index
     frame = obs.frame.copy()
     flow = event_flow(keep, obs.months)
     frame["events"] = flow["events"].to_numpy()
     frame["events_n"] = flow["events_n"].to_numpy()
-    return np.asarray(
-        estimate_index(Observations(frame, obs.raw_events)).frame["score"], dtype=float
-    )
+    return estimate_index(Observations(frame, obs.raw_events))
 
 
 def claim_data(
@@ -241,10 +258,13 @@ def claim_data(
         share = in_force / in_force.max() if in_force.max() > 0 else in_force
     else:
         share = np.full(len(months), np.nan)
+    from resetlab.index.claims.planting import LevelSmoother
+
+    events_only = _events_only_index(analysis)
     observations = pd.DataFrame(
         {
             "treaty_share": share,
-            "events_score": _events_only_index(analysis),
+            "events_score": np.asarray(events_only.frame["score"], dtype=float),
         },
         index=months,
     )
@@ -287,6 +307,10 @@ def claim_data(
         side_a=side_a,
         side_b=side_b,
         state_a=dyad[1] if dyad[1] == "USA" and dyad[0] != "USA" else dyad[0],
+        smoothers={
+            "index": LevelSmoother.from_index(analysis.index),
+            "events_score": LevelSmoother.from_index(events_only),
+        },
     )
     return _with_leave_out(analysis, data)
 
@@ -298,18 +322,23 @@ def _with_leave_out(analysis: Analysis, data: ClaimData) -> ClaimData:
 
     from resetlab.exceptions import IndexEstimationError
     from resetlab.index.claims.events import _ratchets
+    from resetlab.index.claims.planting import LevelSmoother
     from resetlab.index.claims.resample import _cooperative
 
     obs = data.observations.copy()
+    smoothers = dict(data.smoothers)
     for col, rows in (
         ("without_cooperation", _cooperative(data)),
         ("without_ratchets", _ratchets(data.events)),
     ):
         try:
-            obs[col] = index_without(analysis, {str(i) for i in rows["id"]})
+            result = _index_without(analysis, {str(i) for i in rows["id"]})
         except IndexEstimationError:  # too few events left: the test falls back, and says so
             obs[col] = np.nan
-    return dataclasses.replace(data, observations=obs)
+            continue
+        obs[col] = np.asarray(result.frame["score"], dtype=float)
+        smoothers[col] = LevelSmoother.from_index(result)
+    return dataclasses.replace(data, observations=obs, smoothers=smoothers)
 
 
 def claim_data_from_store(store: Store) -> ClaimData:

@@ -4,6 +4,8 @@ the other months.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -17,6 +19,7 @@ from resetlab.index.claims.data import (
     ClaimResult,
     FloatArray,
 )
+from resetlab.index.claims.planting import box_after, calmed
 from resetlab.index.claims.resample import (
     _after,
     _cooperative,
@@ -109,7 +112,8 @@ def _election_mask(
     valid = np.isfinite(to)
     mask = valid & (np.nan_to_num(to, nan=-1) >= first) & (np.nan_to_num(to, nan=-1) <= last)
     el_months = pd.PeriodIndex(el["day"], freq="M")
-    n_el = int(sum(1 for m in set(el_months) if data.months[0] + last <= m <= data.months[-1]))
+    first_m, last_m = data.months[0] + last, data.months[-1]
+    n_el = int(sum(1 for m in set(el_months) if first_m <= m <= last_m))
     return mask, valid, n_el
 
 
@@ -243,3 +247,58 @@ def _honeymoon(data: ClaimData, rng: np.random.Generator, resamples: int) -> Cla
         "months"
     )
     return _result(s, len(names), (), detail)
+
+
+# -- latent shapes of the effects planted in the events (power) --------------------------------
+# Each gives, for a rotation by ``shift`` months (the test's own rotation under
+# ``Plant(shift, 0)``), the unit shape of the claimed effect on the latent level; the registry
+# scales it so that the test measures the stated size on the latent level itself
+# (:func:`~resetlab.index.claims.registry.rotation_runs`).
+
+
+def _election_latent(
+    country: str, kinds: tuple[str, ...]
+) -> Callable[[ClaimData, int, FloatArray], FloatArray]:
+    def latent(data: ClaimData, shift: int, series: FloatArray) -> FloatArray:
+        del series  # the mask is calendar dates
+        mask, _, _ = _election_mask(data, country, kinds, 1, 6)
+        return -np.roll(mask, shift).astype(float)  # a lower level before the elections
+
+    return latent
+
+
+_us_elections_latent = _election_latent("USA", ("presidential",))
+_ru_elections_latent = _election_latent("RUS", ("presidential", "presidential_runoff", "duma"))
+
+
+def _institutions_latent(data: ClaimData, shift: int, series: FloatArray) -> FloatArray:
+    # a calmer level while a commission works: its monthly changes shrunk in those months
+    return calmed(series, np.roll(_institution_mask(data), shift).astype(float))
+
+
+def _irreversible_latent(data: ClaimData, shift: int, series: FloatArray) -> FloatArray:
+    del series
+    count, _ = _monthly(data, _ratchets(data.events))
+    return -box_after(np.roll(count > 0, shift).astype(float), 1, 24)  # two years lower
+
+
+def _trigger_months(data: ClaimData, months: pd.Series) -> FloatArray:
+    pos = _month_pos(data)
+    trig = np.zeros(len(pos))
+    for m in months:
+        if m in pos:
+            trig[pos[m]] = 1.0
+    return trig
+
+
+def _arms_control_latent(data: ClaimData, shift: int, series: FloatArray) -> FloatArray:
+    del series
+    trig = _trigger_months(data, data.milestones["month"])
+    return box_after(np.roll(trig, shift), 1, 12)  # a year higher after a milestone
+
+
+def _honeymoon_latent(data: ClaimData, shift: int, series: FloatArray) -> FloatArray:
+    # the test's triggers: inaugurations whose 12 months are in the record
+    valid = np.isfinite(_window_mean(series, 12, 12) - _window_mean(series, -1, -1))
+    trig = _trigger_months(data, data.inaugurations["month"]) * valid
+    return box_after(np.roll(trig, shift), 1, 12)  # a better first year

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
@@ -22,21 +23,32 @@ from resetlab.index.claims.data import (
 )
 from resetlab.index.claims.events import (
     _arms_control,
+    _arms_control_latent,
     _engagement,
     _honeymoon,
+    _honeymoon_latent,
     _institutions_calm,
+    _institutions_latent,
     _irreversible,
+    _irreversible_latent,
     _ru_elections,
+    _ru_elections_latent,
     _russian_moves,
     _toxic_at_home,
     _us_elections,
+    _us_elections_latent,
     _western_moves,
 )
 from resetlab.index.claims.slopes import (
     _common_challenges,
+    _common_latent,
     _cooperation_builds,
+    _cooperation_latent,
     _treaties_calm,
+    _treaties_latent,
+    _trust_latent,
     _trust_threshold,
+    _un_latent,
     _un_votes,
 )
 from resetlab.record.dyad import Dyad
@@ -74,6 +86,30 @@ class ClaimTest:
     #: or "" (counts or regimes); a pair whose that index is flat (standard deviation below
     #: :data:`MIN_INDEX_SD`) is not tested.
     reads: str = "index"
+    #: How the event-planted power (``power``) plants the effect: one of :data:`PLANTINGS`.
+    planting: str = "latent"
+    #: For ``planting="latent"``: ``latent(data, shift, series)``, the unit shape over months of
+    #: the claimed effect on the latent level for triggers rotated by ``shift`` (as the test
+    #: rotates them under ``Plant(shift, 0)``), given the series the test reads; the registry
+    #: scales it to the stated size (:func:`rotation_runs`).
+    latent: Callable[[ClaimData, int, npt.NDArray[np.float64]], npt.NDArray[np.float64]] | None = (
+        None
+    )
+    #: The largest scale of the latent shape that is still an effect of the claimed kind (1
+    #: for a shape that removes changes: a scale above 1 would reverse them).
+    max_scale: float = math.inf
+    #: Whether the test's effect is linear in the series it reads and the latent shape does
+    #: not depend on it: then the effect of the shape alone scales it, in one run; otherwise
+    #: secant steps on the scale.
+    linear: bool = True
+
+    def __post_init__(self) -> None:
+        if self.planting not in PLANTINGS:
+            raise ModelError(
+                f"{self.key}: planting {self.planting!r} is not one of {list(PLANTINGS)}"
+            )
+        if (self.planting == "latent") != (self.latent is not None):
+            raise ModelError(f"{self.key}: a latent shape is given exactly for planting 'latent'")
 
     def applies_to(self, dyad: Dyad) -> bool:
         """Whether the test runs on the pair ``dyad``."""
@@ -95,6 +131,17 @@ APPLIES: dict[str, Callable[[set[str]], bool]] = {
     "U.S.-Russia": lambda d: d == {"USA", "RUS"},
 }
 
+
+#: How a test's effect is planted for its event-planted power, and what that means.
+PLANTINGS: dict[str, str] = {
+    "latent": "a change of the latent level of the stated size planted in every reading "
+    "(events, and each indicator by its loading) at the rotated dates, and the index the "
+    "test reads smoothed again by its measurement model at the record's parameters",
+    "events": "synthetic acts added (or the months' own acts removed) at the rotated dates: "
+    "the test's outcome is a count of events, which no model smooths",
+    "exact": "no planting: the exact binomial power at the record's number of resets (the "
+    "test has no dates to rotate), the same for both plantings",
+}
 
 #: Windows (months after a trigger) every event study is also run over.
 WINDOW_GRID: tuple[int, ...] = (3, 6, 9, 12, 18, 24)
@@ -141,6 +188,7 @@ _TESTS: tuple[ClaimTest, ...] = (
         applies_why="hostile acts of either side exist in every pair's record",
         leave_out=_COUNTS_APART,
         reads="",
+        planting="events",
     ),
     ClaimTest(
         "russian-moves-provoke",
@@ -159,6 +207,7 @@ _TESTS: tuple[ClaimTest, ...] = (
         applies_why="as western-moves-provoke",
         leave_out=_COUNTS_APART,
         reads="",
+        planting="events",
     ),
     ClaimTest(
         "cooperation-builds",
@@ -179,6 +228,7 @@ _TESTS: tuple[ClaimTest, ...] = (
         leave_out="the index is re-estimated without the cooperative acts (all other "
         "events and indicators kept), so the acts cannot lift their own outcome",
         reads="without_cooperation",
+        latent=_cooperation_latent,
     ),
     ClaimTest(
         "trust-threshold",
@@ -198,6 +248,8 @@ _TESTS: tuple[ClaimTest, ...] = (
         applies_why="as cooperation-builds",
         leave_out="as cooperation-builds: the index without the cooperative acts",
         reads="without_cooperation",
+        latent=_trust_latent,
+        linear=False,
     ),
     ClaimTest(
         "engagement-exploited",
@@ -218,6 +270,7 @@ _TESTS: tuple[ClaimTest, ...] = (
         "in every pair's record",
         leave_out=_COUNTS_APART,
         reads="",
+        planting="events",
     ),
     ClaimTest(
         "us-election-hostility",
@@ -237,6 +290,7 @@ _TESTS: tuple[ClaimTest, ...] = (
         applies_why="a claim about U.S. presidential elections: it can only be tested on "
         "pairs with the United States",
         leave_out=_CALENDAR,
+        latent=_us_elections_latent,
     ),
     ClaimTest(
         "ru-election-hostility",
@@ -253,6 +307,7 @@ _TESTS: tuple[ClaimTest, ...] = (
         applies="pairs with Russia",
         applies_why="a claim about Russian elections: pairs with Russia only",
         leave_out=_CALENDAR,
+        latent=_ru_elections_latent,
     ),
     ClaimTest(
         "toxic-at-home",
@@ -273,6 +328,7 @@ _TESTS: tuple[ClaimTest, ...] = (
             ", and no act is both a trigger and an outcome", "; the triggers are dates"
         ),
         reads="",
+        planting="events",
     ),
     ClaimTest(
         "treaties-calm",
@@ -293,6 +349,9 @@ _TESTS: tuple[ClaimTest, ...] = (
         leave_out="the treaty share is an indicator of the full index, so the index is "
         "re-estimated from events alone",
         reads="events_score",
+        latent=_treaties_latent,
+        max_scale=1.0,
+        linear=False,
     ),
     ClaimTest(
         "institutions-calm",
@@ -311,6 +370,9 @@ _TESTS: tuple[ClaimTest, ...] = (
         applies_why="the two commissions (INSTITUTIONS) are U.S.-Russia's; no panel pair has "
         "a sourced list of working institutions",
         leave_out=_CALENDAR.replace("calendar dates", "the months of the commissions"),
+        latent=_institutions_latent,
+        max_scale=1.0,
+        linear=False,
     ),
     ClaimTest(
         "un-votes-track",
@@ -332,6 +394,8 @@ _TESTS: tuple[ClaimTest, ...] = (
         leave_out="UN votes are an indicator of the full index, so the index is "
         "re-estimated from events alone",
         reads="events_score",
+        latent=_un_latent,
+        linear=False,
     ),
     ClaimTest(
         "common-challenges-fade",
@@ -355,6 +419,7 @@ _TESTS: tuple[ClaimTest, ...] = (
         "too few to test, and are then left out)",
         leave_out="not needed: both groups are cooperative acts of the same index, and the "
         "effect is their difference, so each group's own weight in the index cancels",
+        latent=_common_latent,
     ),
     ClaimTest(
         "resets-fail",
@@ -378,6 +443,7 @@ _TESTS: tuple[ClaimTest, ...] = (
         leave_out="not needed: resets and breakdowns are both read off the regimes, the "
         "test compares their timing with no trigger event",
         reads="",
+        planting="exact",
     ),
     ClaimTest(
         "irreversible-moves",
@@ -401,6 +467,7 @@ _TESTS: tuple[ClaimTest, ...] = (
         leave_out="the index is re-estimated without the ratchet acts, so their own "
         "Goldstein weight does not make the drop after them",
         reads="without_ratchets",
+        latent=_irreversible_latent,
     ),
     ClaimTest(
         "arms-control-warms",
@@ -422,6 +489,7 @@ _TESTS: tuple[ClaimTest, ...] = (
         "re-estimated from events alone; signature summits stay in as events (they are the "
         "warming the claim is about)",
         reads="events_score",
+        latent=_arms_control_latent,
     ),
     ClaimTest(
         "new-president-honeymoon",
@@ -439,6 +507,7 @@ _TESTS: tuple[ClaimTest, ...] = (
         applies="U.S. pairs",
         applies_why="a claim about U.S. presidents: U.S. pairs only",
         leave_out=_CALENDAR.replace("calendar dates", "inauguration months"),
+        latent=_honeymoon_latent,
     ),
 )
 
@@ -533,6 +602,90 @@ def window_sensitivity(
     return pd.DataFrame(rows, columns=cols)
 
 
+def _series_key(test: ClaimTest, data: ClaimData) -> str:
+    """The name of the index ``test`` reads on ``data`` (its key in ``data.smoothers``)."""
+    if test.reads in ("", "index"):
+        return "index"
+    obs = data.observations
+    if test.reads != "events_score" and not (
+        test.reads in obs and np.isfinite(np.asarray(obs[test.reads], dtype=float)).any()
+    ):
+        return "index"
+    return test.reads
+
+
+def _with_series(data: ClaimData, name: str, series: npt.NDArray[np.float64]) -> ClaimData:
+    if name == "index":
+        return dataclasses.replace(data, index=data.index.assign(score=series))
+    obs = data.observations.copy()
+    obs[name] = series
+    return dataclasses.replace(data, observations=obs)
+
+
+#: Secant steps and relative tolerance of the scale of a planted latent shape.
+_SCALE_STEPS, _SCALE_TOL = 8, 1e-4
+
+
+def event_planted(test: ClaimTest, data: ClaimData, shift: int, size: float) -> ClaimData:
+    """``data`` with an effect of ``size`` planted in its events at triggers rotated by
+    ``shift`` (for :func:`rotation_runs`); the test then runs on it with no further plant.
+
+    ``planting="events"``: the count outcome gets synthetic acts (``Plant(in_events=True)``).
+    ``planting="latent"``: the test's latent shape ``u`` (:attr:`ClaimTest.latent`) is scaled
+    by ``a`` so that the test, run on the series it reads plus ``a * u`` (the effect on the
+    latent level itself, before any measurement), measures the rotated record's own effect
+    plus ``size``; that is what "size" meant when it was added to the index, so the two
+    powers plant the same effect. The scale is found by secant steps (one is exact for the
+    tests linear in the index). Then ``a * u`` is planted in every reading and the series is
+    smoothed again by its measurement model (:class:`~.planting.LevelSmoother`, parameters held
+    at their estimates on the record), which is what the test reads.
+    """
+    if test.planting == "events":
+        return dataclasses.replace(data, plant=Plant(int(shift), float(size), in_events=True))
+    if test.planting != "latent" or test.latent is None:
+        raise ModelError(f"{test.key}: planting {test.planting!r} has no rotated plant")
+    base = dataclasses.replace(data, plant=Plant(int(shift), 0.0))
+    if size == 0:
+        return base
+    name = _series_key(test, data)
+    smoother = data.smoothers.get(name)
+    if smoother is None:
+        raise ModelError(f"{test.key}: no measurement model of the pair's {name} to plant in")
+    series = np.asarray(_read_series(test, data)[0], dtype=float)
+    unit = np.asarray(test.latent(data, int(shift), series), dtype=float)
+
+    def measured_on(values: npt.NDArray[np.float64]) -> float:
+        return test.run(_with_series(base, name, values), np.random.default_rng(0), 1).effect
+
+    def measured(a: float) -> float:
+        return measured_on(series + a * unit)
+
+    if test.linear:  # the effect of series + a * unit is the series' own plus a times unit's
+        gain = measured_on(unit)
+        if not (math.isfinite(gain) and gain * size > 0):
+            raise ModelError(f"{test.key}: the planted shape does not move the effect its way")
+        a1 = min(size / gain, test.max_scale)
+        planted = series + smoother.smooth(np.nan_to_num(a1 * unit))
+        return _with_series(base, name, planted)
+    target = measured(0.0) + size
+    a0, f0 = 0.0, -size
+    a1 = min(float(size), test.max_scale)
+    f1 = measured(a1) - target
+    for _ in range(_SCALE_STEPS):
+        if abs(f1) <= _SCALE_TOL * max(abs(size), 1e-12):
+            break
+        if not (math.isfinite(f1) and f1 != f0):
+            raise ModelError(f"{test.key}: the planted shape does not move the test's effect")
+        a0, a1 = a1, min(a1 - f1 * (a1 - a0) / (f1 - f0), test.max_scale)
+        if a1 == a0 == test.max_scale:
+            break  # the largest effect of the claimed kind is smaller than ``size``
+        f0, f1 = f1, measured(a1) - target
+    if not a1 * size > 0:
+        raise ModelError(f"{test.key}: the planted shape moves the effect the wrong way")
+    planted = series + smoother.smooth(np.nan_to_num(a1 * unit))
+    return _with_series(base, name, planted)
+
+
 def rotation_runs(
     key: str,
     data: ClaimData,
@@ -541,20 +694,28 @@ def rotation_runs(
     rotations: int,
     seed: int | np.random.SeedSequence = 0,
     resamples: int = 199,
+    planting: str = "index",
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """The test ``key`` rerun ``rotations`` times with an effect of ``size`` planted at
     rotated dates (:class:`~resetlab.index.claims.data.Plant`): its trigger months, mask or
     regressor circularly shifted by a random lag of at least a tenth of the record (so the
-    record's own link is broken) and ``size`` added at the shifted dates. Returns each
+    record's own link is broken) and the effect planted at the shifted dates. Returns each
     rotation's effect and p-value (NaN where the rotated test cannot run, e.g. a mask that
     leaves no month outside it). The share of p-values below alpha is the test's power at
     ``size`` (:func:`~resetlab.index.claims.verdicts.power`); at ``size`` 0 it is the test's
-    false-positive rate."""
+    false-positive rate.
+
+    ``planting="index"``: ``size`` added to the test's outcome at the shifted dates (the index,
+    mask or regressor directly; ``power_index``). ``planting="events"``: the effect planted in
+    the events and measured again (:func:`event_planted`; ``power``). The same ``seed`` gives
+    both the same rotations; at ``size`` 0 they are the same runs."""
     test = CLAIM_TESTS.get(key)
     if test is None:
         raise ModelError(f"unknown claim test {key!r}; valid keys: {', '.join(CLAIM_TEST_KEYS)}")
     if rotations < 1 or resamples < 1:
         raise ModelError("rotations and resamples must be at least 1")
+    if planting not in ("index", "events"):
+        raise ModelError(f"planting must be 'index' or 'events', got {planting!r}")
     root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     shift_seq, *children = root.spawn(rotations + 1)
     n_months = len(data.months)
@@ -563,8 +724,11 @@ def rotation_runs(
     effects = np.full(rotations, np.nan)
     p_values = np.full(rotations, np.nan)
     for j, (shift, child) in enumerate(zip(shifts, children, strict=True)):
-        planted = dataclasses.replace(data, plant=Plant(int(shift), float(size)))
         try:
+            if planting == "events" and size != 0:
+                planted = event_planted(test, data, int(shift), float(size))
+            else:
+                planted = dataclasses.replace(data, plant=Plant(int(shift), float(size)))
             r = test.run(planted, np.random.default_rng(child), int(resamples))
         except ModelError:
             continue

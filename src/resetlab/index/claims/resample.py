@@ -4,6 +4,7 @@ bootstrap, p-values and intervals, and the generic mask and slope tests.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +28,15 @@ from resetlab.index.claims.data import (
 
 
 def _month_pos(data: ClaimData) -> dict[pd.Period, int]:
-    return {m: i for i, m in enumerate(data.months)}
+    """Each index month's row (the index has one row per consecutive month)."""
+    months = data.months
+    return _positions(months[0], len(months)) if len(months) else {}
+
+
+@functools.lru_cache(maxsize=64)
+def _positions(first: pd.Period, n: int) -> dict[pd.Period, int]:
+    # cached: every test and every rotation of every pair asks for it
+    return {first + i: i for i in range(n)}
 
 
 def _monthly(
@@ -216,7 +225,9 @@ def _mask_test(
     require_variation(y[valid])
     if plant is not None:
         mask = np.roll(mask, plant.shift)
-        y = np.where(mask & valid, y + sign * plant.size, y)
+        y = _planted(y, mask & valid, sign * plant.size, rng) if plant.in_events else (
+            np.where(mask & valid, y + sign * plant.size, y)
+        )  # fmt: skip
     if not (mask & valid).any() or not (~mask & valid).any():
         raise ModelError("the test's months are all inside or all outside its mask")
     obs = float(_mean_diff(y, mask[None, :], valid, strata)[0])
@@ -236,6 +247,21 @@ def _mask_test(
         effect, lo, hi, _p_two_sided(effect, null),
         float(y[mask & valid].mean()), float(y[~mask & valid].mean()),
     )  # fmt: skip
+
+
+def _planted(
+    y: FloatArray, months: BoolArray, change: float, rng: np.random.Generator
+) -> FloatArray:
+    """A count outcome ``y`` with an effect of ``change`` acts a month planted as events in
+    ``months``: Poisson(``change``) synthetic acts added to each, or (``change`` < 0) each of
+    the months' own acts removed with probability ``-change`` / their mean count (all of them
+    when there are fewer than that), so that the change is ``change`` a month in expectation."""
+    if change >= 0:
+        return np.where(months, y + rng.poisson(change, len(y)), y)
+    counts = np.where(months, np.round(y), 0).astype(np.int64)
+    mean = float(counts[months].mean()) if months.any() else 0.0
+    share = min(1.0, -change / mean) if mean > 0 else 0.0
+    return np.asarray(y - rng.binomial(counts, share), dtype=float)
 
 
 def _slopes(x: FloatArray, y: FloatArray, w: BoolArray) -> FloatArray:

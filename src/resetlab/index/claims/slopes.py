@@ -13,6 +13,7 @@ from resetlab.index.claims.data import (
     ClaimResult,
     FloatArray,
 )
+from resetlab.index.claims.planting import box_after, calmed
 from resetlab.index.claims.resample import (
     _blocks,
     _cooperative,
@@ -102,14 +103,21 @@ def _pearson(x: FloatArray, y: FloatArray, axis: int = -1) -> FloatArray:
         )
 
 
-def _un_votes(data: ClaimData, rng: np.random.Generator, resamples: int) -> ClaimResult:
+def _un_years(data: ClaimData, series: FloatArray) -> pd.DataFrame:
+    """Complete years of the annual mean ``series`` (``index``) and UN agreement (``un``)."""
     months = data.months
-    score = pd.Series(data.observations["events_score"].to_numpy(float), index=months)
+    score = pd.Series(series, index=months)
     by_year = score.groupby(months.year)
     annual = by_year.mean()[by_year.count() == 12]
     un = data.un_agreement.set_index("year")["agreement"].astype(float)
     both = pd.concat([annual.rename("index"), un.rename("un")], axis=1, join="inner").sort_index()
-    both = both[np.diff(both.index.to_numpy(), prepend=both.index[0] - 1) == 1]
+    if len(both) == 0:
+        raise ModelError("no year with both the index and UN votes")
+    return both[np.diff(both.index.to_numpy(), prepend=both.index[0] - 1) == 1]
+
+
+def _un_votes(data: ClaimData, rng: np.random.Generator, resamples: int) -> ClaimResult:
+    both = _un_years(data, data.observations["events_score"].to_numpy(float))
     if len(both) < 6:
         raise ModelError(f"only {len(both)} years with both the index and UN votes; need 6")
     dx, dy = np.diff(both["index"].to_numpy()), np.diff(both["un"].to_numpy())
@@ -173,9 +181,10 @@ def _common_challenges(data: ClaimData, rng: np.random.Generator, resamples: int
         lo, hi = float(ci.low), float(ci.high)
     else:
         lo = hi = float("nan")
+    ok_months = set(data.months[ok])
     used = tuple(
         i for i, m in zip(common["id"], common["month"], strict=True)
-        if not pd.isna(m) and m in set(data.months[ok])
+        if not pd.isna(m) and m in ok_months
     )  # fmt: skip
     detail = (
         f"index gain at +3 m minus gain at +18 m: {d_common.mean():+.2f} after "
@@ -183,3 +192,52 @@ def _common_challenges(data: ClaimData, rng: np.random.Generator, resamples: int
         f"{len(d_other)} other cooperative months"
     )
     return ClaimResult(effect, lo, hi, float(perm.pvalue), len(used), used, detail)
+
+
+# -- latent shapes of the effects planted in the events (power; see events.py) ----------------
+
+
+def _cooperation_latent(data: ClaimData, shift: int, series: FloatArray) -> FloatArray:
+    del series
+    x, _ = _monthly(data, _cooperative(data))
+    return box_after(np.roll(x, shift), 1, 12)  # each act lifts the level for a year
+
+
+def _trust_latent(data: ClaimData, shift: int, series: FloatArray) -> FloatArray:
+    # as cooperation-builds, for the acts in months whose prior level is above its median
+    y = _symmetric_change(series)
+    level = _window_mean(series, -12, -6)
+    valid = np.isfinite(y) & np.isfinite(level)
+    high = np.where(valid, level, -np.inf) > float(np.median(level[valid]))
+    x, _ = _monthly(data, _cooperative(data))
+    return box_after(np.roll(x, shift) * high, 1, 12)
+
+
+def _treaties_latent(data: ClaimData, shift: int, series: FloatArray) -> FloatArray:
+    # a calmer level the larger the share in force: monthly changes shrunk by the share
+    share = np.nan_to_num(data.observations["treaty_share"].to_numpy(float))
+    return calmed(series, np.roll(share, shift))
+
+
+def _common_latent(data: ClaimData, shift: int, series: FloatArray) -> FloatArray:
+    # the test rotates its outcome by +shift, i.e. the acts' months by -shift
+    del series
+    coop = _cooperative(data)
+    common = coop[
+        (coop["domain"] == "multilateral")
+        | coop["summary"].astype(str).str.contains(COMMON_CHALLENGE_PATTERN)
+    ]
+    c_count, _ = _monthly(data, common)
+    return box_after(np.roll(c_count > 0, -shift).astype(float), 1, 12)  # a gain gone by +18
+
+
+def _un_latent(data: ClaimData, shift: int, series: FloatArray) -> FloatArray:
+    # yearly level steps equal to the rotated, standardised UN changes the test pairs with
+    both = _un_years(data, series)
+    dy = np.diff(both["un"].to_numpy())
+    require_variation(dy, "the yearly UN change")
+    zy = np.roll(dy - dy.mean(), shift % len(dy)) / dy.std()
+    steps = pd.Series(np.r_[0.0, np.cumsum(zy)], index=both.index)
+    years = data.months.year
+    level = steps.reindex(range(int(years.min()), int(years.max()) + 1)).ffill().fillna(0.0)
+    return np.asarray(level.loc[years].to_numpy(), dtype=float)

@@ -12,12 +12,16 @@ events and index; then
   (:func:`~.registry.rotation_runs`): the share of rotations where the test (for a panel
   row: the pooled test, each pair keeping its own standard error) rejects at 5%, with its
   Monte Carlo error; for a null claim the share where the equivalence test (TOST) finds an
-  effect planted at 0 within the margin. resets-fail has no dates to rotate: its power is
-  the exact binomial power (panel row: the normal approximation at the pooled standard
-  error);
-- for a null claim, ``power_margin``: the power of the two-sided test at a true effect the
-  size of the margin, from the row's standard error; below
+  effect planted at 0 within the margin. ``power`` plants the effect in the events and
+  measures it again (:func:`~.registry.event_planted`), ``power_index`` adds it to the
+  index (the same rotations). resets-fail has no dates to rotate: its power is the exact
+  binomial power (panel row: the normal approximation at the pooled standard error);
+- for a null claim, ``power_margin``: the share of rotations with an effect the size of the
+  margin planted in the events that the two-sided test detects (``power_margin_normal``: the
+  normal approximation from the row's standard error); below
   :data:`~.verdicts.MIN_MARGIN_POWER` a passing equivalence test is not taken as support;
+- ``window_grid``: for U.S.-Russia the test over its windows; for the panel each window
+  pooled over the pairs (:func:`pooled_grid`, :func:`grid_resamples` resamples a pair);
 - for a panel row of a test that reads an index, a sensitivity pool (``std_effect``,
   ``std_ci_lo``, ``std_ci_hi``, ``std_p_value``): every pair's effect and standard error
   divided by the sd of the index the test reads on that pair
@@ -34,7 +38,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -67,6 +71,38 @@ def rotations_for(resamples: int) -> int:
     resamples, at least 20 (quick budget, 1000 resamples: 20 rotations, Monte Carlo error of
     a power near 0.5 about 0.11; full budget, 5000: 100 rotations, about 0.05)."""
     return max(20, int(resamples) // 50)
+
+
+def grid_resamples(resamples: int) -> int:
+    """Resamples of a panel pair's test at each window of the grid: a tenth of the budget's,
+    at least 99 (p down to 0.01; quick budget: 100). Each window's pool rests on many pairs,
+    so a coarser per-pair interval costs the pooled one little."""
+    return max(99, int(resamples) // 10)
+
+
+def pooled_grid(grids: Mapping[str, pd.DataFrame]) -> list[dict[str, float]]:
+    """Each window of the pairs' grids (:func:`~.registry.window_sensitivity`) pooled over the
+    pairs with the random-effects pool of the panel rows (:func:`~.verdicts.pool`, standard
+    errors from each interval): ``window, effect, ci_lo, ci_hi, p_value, n_dyads, tau2``; a
+    window with fewer than two usable pairs is left out."""
+    frames = [g.assign(pair=k) for k, g in grids.items() if len(g)]
+    if not frames:
+        return []
+    every = pd.concat(frames, ignore_index=True)
+    out = []
+    for w, g in every.groupby("window", sort=True):
+        ses = [
+            v.standard_error(ClaimResult(e, lo, hi, p, 0, (), ""))
+            for e, lo, hi, p in zip(g["effect"], g["ci_lo"], g["ci_hi"], g["p_value"], strict=True)
+        ]
+        try:
+            pooled = v.pool(g["effect"].to_list(), ses)
+        except ModelError:
+            continue
+        out.append({"window": int(w), "effect": pooled.effect, "ci_lo": pooled.ci_lo,
+                    "ci_hi": pooled.ci_hi, "p_value": pooled.p_value,
+                    "n_dyads": pooled.n_dyads, "tau2": pooled.tau2})  # fmt: skip
+    return out
 
 
 def panel_claim_data(
@@ -105,10 +141,14 @@ class _PairRun:
 
     result: ClaimResult
     se: float
-    planted: tuple[np.ndarray, np.ndarray] | None  # at the test's size
-    at_zero: tuple[np.ndarray, np.ndarray] | None  # at size 0 (null claims)
+    planted: tuple[np.ndarray, np.ndarray] | None  # at the test's size, planted in the index
+    at_zero: tuple[np.ndarray, np.ndarray] | None  # at size 0 (null claims; both plantings)
     exact_power: float = float("nan")  # resets-fail: the exact binomial power
     scale: float = float("nan")  # sd of the index the test reads (NaN: it reads none)
+    #: At the test's size, planted in the events and measured again (the same rotations).
+    planted_events: tuple[np.ndarray, np.ndarray] | None = None
+    #: Null claims: per margin, an effect of the margin's size planted in the events.
+    at_margin: Mapping[float, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
 def _mc(power: float, rotations: int) -> float:
@@ -116,12 +156,15 @@ def _mc(power: float, rotations: int) -> float:
 
 
 def _pooled_power(
-    runs: list[_PairRun], which: str, size: float, margin: float | None
+    runs: list[_PairRun],
+    which: Callable[[_PairRun], tuple[np.ndarray, np.ndarray] | None],
+    margin: float | None,
 ) -> tuple[float, int]:
     """Share of rotations where the pooled test rejects (directional) or the pooled TOST
-    finds the effect within ``margin`` (``which`` = ``at_zero``), each pair keeping its own
-    standard error; and the number of rotations used."""
-    series = [(getattr(r, which), r.se) for r in runs if getattr(r, which) is not None]
+    finds the effect within ``margin`` (rotations at size 0), each pair keeping its own
+    standard error; ``which`` picks a pair's rotations. Returns the share and the number of
+    rotations used."""
+    series = [(rot, r.se) for r in runs if (rot := which(r)) is not None]
     if len(series) < 2:
         return float("nan"), 0
     n_rot = min(len(e) for (e, _), _ in series)
@@ -156,11 +199,17 @@ def claims_table(
 
     Columns: ``CLAIM_COLUMNS`` of the CLI and ``power_mc_se, rotations, tau2, i2, per_pair``
     (each pair's effect, interval, p), ``applies``, ``leave_out``, ``window_grid`` (the
-    U.S.-Russia test over its windows, JSON) and the claim's text and source.
+    U.S.-Russia test over its windows, or the panel's pool at each window, JSON),
+    ``power_margin``, ``power_margin_normal`` and the claim's text and source.
     """
     rotations = rotations_for(resamples) if rotations is None else int(rotations)
     wanted = {c.test for p in perspectives.values() for c in p.claims}
     nulls = {c.test for p in perspectives.values() for c in p.claims if c.direction == "0"}
+    margins: dict[str, set[float]] = {}
+    for p in perspectives.values():
+        for c in p.claims:
+            if c.direction == "0" and c.margin is not None:
+                margins.setdefault(c.test, set()).add(float(c.margin))
     unknown = sorted(wanted - set(CLAIM_TESTS))
     if unknown:
         raise ModelError(f"unknown claim test(s) in the perspectives: {', '.join(unknown)}")
@@ -169,8 +218,10 @@ def claims_table(
     )
     pair_keys = list(datas)
     runs: dict[str, dict[str, _PairRun]] = {}
+    pair_grids: dict[str, dict[str, pd.DataFrame]] = {}
     failed: dict[str, dict[str, str]] = {}
     grids: dict[str, str] = {}
+    panel_grids: dict[str, str] = {}
     ref_sd: dict[str, float] = {}
     for key in CLAIM_TEST_KEYS:
         if key not in wanted:
@@ -184,7 +235,7 @@ def claims_table(
             dyad = ("USA", "RUS") if pk == US_RUS else tuple(pk.split("-"))
             if not test.applies_to(dyad):  # type: ignore[arg-type]
                 continue
-            s_test, s_rot, s_zero, s_grid = children[pk].spawn(4)
+            s_test, s_rot, s_zero, s_grid, s_margin = children[pk].spawn(5)
             flat = flat_index(test, data)
             if flat is not None:
                 failed[key][pk] = flat
@@ -194,22 +245,39 @@ def claims_table(
             except ModelError as exc:
                 failed[key][pk] = str(exc).splitlines()[0]
                 continue
-            planted = at_zero = None
+            planted = at_zero = planted_events = None
+            at_margin: dict[float, tuple[np.ndarray, np.ndarray]] = {}
             exact = float("nan")
             if key == "resets-fail":
                 exact = reset_fail_power(data, test.size)
             else:
-                planted = rotation_runs(key, data, size=test.size, rotations=rotations,
-                                        seed=s_rot, resamples=ROTATION_RESAMPLES)  # fmt: skip
+                # the same seed: both plantings use the same rotations
+                planted, planted_events = (
+                    rotation_runs(key, data, size=test.size, rotations=rotations, seed=s_rot,
+                                  resamples=ROTATION_RESAMPLES, planting=how)
+                    for how in ("index", "events")
+                )  # fmt: skip
                 if key in nulls:
                     at_zero = rotation_runs(key, data, size=0.0, rotations=rotations,
                                             seed=s_zero, resamples=ROTATION_RESAMPLES)  # fmt: skip
+                for m in sorted(margins.get(key, ())):
+                    at_margin[m] = rotation_runs(key, data, size=m, rotations=rotations,
+                                                 seed=s_margin, resamples=ROTATION_RESAMPLES,
+                                                 planting="events")  # fmt: skip
             runs[key][pk] = _PairRun(
-                r, v.standard_error(r), planted, at_zero, exact, index_sd(test, data)
-            )
-            if pk == US_RUS:
-                grid = window_sensitivity(key, data, seed=s_grid, n_resamples=resamples)
-                grids[key] = json.dumps(grid.to_dict("records"))
+                r, v.standard_error(r), planted, at_zero, exact, index_sd(test, data),
+                planted_events, at_margin,
+            )  # fmt: skip
+            if test.windows:
+                # every pair's test over the window grid; the panel's with fewer resamples
+                n_grid = resamples if pk == US_RUS else grid_resamples(resamples)
+                grid = window_sensitivity(key, data, seed=s_grid, n_resamples=n_grid)
+                if pk == US_RUS:
+                    grids[key] = json.dumps(grid.to_dict("records"))
+                else:
+                    pair_grids.setdefault(key, {})[pk] = grid
+        if key in pair_grids:
+            panel_grids[key] = json.dumps(pooled_grid(pair_grids[key]))
         if log is not None:
             log(f"claims: {key} on {len(runs[key])} pairs ({len(failed[key])} could not run)")
     rows = []
@@ -227,8 +295,9 @@ def claims_table(
             }  # fmt: skip
             rows.append({**base, **_us_rus_row(c.test, runs, failed, grids, margin, rotations)})
             rows.append(
-                {**base, **_panel_row(c.test, runs, failed, margin, test.size, ref_sd[c.test])}
-            )
+                {**base, **_panel_row(c.test, runs, failed, margin, test.size, ref_sd[c.test]),
+                 "window_grid": panel_grids.get(c.test, "[]")}
+            )  # fmt: skip
     return v.decide_table(pd.DataFrame(rows))
 
 
@@ -245,29 +314,35 @@ def _us_rus_row(
         why = failed[key].get(US_RUS, "does not apply")
         return {"scope": "USA-RUS", "n_dyads": 0, "n_episodes": 0, "effect": np.nan,
                 "ci_lo": np.nan, "ci_hi": np.nan, "p_value": np.nan, "p_test": np.nan,
-                "power": np.nan, "power_mc_se": np.nan, "detail": f"not run: {why}",
-                "events": "", "window_grid": "[]", "tau2": np.nan, "i2": np.nan,
-                "per_pair": "[]", "power_margin": np.nan, **_NO_STD}  # fmt: skip
+                "power": np.nan, "power_index": np.nan, "power_mc_se": np.nan,
+                "detail": f"not run: {why}", "events": "", "window_grid": "[]", "tau2": np.nan,
+                "i2": np.nan, "per_pair": "[]", "power_margin": np.nan,
+                "power_margin_normal": np.nan, **_NO_STD}  # fmt: skip
     r = run.result
     if key == "resets-fail":
-        power, mc = run.exact_power, 0.0
-    else:
-        if margin is not None and run.at_zero is not None:
-            eff = run.at_zero[0]
-            p_rot = np.array([v.equivalence(e, run.se, margin) for e in eff])
-        else:
-            assert run.planted is not None
-            p_rot = run.planted[1]
-        power = v.power(p_rot)
+        power, power_index, mc = run.exact_power, run.exact_power, 0.0
+    elif margin is not None and run.at_zero is not None:
+        # at size 0 the two plantings are the same runs
+        p_rot = np.array([v.equivalence(e, run.se, margin) for e in run.at_zero[0]])
+        power = power_index = v.power(p_rot)
         mc = _mc(power, int(np.isfinite(p_rot).sum()) or rotations)
+    else:
+        assert run.planted is not None and run.planted_events is not None
+        power, power_index = v.power(run.planted_events[1]), v.power(run.planted[1])
+        mc = _mc(power, int(np.isfinite(run.planted_events[1]).sum()) or rotations)
     p_value = v.equivalence(r.effect, run.se, margin) if margin is not None else r.p_value
-    power_margin = v.normal_power(margin, run.se) if margin is not None else np.nan
+    power_margin = power_margin_normal = np.nan
+    if margin is not None:
+        power_margin_normal = v.normal_power(margin, run.se)
+        at_m = run.at_margin.get(margin)
+        power_margin = v.power(at_m[1]) if at_m is not None else np.nan
     return {
         "scope": "USA-RUS", "n_dyads": 1, "n_episodes": r.n_events, "effect": r.effect,
         "ci_lo": r.ci_lo, "ci_hi": r.ci_hi, "p_value": p_value, "p_test": r.p_value,
-        "power": power, "power_mc_se": mc, "detail": r.detail, "events": " ".join(r.events),
-        "window_grid": grids.get(key, "[]"), "tau2": np.nan, "i2": np.nan, "per_pair": "[]",
-        "power_margin": power_margin, **_NO_STD,
+        "power": power, "power_index": power_index, "power_mc_se": mc, "detail": r.detail,
+        "events": " ".join(r.events), "window_grid": grids.get(key, "[]"), "tau2": np.nan,
+        "i2": np.nan, "per_pair": "[]", "power_margin": power_margin,
+        "power_margin_normal": power_margin_normal, **_NO_STD,
     }  # fmt: skip
 
 
@@ -330,9 +405,10 @@ def _panel_row(
          for pk, r in others]
     )  # fmt: skip
     empty = {"scope": "panel", "effect": np.nan, "ci_lo": np.nan, "ci_hi": np.nan,
-             "p_value": np.nan, "p_test": np.nan, "power": np.nan, "power_mc_se": np.nan,
-             "tau2": np.nan, "i2": np.nan, "events": "", "window_grid": "[]",
-             "per_pair": per_pair, "power_margin": np.nan, **_NO_STD}  # fmt: skip
+             "p_value": np.nan, "p_test": np.nan, "power": np.nan, "power_index": np.nan,
+             "power_mc_se": np.nan, "tau2": np.nan, "i2": np.nan, "events": "",
+             "window_grid": "[]", "per_pair": per_pair, "power_margin": np.nan,
+             "power_margin_normal": np.nan, **_NO_STD}  # fmt: skip
     n_fail = sum(1 for pk in failed[key] if pk != US_RUS)
     try:
         pooled = v.pool([r.result.effect for _, r in others], [r.se for _, r in others])
@@ -343,17 +419,24 @@ def _panel_row(
     used = [
         r for _, r in others if math.isfinite(r.se) and r.se > 0 and math.isfinite(r.result.effect)
     ]
+    power_margin = power_margin_normal = np.nan
     if key == "resets-fail":
         power, n_rot = v.normal_power(size, pooled.se), 0
-        mc = 0.0
-    else:
-        which = "at_zero" if margin is not None else "planted"
-        power, n_rot = _pooled_power(used, which, size, margin)
+        power_index, mc = power, 0.0
+    elif margin is not None:  # at size 0 the two plantings are the same runs
+        power, n_rot = _pooled_power(used, lambda r: r.at_zero, margin)
+        power_index = power
         mc = _mc(power, n_rot) if n_rot else float("nan")
+    else:
+        power, n_rot = _pooled_power(used, lambda r: r.planted_events, None)
+        power_index, _ = _pooled_power(used, lambda r: r.planted, None)
+        mc = _mc(power, n_rot) if n_rot else float("nan")
+    if margin is not None:
+        power_margin_normal = v.normal_power(margin, pooled.se)
+        power_margin, _ = _pooled_power(used, lambda r: r.at_margin.get(margin), None)
     p_value = (
         v.equivalence(pooled.effect, pooled.se, margin) if margin is not None else pooled.p_value
     )
-    power_margin = v.normal_power(margin, pooled.se) if margin is not None else np.nan
     std, std_text = _standardised(used, margin, ref_sd)
     detail = (
         f"random-effects (Paule-Mandel) pool of {pooled.n_dyads} pairs other than U.S.-Russia "
@@ -361,13 +444,16 @@ def _panel_row(
         f"{pooled.ci_hi:+.3g}], tau^2 {pooled.tau2:.3g}, I^2 {pooled.i2:.2f}"
     )
     if margin is not None:
-        detail += f"; power {power_margin:.2f} against an effect the margin's size"
+        detail += (
+            f"; power {power_margin:.2f} against an effect the margin's size planted in the events"
+        )
     if std_text:
         detail += f"; {std_text}"
     return {
         **empty, "n_dyads": pooled.n_dyads, "n_episodes": sum(r.result.n_events for r in used),
         "effect": pooled.effect, "ci_lo": pooled.ci_lo, "ci_hi": pooled.ci_hi,
-        "p_value": p_value, "p_test": pooled.p_value, "power": power, "power_mc_se": mc,
-        "tau2": pooled.tau2, "i2": pooled.i2, "detail": detail, "power_margin": power_margin,
-        **std,
+        "p_value": p_value, "p_test": pooled.p_value, "power": power,
+        "power_index": power_index, "power_mc_se": mc, "tau2": pooled.tau2, "i2": pooled.i2,
+        "detail": detail, "power_margin": power_margin,
+        "power_margin_normal": power_margin_normal, **std,
     }  # fmt: skip

@@ -217,7 +217,8 @@ def equivalence_doubt(power_margin: float, std_p: float = float("nan"),
     """Why a null claim whose TOST passes is still not supported, or None.
 
     ``power_margin``: the power of the two-sided test at a true effect of the margin's size
-    from the row's standard error (:func:`normal_power`); below :data:`MIN_MARGIN_POWER` the
+    (the table's: the share of rotations with that effect planted in the events that the test
+    detects; :func:`normal_power` gives it from a standard error); below :data:`MIN_MARGIN_POWER` the
     test could not tell an effect that large from none. ``std_p``: the TOST p of the
     sensitivity pool, every pair's effect and standard error divided by its index sd (NaN
     where the test reads no index or the row is one pair); at or above ``alpha`` the
