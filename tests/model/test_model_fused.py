@@ -152,19 +152,21 @@ def test_per_member_parameters_as_in_the_numpy_engine() -> None:
         run_chunk(bad, n, np.random.SeedSequence(0), engine="fused")
 
 
-def test_same_numbers_whatever_the_thread_count() -> None:
+@pytest.mark.parametrize("rng", ["numpy", "kernel"])
+def test_same_numbers_whatever_the_thread_count(rng: str) -> None:
     numba = pytest.importorskip("numba")
     spec = make_spec(tuple(MECHANISMS), noise=0.1, volatility=0.5, rate=0.05, deterministic=False)
     members = 3 * fused.MEMBER_BLOCK + 17  # several blocks, so threads split them
     before = numba.get_num_threads()
     try:
         numba.set_num_threads(1)
-        one = run_chunk(spec, members, np.random.SeedSequence(8), engine="fused")
+        one = run_chunk(spec, members, np.random.SeedSequence(8), engine="fused", rng=rng)
         numba.set_num_threads(min(2, numba.config.NUMBA_NUM_THREADS))
-        two = run_chunk(spec, members, np.random.SeedSequence(8), engine="fused")
+        two = run_chunk(spec, members, np.random.SeedSequence(8), engine="fused", rng=rng)
     finally:
         numba.set_num_threads(before)
     np.testing.assert_array_equal(one, two)
+    assert one.shape[0] == MONTHS and one[:, INDEX["relations"], :].std(axis=1).max() > 0.1
 
 
 def test_small_month_blocks_change_nothing(monkeypatch: pytest.MonkeyPatch) -> None:

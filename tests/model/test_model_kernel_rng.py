@@ -113,22 +113,6 @@ def test_same_seed_same_paths_other_seed_other_paths() -> None:
     assert e1[:, 0, :128].std() > 0 and np.abs(e1[:, 0, :128] - e1[:, 0, 128:256]).max() > 0.5
 
 
-def test_thread_count_does_not_change_the_numbers() -> None:
-    numba = pytest.importorskip("numba")
-    spec = make_spec(tuple(MECHANISMS), noise=0.1, volatility=0.5, rate=0.05, deterministic=False)
-    members = 3 * fused.MEMBER_BLOCK + 17  # several blocks, so threads split them
-    before = numba.get_num_threads()
-    try:
-        numba.set_num_threads(1)
-        one = run_chunk(spec, members, np.random.SeedSequence(8), engine="fused", rng="kernel")
-        numba.set_num_threads(min(2, numba.config.NUMBA_NUM_THREADS))
-        two = run_chunk(spec, members, np.random.SeedSequence(8), engine="fused", rng="kernel")
-    finally:
-        numba.set_num_threads(before)
-    np.testing.assert_array_equal(one, two)
-    assert one.shape[0] == MONTHS and one[:, INDEX["relations"], :].std(axis=1).max() > 0.1
-
-
 def test_the_stochastic_mechanisms_fire() -> None:
     spec = make_spec(tuple(MECHANISMS), noise=0.15, volatility=0.6, rate=0.1, deterministic=False)
     a = run_chunk(spec, 300, np.random.SeedSequence(9), engine="fused", rng="kernel")
