@@ -23,8 +23,9 @@ the month's readings combined into one, :meth:`LevelSmoother.smooth`) rather tha
 statsmodels because statsmodels' smoother costs about 85 ms a run on U.S.-Russia's 961 months
 and six series, and power needs it once per rotation per test per pair; the scalar recursion
 costs about a millisecond. Combining a month's independent readings into one (precision the
-sum of ``b_i^2 / sigma_i^2``) gives the same posterior of the level; ``tests/test_claims_planting.py`` checks
-the result against statsmodels' smoother of the shifted readings.
+sum of ``b_i^2 / sigma_i^2``) gives the same posterior of the level;
+``tests/test_claims_planting.py`` checks the result against statsmodels' smoother of the
+shifted readings.
 """
 
 from __future__ import annotations
