@@ -28,7 +28,8 @@ COLUMNS = {
                "n", "s1_half", "st_half", "converged", "st_invalid", "mc_var", "smooth", "nominal",
                "screened_out"],
     "claims": ["perspective", "claim", "mechanism", "test", "scope", "n_dyads", "n_episodes",
-               "effect", "ci_lo", "ci_hi", "p_value", "p_adj", "power", "margin", "verdict"],
+               "effect", "ci_lo", "ci_hi", "p_value", "p_adj", "power", "power_index", "margin",
+               "verdict"],
 }  # fmt: skip
 
 
