@@ -651,3 +651,27 @@ def test_a_pair_with_a_flat_index_is_left_out_of_the_index_tests() -> None:
     panel = table.set_index("scope").loc["panel"]
     assert {p["pair"] for p in json.loads(panel["per_pair"])} == {"CHN-USA", "CUB-USA"}
     assert panel["n_dyads"] == 2 and "1 could not run" in panel["detail"]
+
+
+@pytest.mark.slow
+def test_the_claims_table_is_bit_identical_in_process_and_on_a_local_cluster() -> None:
+    from types import SimpleNamespace
+
+    from resetlab.index.claims.table import claims_table
+    from resetlab.tasks import Runner
+
+    rng = np.random.default_rng(7)
+    datas = {}
+    for key in ("RUS-USA", "CHN-USA", "CUB-USA"):
+        data = provoke_pair(int(rng.integers(1000)), shuffled=False)
+        walk = np.cumsum(rng.normal(0, 0.2, len(data.index)))
+        datas[key] = dataclasses.replace(data, pair=key, index=data.index.assign(score=walk))
+    claims = [_claim("a", "us-election-hostility"), _claim("b", "western-moves-provoke", "0", 0.5)]
+    perspectives = {"s": SimpleNamespace(claims=claims)}
+    serial = claims_table(perspectives, datas, resamples=60, rotations=4, seed=3, jobs=1)
+    with Runner(workers=2) as runner:
+        clustered = claims_table(
+            perspectives, datas, resamples=60, rotations=4, seed=3, runner=runner
+        )
+    pd.testing.assert_frame_equal(serial, clustered, check_exact=True)
+    assert len(serial) == 4 and serial["p_value"].notna().any()

@@ -88,7 +88,7 @@ class Pipeline:
     seed: int = 0
     jobs: int | None = None
     cache: bool = True
-    runner: Runner | None = None  # a Dask runner for the backtest's tasks (resetlab.tasks)
+    runner: Runner | None = None  # a Dask runner for the backtest's and claims' tasks
     log: Callable[[str], None] = print
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -313,6 +313,7 @@ class Pipeline:
                 return claims_table(
                     self.perspectives, panel_claim_data(self.store, self.log),
                     resamples=self.budget.claim_resamples, seed=self.seed, log=self.log,
+                    jobs=self.jobs, runner=self.runner,
                 )  # fmt: skip
 
         return self._cached("claims", make)

@@ -37,7 +37,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +59,7 @@ from resetlab.index.claims.registry import (
     run_claim_test,
     window_sensitivity,
 )
+from resetlab.tasks import Runner
 
 if TYPE_CHECKING:
     from resetlab.record.store import Store
@@ -185,6 +188,89 @@ def _pooled_power(
     return float(np.mean(hits)), len(hits)
 
 
+@dataclass(frozen=True)
+class _ClaimTask:
+    """One claim test on one pair, with the seed spawned for it (see :func:`claims_table`)."""
+
+    key: str
+    pair: str
+    data: ClaimData
+    seed: np.random.SeedSequence
+    resamples: int
+    rotations: int
+    null: bool
+    margins: tuple[float, ...]
+
+
+def _run_claim_task(t: _ClaimTask) -> tuple[_PairRun | None, pd.DataFrame | None, str]:
+    """The test, its power runs and its window grid on one pair; ``(None, None, reason)``
+    where the test cannot run there (a flat index, a model error)."""
+    test = CLAIM_TESTS[t.key]
+    data = t.data
+    s_test, s_rot, s_zero, s_grid, s_margin = t.seed.spawn(5)
+    flat = flat_index(test, data)
+    if flat is not None:
+        return None, None, flat
+    try:
+        r = run_claim_test(t.key, data, seed=s_test, n_resamples=t.resamples)
+    except ModelError as exc:
+        return None, None, str(exc).splitlines()[0]
+    planted = at_zero = planted_events = None
+    at_margin: dict[float, tuple[np.ndarray, np.ndarray]] = {}
+    exact = float("nan")
+    rotations = t.rotations
+    if t.key == "resets-fail":
+        exact = reset_fail_power(data, test.size)
+    else:
+        # the same seed: both plantings use the same rotations
+        planted, planted_events = (
+            rotation_runs(t.key, data, size=test.size, rotations=rotations, seed=s_rot,
+                          resamples=ROTATION_RESAMPLES, planting=how)
+            for how in ("index", "events")
+        )  # fmt: skip
+        if t.null:
+            at_zero = rotation_runs(t.key, data, size=0.0, rotations=rotations,
+                                    seed=s_zero, resamples=ROTATION_RESAMPLES)  # fmt: skip
+        for m in t.margins:
+            at_margin[m] = rotation_runs(t.key, data, size=m, rotations=rotations,
+                                         seed=s_margin, resamples=ROTATION_RESAMPLES,
+                                         planting="events")  # fmt: skip
+    run = _PairRun(
+        r, v.standard_error(r), planted, at_zero, exact, index_sd(test, data),
+        planted_events, at_margin,
+    )  # fmt: skip
+    grid = None
+    if test.windows:
+        # every pair's test over the window grid; the panel's with fewer resamples
+        n_grid = t.resamples if t.pair == US_RUS else grid_resamples(t.resamples)
+        grid = window_sensitivity(t.key, data, seed=s_grid, n_resamples=n_grid)
+    return run, grid, ""
+
+
+def _run_tasks(
+    tasks: list[_ClaimTask],
+    jobs: int | None,
+    runner: Runner | None,
+    log: Callable[[str], None] | None,
+) -> list[tuple[_PairRun | None, pd.DataFrame | None, str]]:
+    jobs = max(1, min(jobs or os.cpu_count() or 1, max(1, len(tasks))))
+    if runner is not None and runner.distributed:
+        context: Any = nullcontext(runner)
+    else:
+        context = Runner(workers=jobs) if jobs > 1 else nullcontext(runner or Runner())
+    step = max(1, len(tasks) // 10)
+
+    def progress(done: int, total: int) -> None:
+        if log is not None and (done % step == 0 or done == total):
+            log(f"  claims: {done}/{total} tests on pairs done")
+
+    with context as run:
+        return run.map(  # type: ignore[no-any-return]
+            _run_claim_task, tasks, identities=[("claims", t.key, t.pair) for t in tasks],
+            label="claims", progress=progress,
+        )  # fmt: skip
+
+
 def claims_table(
     perspectives: Mapping[str, Any],
     datas: Mapping[str, ClaimData],
@@ -193,6 +279,8 @@ def claims_table(
     rotations: int | None = None,
     seed: int = 0,
     log: Callable[[str], None] | None = None,
+    jobs: int | None = 1,
+    runner: Runner | None = None,
 ) -> pd.DataFrame:
     """Every claim of ``perspectives`` (name -> perspective with ``claims``) on U.S.-Russia and
     on the panel ``datas`` (pair key -> :class:`ClaimData`, as :func:`panel_claim_data`).
@@ -201,6 +289,11 @@ def claims_table(
     (each pair's effect, interval, p), ``applies``, ``leave_out``, ``window_grid`` (the
     U.S.-Russia test over its windows, or the panel's pool at each window, JSON),
     ``power_margin``, ``power_margin_normal`` and the claim's text and source.
+
+    Each (test, pair) is one task of a :class:`resetlab.tasks.Runner`: on a distributed
+    ``runner``'s cluster, else on a local cluster of ``jobs`` worker processes (``None``: all
+    cores), else (``jobs=1``) in this process. A task's seeds are spawned here, before any
+    task runs, so the table is the same bit for bit however the tasks are run.
     """
     rotations = rotations_for(resamples) if rotations is None else int(rotations)
     wanted = {c.test for p in perspectives.values() for c in p.claims}
@@ -223,6 +316,7 @@ def claims_table(
     grids: dict[str, str] = {}
     panel_grids: dict[str, str] = {}
     ref_sd: dict[str, float] = {}
+    tasks: list[_ClaimTask] = []
     for key in CLAIM_TEST_KEYS:
         if key not in wanted:
             continue
@@ -231,51 +325,24 @@ def claims_table(
         ref_sd[key] = index_sd(test, datas[US_RUS]) if US_RUS in datas else float("nan")
         children = dict(zip(pair_keys, roots[key].spawn(len(pair_keys)), strict=True))
         for pk in pair_keys:
-            data = datas[pk]
             dyad = ("USA", "RUS") if pk == US_RUS else tuple(pk.split("-"))
-            if not test.applies_to(dyad):  # type: ignore[arg-type]
-                continue
-            s_test, s_rot, s_zero, s_grid, s_margin = children[pk].spawn(5)
-            flat = flat_index(test, data)
-            if flat is not None:
-                failed[key][pk] = flat
-                continue
-            try:
-                r = run_claim_test(key, data, seed=s_test, n_resamples=resamples)
-            except ModelError as exc:
-                failed[key][pk] = str(exc).splitlines()[0]
-                continue
-            planted = at_zero = planted_events = None
-            at_margin: dict[float, tuple[np.ndarray, np.ndarray]] = {}
-            exact = float("nan")
-            if key == "resets-fail":
-                exact = reset_fail_power(data, test.size)
-            else:
-                # the same seed: both plantings use the same rotations
-                planted, planted_events = (
-                    rotation_runs(key, data, size=test.size, rotations=rotations, seed=s_rot,
-                                  resamples=ROTATION_RESAMPLES, planting=how)
-                    for how in ("index", "events")
+            if test.applies_to(dyad):  # type: ignore[arg-type]
+                tasks.append(
+                    _ClaimTask(key, pk, datas[pk], children[pk], resamples, rotations,
+                               key in nulls, tuple(sorted(margins.get(key, ()))))
                 )  # fmt: skip
-                if key in nulls:
-                    at_zero = rotation_runs(key, data, size=0.0, rotations=rotations,
-                                            seed=s_zero, resamples=ROTATION_RESAMPLES)  # fmt: skip
-                for m in sorted(margins.get(key, ())):
-                    at_margin[m] = rotation_runs(key, data, size=m, rotations=rotations,
-                                                 seed=s_margin, resamples=ROTATION_RESAMPLES,
-                                                 planting="events")  # fmt: skip
-            runs[key][pk] = _PairRun(
-                r, v.standard_error(r), planted, at_zero, exact, index_sd(test, data),
-                planted_events, at_margin,
-            )  # fmt: skip
-            if test.windows:
-                # every pair's test over the window grid; the panel's with fewer resamples
-                n_grid = resamples if pk == US_RUS else grid_resamples(resamples)
-                grid = window_sensitivity(key, data, seed=s_grid, n_resamples=n_grid)
-                if pk == US_RUS:
-                    grids[key] = json.dumps(grid.to_dict("records"))
-                else:
-                    pair_grids.setdefault(key, {})[pk] = grid
+    results = _run_tasks(tasks, jobs, runner, log)
+    for t, (run, grid, reason) in zip(tasks, results, strict=True):
+        if run is None:
+            failed[t.key][t.pair] = reason
+            continue
+        runs[t.key][t.pair] = run
+        if grid is not None:
+            if t.pair == US_RUS:
+                grids[t.key] = json.dumps(grid.to_dict("records"))
+            else:
+                pair_grids.setdefault(t.key, {})[t.pair] = grid
+    for key in runs:
         if key in pair_grids:
             panel_grids[key] = json.dumps(pooled_grid(pair_grids[key]))
         if log is not None:
