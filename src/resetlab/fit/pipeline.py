@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,7 +88,10 @@ class Pipeline:
     seed: int = 0
     jobs: int | None = None
     cache: bool = True
-    runner: Runner | None = None  # a Dask runner for the backtest's and claims' tasks
+    runner: Runner | None = None  # a Dask runner for every task (resetlab.tasks)
+    #: The panel's pair analyses of this store (``analyse_panel(store).analyses``), if
+    #: already made: the claims then reuse them instead of estimating every pair again.
+    panel_analyses: Mapping[str, Any] | None = None
     log: Callable[[str], None] = print
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
@@ -174,7 +177,7 @@ class Pipeline:
             with self._timed(f"fitting {name} ({self.budget.name} budget)"):
                 return fit(
                     self.perspectives[name], self.data, self.base,
-                    budget=self.budget, seed=self.seed,
+                    budget=self.budget, seed=self.seed, runner=self.runner,
                 )  # fmt: skip
 
         return self._cached(f"posterior-{name}", make)
@@ -307,13 +310,20 @@ class Pipeline:
         (:func:`resetlab.index.claims.table.claims_table`; columns: :data:`CLAIM_COLUMNS` +)."""
 
         def make() -> pd.DataFrame:
-            from resetlab.index.claims.table import claims_table, panel_claim_data
+            from resetlab.index.claims.table import claims_table, panel_claim_data, task_context
 
-            with self._timed("claims on every pair of the panel"):
+            # one runner for the pairs' claim data and the tests (a local cluster of
+            # ``jobs`` workers unless a distributed runner is given)
+            with (
+                self._timed("claims on every pair of the panel"),
+                task_context(self.jobs, self.runner, 2) as run,
+            ):
+                datas = panel_claim_data(
+                    self.store, self.log, analyses=self.panel_analyses, jobs=1, runner=run
+                )
                 return claims_table(
-                    self.perspectives, panel_claim_data(self.store, self.log),
-                    resamples=self.budget.claim_resamples, seed=self.seed, log=self.log,
-                    jobs=self.jobs, runner=self.runner,
+                    self.perspectives, datas, resamples=self.budget.claim_resamples,
+                    seed=self.seed, log=self.log, jobs=1, runner=run,
                 )  # fmt: skip
 
         return self._cached("claims", make)

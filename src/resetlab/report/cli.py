@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -51,6 +52,14 @@ ResultsOption = Annotated[
     Path | None,
     typer.Option("--results", help="Also write the fit tables (CSV) into this folder."),
 ]
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        help="Worker processes of the backtest's and the claims' tasks (default: all cores; "
+        "1: in this process; $RESETLAB_SCHEDULER: that cluster).",
+    ),
+]
 
 
 def make_report(
@@ -62,6 +71,7 @@ def make_report(
     budget: str = "quick",
     results: Path | None = None,
     panel: bool = True,
+    jobs: int | None = None,
 ) -> Path:
     from resetlab.index.api import analyse
     from resetlab.report.html import write_report
@@ -74,27 +84,45 @@ def make_report(
             from resetlab.report.panel import panel_section
 
             with console.status("estimating the panel of rival pairs"):
-                panel_part = [panel_section(analyse_panel(s))]
+                pr = analyse_panel(s)
+                panel_part = [panel_section(pr)]
+                analyses: dict[str, Any] | None = dict(pr.analyses)
         else:
-            panel_part = []
+            panel_part, analyses = [], None
     sections = extra_sections(console, scenarios, a.index.frame) + panel_part
     if fit:
-        sections += fit_report_sections(store, budget, results)
+        sections += fit_report_sections(store, budget, results, jobs, analyses)
     path = write_report(a, output, sections)
     console.print(summary_table(a))
     return path
 
 
-def fit_report_sections(store: Path | None, budget: str, results: Path | None) -> list:  # type: ignore[type-arg]
-    """The issue-6 sections (and, with ``results``, their CSV tables)."""
+def fit_report_sections(
+    store: Path | None,
+    budget: str,
+    results: Path | None,
+    jobs: int | None = None,
+    panel: Mapping[str, Any] | None = None,
+) -> list:  # type: ignore[type-arg]
+    """The fit sections (and, with ``results``, their CSV tables). The backtest's and the
+    claims' tasks run on a local cluster of ``jobs`` worker processes (``None``: all cores;
+    1: in this process), or on the cluster named by ``$RESETLAB_SCHEDULER``; the numbers are
+    the same bit for bit either way. ``panel``: the panel's pair analyses of the same store,
+    which the claims then reuse."""
     from resetlab.fit.pipeline import Pipeline, table_for
     from resetlab.report.fit_sections import fit_sections
     from resetlab.tables import write_table
+    from resetlab.tasks import Runner
 
-    with open_store(store) as s:
+    def log(m: str) -> None:
+        console.print(f"[dim]{m}[/dim]", highlight=False)
+
+    runner = Runner(log=log)  # distributed only where $RESETLAB_SCHEDULER names a cluster
+    with open_store(store) as s, runner:
         p = Pipeline.create(
-            s, budget, log=lambda m: console.print(f"[dim]{m}[/dim]", highlight=False)
-        )
+            s, budget, log=log, jobs=jobs, panel_analyses=panel,
+            runner=runner if runner.distributed else None,
+        )  # fmt: skip
         sections = fit_sections(p)
         if results is not None:
             results.mkdir(parents=True, exist_ok=True)
@@ -135,12 +163,20 @@ def report(
     budget: BudgetOption = "quick",
     results: ResultsOption = None,
     panel: PanelOption = True,
+    jobs: JobsOption = None,
 ) -> None:
     """Write the self-contained HTML report (index, regimes, scorecard, scenario fan charts,
     claims, calibration, backtest, comparison, outlook and levers)."""
     try:
         path = make_report(
-            output, store, scenario, fit=fit, budget=budget, results=results, panel=panel
+            output,
+            store,
+            scenario,
+            fit=fit,
+            budget=budget,
+            results=results,
+            panel=panel,
+            jobs=jobs,
         )
     except ResetlabError as exc:
         raise fail(exc) from exc
@@ -155,6 +191,7 @@ def run(
     budget: BudgetOption = "quick",
     results: ResultsOption = Path("results"),
     panel: PanelOption = True,
+    jobs: JobsOption = None,
 ) -> None:
     """The main job: build the store from the built-in files, then write the report and the
     fit tables (results/*.csv)."""
@@ -163,7 +200,14 @@ def run(
             counts = s.counts()
         console.print(f"store ready: {counts.get('events', 0)} events")
         path = make_report(
-            output, store, scenario, fit=fit, budget=budget, results=results, panel=panel
+            output,
+            store,
+            scenario,
+            fit=fit,
+            budget=budget,
+            results=results,
+            panel=panel,
+            jobs=jobs,
         )
     except ResetlabError as exc:
         raise fail(exc) from exc

@@ -62,6 +62,7 @@ from resetlab.index.claims.registry import (
 from resetlab.tasks import Runner
 
 if TYPE_CHECKING:
+    from resetlab.index.api import Analysis
     from resetlab.record.store import Store
 
 US_RUS = "RUS-USA"
@@ -109,33 +110,69 @@ def pooled_grid(grids: Mapping[str, pd.DataFrame]) -> list[dict[str, float]]:
 
 
 def panel_claim_data(
-    store: Store, log: Callable[[str], None] | None = None
+    store: Store,
+    log: Callable[[str], None] | None = None,
+    *,
+    analyses: Mapping[str, Analysis] | None = None,
+    jobs: int | None = 1,
+    runner: Runner | None = None,
 ) -> dict[str, ClaimData]:
     """Claim data of every pair of the panel that can be estimated, U.S.-Russia first, each
-    with the reset failure base rate of the *other* pairs (resets-fail's reference)."""
+    with the reset failure base rate of the *other* pairs (resets-fail's reference).
+
+    ``analyses`` (pair key -> :class:`~resetlab.index.api.Analysis`, as
+    :func:`resetlab.index.panel.analyse_panel` gives them for the same store) saves
+    estimating every pair again; pairs missing from it are analysed here. Each pair's claim
+    data (its events-only and leave-trigger-out indices) is one task of a runner, as in
+    :func:`claims_table` (``jobs``, ``runner``)."""
     from resetlab.index.panel import analyse_pair, pairs
 
-    analyses = {}
+    given = {} if analyses is None else dict(analyses)
+    found: dict[str, tuple[Any, Analysis]] = {}
     for p in pairs():
+        if p.pair in given:
+            found[p.pair] = (p, given[p.pair])
+            continue
         try:
-            analyses[p.pair] = (p, analyse_pair(store, p.dyad))
+            found[p.pair] = (p, analyse_pair(store, p.dyad))
         except (IndexEstimationError, RecordError) as exc:
             if log is not None:
                 log(f"claims: {p.pair} left out ({str(exc).splitlines()[0]})")
     outcomes = {
         k: reset_outcomes(a.regimes.shifts, pd.Period(str(a.index.frame["month"].iloc[-1]), "M"))
-        for k, (_, a) in analyses.items()
+        for k, (_, a) in found.items()
     }
+    items = [
+        (a, a.events if k != US_RUS else None, k, ("USA", "RUS") if k == US_RUS else p.dyad)
+        for k, (p, a) in found.items()
+    ]
+    with task_context(jobs, runner, len(items)) as run:
+        datas = run.map(
+            _pair_claim_data, items, identities=[("claim-data", k) for k in found],
+            label="claim-data",
+        )  # fmt: skip
     out: dict[str, ClaimData] = {}
-    for k, (p, a) in analyses.items():
+    for k, d in zip(found, datas, strict=True):
         try:
             rate, _ = base_rate(o for kk, o in outcomes.items() if kk != k)
         except ModelError:
             rate = None
-        events = a.events if k != US_RUS else None
-        dyad = ("USA", "RUS") if k == US_RUS else p.dyad
-        out[k] = replace(claim_data(a, events=events, pair=k, dyad=dyad), reset_base_rate=rate)
+        out[k] = replace(d, reset_base_rate=rate)
     return out
+
+
+def _pair_claim_data(item: tuple[Analysis, pd.DataFrame | None, str, tuple[str, str]]) -> ClaimData:
+    a, events, key, dyad = item
+    return claim_data(a, events=events, pair=key, dyad=dyad)
+
+
+def task_context(jobs: int | None, runner: Runner | None, n_tasks: int) -> Any:
+    """The runner to use: a distributed ``runner`` as it is, else a local cluster of ``jobs``
+    workers (``None``: all cores; never more than the tasks), else this process."""
+    jobs = max(1, min(jobs or os.cpu_count() or 1, max(1, n_tasks)))
+    if runner is not None and runner.distributed:
+        return nullcontext(runner)
+    return Runner(workers=jobs) if jobs > 1 else nullcontext(runner or Runner())
 
 
 @dataclass(frozen=True)
@@ -253,22 +290,25 @@ def _run_tasks(
     runner: Runner | None,
     log: Callable[[str], None] | None,
 ) -> list[tuple[_PairRun | None, pd.DataFrame | None, str]]:
-    jobs = max(1, min(jobs or os.cpu_count() or 1, max(1, len(tasks))))
-    if runner is not None and runner.distributed:
-        context: Any = nullcontext(runner)
-    else:
-        context = Runner(workers=jobs) if jobs > 1 else nullcontext(runner or Runner())
+    context = task_context(jobs, runner, len(tasks))
     step = max(1, len(tasks) // 10)
 
     def progress(done: int, total: int) -> None:
         if log is not None and (done % step == 0 or done == total):
             log(f"  claims: {done}/{total} tests on pairs done")
 
+    # the U.S.-Russia tasks (the full window grid) are the longest: start them first
+    order = sorted(range(len(tasks)), key=lambda i: tasks[i].pair != US_RUS)
     with context as run:
-        return run.map(  # type: ignore[no-any-return]
-            _run_claim_task, tasks, identities=[("claims", t.key, t.pair) for t in tasks],
+        done = run.map(
+            _run_claim_task, [tasks[i] for i in order],
+            identities=[("claims", tasks[i].key, tasks[i].pair) for i in order],
             label="claims", progress=progress,
         )  # fmt: skip
+    out: list[Any] = [None] * len(tasks)
+    for i, r in zip(order, done, strict=True):
+        out[i] = r
+    return out
 
 
 def claims_table(
