@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 from pathlib import Path
 
@@ -159,5 +160,10 @@ def test_fit_sampler_option(small: tuple[Path, Path], tmp_path: Path) -> None:
     res = runner.invoke(app, ["fit", "null", "--sampler", "emcee-mcwm", *common])
     assert res.exit_code == 0, res.output
     assert "sampler: emcee-mcwm" in res.output and out.exists()
+    res = runner.invoke(app, ["fit", "null", "--sampler", "emcee-crn", *common])
+    assert res.exit_code == 0, res.output
+    assert (
+        "sampler: emcee-crn" in res.output and json.loads(out.read_text())["perspective"] == "null"
+    )
     bad = runner.invoke(app, ["fit", "null", "--sampler", "gibbs", *common])
     assert bad.exit_code != 0 and "unknown sampler 'gibbs'" in bad.output

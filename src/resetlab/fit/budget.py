@@ -40,7 +40,9 @@ class Budget:
     mean_adjust: float | None = 0.5
     # "emcee": emcee's stretch move, the log-likelihood of a walker's point kept until it
     # moves; "emcee-mcwm": Monte Carlo within Metropolis, the current points re-estimated with
-    # fresh simulations at every step (fit/samplers.py; docs/fit.md says what it costs)
+    # fresh simulations at every step; "emcee-crn": emcee's stretch move with replicate r of
+    # every walker simulated from the same random numbers (fit/samplers.py; docs/fit.md says
+    # what each costs)
     sampler: str = "emcee"
 
     def __post_init__(self) -> None:

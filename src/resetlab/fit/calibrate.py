@@ -14,9 +14,13 @@ likelihood is Bayesian synthetic likelihood (:mod:`resetlab.fit.likelihood`): ea
 set runs ``reps`` members, whose simulated indexes give replicate summary vectors, and the
 measured index's summaries are scored under their mean and covariance. Under the default
 sampler (``budget.sampler == "emcee"``) every call simulates from the same seed, so a call
-repeats exactly; under ``"emcee-mcwm"`` every call draws fresh simulations and the current
-points are re-estimated at every step (:mod:`resetlab.fit.samplers`). ``docs/fit.md`` has
-the details and the figures.
+repeats exactly, but a walker's members draw their numbers by their place in the call's
+batch of walkers: the same point gets another estimate beside other walkers. Under
+``"emcee-crn"`` replicate ``r`` of every walker gets the same numbers
+(:class:`resetlab.model.crn.CommonNumbers`), so the estimate is a fixed function of the
+parameters for one seed, the same in every call and every chain. Under ``"emcee-mcwm"``
+every call draws fresh simulations and the current points are re-estimated at every step
+(:mod:`resetlab.fit.samplers`). ``docs/fit.md`` has the details and the figures.
 
 Convergence is read, not assumed: the fit runs ``budget.chains`` independent emcee ensembles
 (tasks of a :class:`resetlab.tasks.Runner`), each started from its own prior draws, and
@@ -49,6 +53,7 @@ from resetlab.fit.likelihood import (
 from resetlab.fit.observe import IndexNoise, Observer
 from resetlab.fit.perspectives import ParameterSpace
 from resetlab.fit.samplers import ensemble
+from resetlab.model.crn import CommonNumbers
 from resetlab.model.engine import ModelSpec, ScoreWeights, run_chunk
 from resetlab.model.forcing import Forcing
 from resetlab.model.mechanisms import MECHANISMS
@@ -127,11 +132,16 @@ def simulate_relations(
     theta: np.ndarray,
     names: tuple[str, ...],
     seed: int | np.random.SeedSequence,
+    common: int | None = None,
 ) -> np.ndarray:
-    """The relations score (months x members) with one parameter row per member."""
+    """The relations score (months x members) with one parameter row per member.
+
+    ``common``: ``None``, every member its own random numbers; ``reps``, the members are
+    blocks of ``reps`` and replicate ``r`` of every block gets the same numbers
+    (:func:`resetlab.model.engine.run_chunk`'s ``common``)."""
     spec = spec_for(perspective, base, forcing, theta, names)
     ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    out = run_chunk(spec, len(theta), ss, record=_RELATIONS)
+    out = run_chunk(spec, len(theta), ss, record=_RELATIONS, common=common)
     return out[:, 0, :]
 
 
@@ -194,13 +204,16 @@ def index_loglik(
     reps: int,
     seed: np.random.SeedSequence,
     mean_adjust: float | None = None,
+    common: bool = False,
 ) -> np.ndarray:
     """Synthetic log-likelihood per parameter set of ``relations`` (months x sets * reps).
 
     ``mean_adjust``: the Laplace scale of the mean-adjusted SL (Gamma profiled at its
-    posterior mode); ``None``: the plain BSL.
+    posterior mode); ``None``: the plain BSL. ``common``: replicate ``r`` of every set gets
+    the same observation noise (:class:`resetlab.model.crn.CommonNumbers`); ``False``: each
+    member its own.
     """
-    return index_loglik_gamma(relations, target, reps, seed, mean_adjust)[0]
+    return index_loglik_gamma(relations, target, reps, seed, mean_adjust, common)[0]
 
 
 def index_loglik_gamma(
@@ -209,11 +222,15 @@ def index_loglik_gamma(
     reps: int,
     seed: np.random.SeedSequence,
     mean_adjust: float | None = None,
+    common: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`index_loglik` and the fitted Gamma per set (sets x summaries; zeros if plain)."""
     level = float(target.y[:ANCHOR_MONTHS].mean())
     x = anchor(relations, level, reps)
-    idx = target.observe(x, np.random.default_rng(seed))
+    rng = np.random.default_rng(seed)
+    if common:  # the observation step draws members x months: the member axis is 0
+        rng = CommonNumbers(rng, reps, x.shape[1] // reps, axis=0)
+    idx = target.observe(x, rng)
     sims = summaries(idx, target.months)
     if mean_adjust is None:
         ll = synthetic_loglik(sims, target.observed, reps)
@@ -392,7 +409,7 @@ class _Chain:
     forcing: Forcing
     target: Target
     budget: Budget
-    sim_seed: int  # "emcee": the same seed at every call and in every chain
+    sim_seed: int  # "emcee", "emcee-crn": the same seed at every call and in every chain
     chain_seed: np.random.SeedSequence  # the chain's starts, emcee moves and MCWM simulations
 
 
@@ -400,21 +417,27 @@ def _log_prob_fn(
     c: _Chain, space: ParameterSpace, fresh: np.random.SeedSequence | None
 ) -> Callable[[np.ndarray], np.ndarray]:
     """The log posterior of a block of walkers. ``fresh`` (MCWM): each call simulates with
-    the next seed spawned from it; ``None``: every call uses ``c.sim_seed``'s streams."""
+    the next seed spawned from it; ``None``: every call uses ``c.sim_seed``'s streams.
+    ``"emcee-crn"``: replicate ``r`` of every walker gets the same random numbers, so a
+    point's log-likelihood is the same whatever the other walkers of the call."""
     names = space.names
+    reps = c.budget.reps
+    common = c.budget.sampler == "emcee-crn"
 
     def log_prob(theta: np.ndarray) -> np.ndarray:
         lp = space.log_prior(theta)
         ok = np.isfinite(lp)
         out = np.full(len(theta), -np.inf)
         if ok.any():
-            members = np.repeat(theta[ok], c.budget.reps, axis=0)
+            members = np.repeat(theta[ok], reps, axis=0)
             if fresh is None:
                 engine, observe = streams(c.sim_seed)
             else:
                 engine, observe = fresh.spawn(1)[0].spawn(2)
-            sim = simulate_relations(c.perspective, c.base, c.forcing, members, names, engine)
-            ll = index_loglik(sim, c.target, c.budget.reps, observe, c.budget.mean_adjust)
+            sim = simulate_relations(
+                c.perspective, c.base, c.forcing, members, names, engine, reps if common else None
+            )
+            ll = index_loglik(sim, c.target, reps, observe, c.budget.mean_adjust, common)
             out[ok] = lp[ok] + ll
         return out
 

@@ -150,8 +150,8 @@ def fit(
         str | None,
         typer.Option(
             "--sampler",
-            help="emcee (the budget's default) or emcee-mcwm (re-estimate the current points "
-            "at every step; docs/fit.md).",
+            help="emcee (the budget's default), emcee-mcwm (re-estimate the current points "
+            "at every step) or emcee-crn (common random numbers across walkers; docs/fit.md).",
         ),
     ] = None,
 ) -> None:

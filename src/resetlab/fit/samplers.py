@@ -19,6 +19,16 @@ log-ratio's variance (``s^2``) in the accept test and samples the posterior exac
 much lower acceptance. The fit uses ``penalty=0`` (its noise variance is not known in
 advance at each point); ``docs/fit.md`` says what that costs.
 
+``"emcee-crn"`` is emcee's own stretch move on a log-likelihood made with common random
+numbers: replicate ``r`` of every walker simulates with the same numbers, so the estimate is
+a deterministic function of the parameters for one seed (a walker cannot keep a lucky
+estimate that the same point would not get again) and the chain targets the posterior
+conditional on that one set of numbers. Price, Drovandi, Lee & Nott's BSL (2018, *J. Comput.
+Graph. Statist.* 27(1)) instead simulates afresh at every proposal, a noisy likelihood;
+common random numbers are the simulation literature's device for comparing parameter
+settings on the same numbers (Glasserman & Yao 1992, *Management Science* 38(6)).
+``docs/fit.md`` says what that costs.
+
 The move is an :mod:`emcee.moves` subclass, not a hand-written sampler: it wraps emcee's
 own stretch move, only refreshing the state's log-probabilities before emcee's accept loop.
 """
@@ -36,7 +46,7 @@ from emcee.state import State
 from resetlab.exceptions import ModelError
 
 #: The samplers a :class:`resetlab.fit.budget.Budget` may name.
-SAMPLERS = ("emcee", "emcee-mcwm")
+SAMPLERS = ("emcee", "emcee-mcwm", "emcee-crn")
 
 
 def check_sampler(name: str) -> str:
@@ -83,8 +93,10 @@ def ensemble(
 ) -> emcee.EnsembleSampler:
     """An emcee ensemble (``vectorize=True``) for ``sampler``, its moves seeded by ``seed``.
 
-    ``"emcee"``: emcee's default stretch move; ``"emcee-mcwm"``: :class:`MCWMStretchMove`
-    without a penalty (``log_prob`` must then draw fresh simulations at every call).
+    ``"emcee"`` and ``"emcee-crn"``: emcee's default stretch move (the two differ only in
+    the random numbers ``log_prob`` simulates with: :mod:`resetlab.fit.calibrate`);
+    ``"emcee-mcwm"``: :class:`MCWMStretchMove` without a penalty (``log_prob`` must then
+    draw fresh simulations at every call).
     """
     check_sampler(sampler)
     moves = MCWMStretchMove(penalty=0.0) if sampler == "emcee-mcwm" else None

@@ -48,6 +48,7 @@ from resetlab.model.base import (
     Mechanism,
     Strategy,
 )
+from resetlab.model.crn import CommonNumbers
 from resetlab.model.forcing import Forcing
 from resetlab.model.state import (
     CLOCK_RU,
@@ -188,6 +189,7 @@ def run_chunk(
     tick: Callable[[int], None] | None = None,
     engine: str | None = None,
     rng: str = "numpy",
+    common: int | None = None,
 ) -> Array:
     """Run ``members`` members; return ``(months, len(record), members)`` float32 paths.
 
@@ -197,11 +199,19 @@ def run_chunk(
     bars. ``engine``: ``"auto"``, ``"numpy"`` or ``"fused"`` (see the module docstring;
     ``None``: :func:`default_engine`). ``rng``: the random source, ``"numpy"`` or
     ``"kernel"`` (see the module docstring; ``"kernel"`` refuses a spec the fused engine
-    cannot run). A plain module-level function of picklable arguments, so a cluster can run
-    chunks in parallel.
+    cannot run). ``common``: ``None``, every member its own random numbers; an integer
+    ``reps``, the members are blocks of ``reps`` and member ``s * reps + r`` gets replicate
+    ``r``'s numbers whatever its block (:class:`resetlab.model.crn.CommonNumbers`; NumPy
+    random source only). A plain module-level function of picklable arguments, so a cluster
+    can run chunks in parallel.
     """
     if rng not in RANDOM_SOURCES:
         raise ModelError(f"rng must be one of {', '.join(RANDOM_SOURCES)}, got {rng!r}")
+    if common is not None and (rng != "numpy" or common < 1 or members % common):
+        raise ModelError(
+            f"common random numbers need rng='numpy' and members ({members}) a whole number "
+            f"of blocks of common={common}"
+        )
     which = resolve_engine(spec, engine)
     if rng == "kernel" and which != "fused":
         raise ModelError(
@@ -210,6 +220,8 @@ def run_chunk(
         )
     ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     gen = np.random.default_rng(ss)
+    if common is not None:
+        gen = CommonNumbers(gen, common, members // common, axis=-1)
     cols = tuple(range(len(VARIABLES))) if record is None else tuple(record)
     f = spec.forcing
     T = f.horizon

@@ -29,6 +29,7 @@ import pandas as pd
 
 from resetlab.exceptions import ModelError
 from resetlab.model.base import SERIES, Context, Value
+from resetlab.model.crn import CommonNumbers
 from resetlab.model.state import DTYPE, Array
 from resetlab.record.conventions import (
     COOPERATIVE_FROM,
@@ -139,7 +140,13 @@ class Forcing:
             rate = self.rates.get(k, 0.0)
             if rate <= 0.0 or first >= T:
                 continue
-            flat = bernoulli_hits(rng, (T - first) * members, rate) + first * members
+            if isinstance(rng, CommonNumbers):  # one block's hits, repeated in every block
+                if rng.members != members:
+                    raise ModelError(f"{members} members, common numbers for {rng.members}")
+                cells = bernoulli_hits(rng.base, (T - first) * rng.reps, rate)
+                flat = rng.tile_month_major(cells) + first * members
+            else:
+                flat = bernoulli_hits(rng, (T - first) * members, rate) + first * members
             hits[k] = flat
             bounds[k] = np.searchsorted(flat, month_starts)
         return SampledShocks(members, hits, bounds)
