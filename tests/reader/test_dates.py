@@ -113,3 +113,28 @@ def test_relative_dates_resolve_against_the_published_line() -> None:
     )
     events = extract_events(art.sentences, art.published)
     assert [e.date for e in events] == ["1993-04-04"]  # nothing after publication
+
+
+def test_a_month_without_a_year_is_in_the_publication_year() -> None:
+    from resetlab.reader.dates import find_dates
+
+    def values(text: str, pub: date) -> list[str | None]:
+        return [d.value for d in find_dates(text, pub)]
+
+    assert values("Griner was arrested in February.", date(2022, 12, 8)) == ["2022-02"]
+    assert values("They proposed a swap last July.", date(2022, 12, 8)) == ["2022-07"]
+    assert values("They met last December.", date(2022, 12, 8)) == ["2021-12"]
+    assert values("It will be held in June in Geneva.", date(2020, 5, 25)) == ["2020-06"]
+    assert values("the invasion of August of 2008", date(2016, 8, 1)) == ["2008-08"]
+    assert values("Griner was arrested in February.", None) == [None]
+
+
+def test_a_month_after_publication_makes_no_event() -> None:
+    from resetlab.reader.events import extract_events
+    from resetlab.reader.text import sentences_of
+
+    text = (
+        "Officials said on Tuesday that nothing had changed. Washington and Moscow said the "
+        "two presidents will hold a summit in June in Geneva."
+    )
+    assert extract_events(sentences_of(text), date(2021, 5, 25)) == []

@@ -75,3 +75,34 @@ def test_record_match() -> None:
     assert match_record(e, unrelated, opts.match_threshold) is None
     moved = record.assign(date="2012-02-05")
     assert match_record(e, moved, opts.match_threshold) is None
+
+
+def test_present_tense_signing_outweighs_the_treatys_content() -> None:
+    (e,) = events(
+        "President Kennedy signs the Limited Test Ban Treaty with the Soviet Union in "
+        "October 1963, banning nuclear tests in the air."
+    )
+    assert (e.date, e.cameo, e.actor, e.target) == ("1963-10", "057", "USA", "RUS")
+    assert e.goldstein > 0
+
+
+def test_cold_war_leaders_stand_for_their_sides() -> None:
+    from resetlab.reader.gazetteer import side_mentions
+
+    found = side_mentions("Khrushchev met Eisenhower; Gromyko saw Dulles and the USSR's envoy.")
+    assert [m.state for m in found] == ["RUS", "USA", "RUS", "USA", "RUS"]
+
+
+def test_prisoner_exchange_arrest_and_expulsions_are_coded() -> None:
+    pub = date(2022, 12, 8)
+    out = events(
+        "The United States and Russia exchanged basketball star Brittney Griner for arms "
+        "dealer Viktor Bout on Thursday. Russian police arrested Griner at a Moscow airport "
+        "in February. Washington and Moscow traded tit-for-tat expulsions of diplomats last "
+        "month.",
+        pub,
+    )
+    got = {(e.date[:7], e.cameo, e.goldstein > 0) for e in out}
+    assert ("2022-12", "0841", True) in got
+    assert ("2022-02", "173", False) in got
+    assert ("2022-11", "166", False) in got

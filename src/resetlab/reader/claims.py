@@ -213,11 +213,89 @@ CAUSAL_CUES = re.compile(
     r"so that|therefore|thus|hence|in order to|as these .{0,30}, so)\b",
     re.IGNORECASE,
 )
+
+
+def verb_forms(lemma: str) -> tuple[str, ...]:
+    """The regular forms of an English verb (or of the first word of a verb phrase):
+    lemma, third person, past and present participle, with the e-drop, the y -> i change
+    and a doubled final consonant ("spur" -> "spurred", "fuel" -> "fuelled"). Hand-written:
+    no inflection library is installed, and the cue lexicon needs only these regular rules
+    (irregular pasts are listed beside their lemmas)."""
+    head, _, rest = lemma.partition(" ")
+    tail = f" {rest}" if rest else ""
+    if head.endswith("e"):
+        forms = [head, head + "s", head + "d", head[:-1] + "ing"]
+    elif head.endswith("y") and head[-2:-1] not in "aeiou":
+        forms = [head, head[:-1] + "ies", head[:-1] + "ied", head + "ing"]
+    elif head.endswith(("s", "sh", "ch", "x", "z")):
+        forms = [head, head + "es", head + "ed", head + "ing"]
+    else:
+        forms = [head, head + "s", head + "ed", head + "ing"]
+        if head[-1] not in "aeiouwxy" and head[-2:-1] in tuple("aeiou"):
+            forms += [head + head[-1] + "ed", head + head[-1] + "ing"]
+    return tuple(dict.fromkeys(f + tail for f in forms))
+
+
+#: Verbs of causing, affecting and answering in the manner of the Causal News Corpus and
+#: the causal verbs of Girju's and the PDTB's lexicons: each in all its regular forms
+#: (:func:`verb_forms`); British and American spellings both.
+CAUSAL_VERBS: tuple[str, ...] = (
+    "cause", "trigger", "spark", "provoke", "prompt", "drive", "fuel", "stoke", "spur",
+    "undermine", "damage", "harm", "hurt", "strain", "sour", "poison", "derail", "complicate",
+    "hamper", "hinder", "impede", "obstruct", "paralyze", "paralyse", "prevent", "block",
+    "stall", "endanger", "jeopardize", "jeopardise", "destabilize", "destabilise", "weaken",
+    "erode", "worsen", "degrade", "dampen", "exacerbate", "aggravate", "inflame", "heighten",
+    "deepen", "defuse", "strengthen", "bolster", "enable", "foster", "promote", "facilitate",
+    "contribute to", "pave the way", "bring about", "result in", "lead to", "stem from",
+    "give rise to", "shatter", "disrupt", "blame", "retaliate", "compel",
+)  # fmt: skip
+_IRREGULAR = ("led to", "drove", "driven", "brought about", "gave rise to", "given rise to")
+#: Causal connectives and nouns: the cause, its result, an aim, a fault or a threat.
+CAUSAL_PHRASES: tuple[str, ...] = (
+    "because", "due to", "owing to", "thanks to", "as a result", "as a consequence",
+    "consequently", "therefore", "thus", "hence", "so that", "in order to", "aimed at",
+    "designed to", "intended to", "in response to", "in reaction to", "in retaliation",
+    r"consequences? for", r"effects? (?:of|on)", r"impact on", r"reasons? why",
+    r"the reason (?:for|why|is|was)", r"(?:is|are|was|were) to blame",
+    r"(?:\w+'s|\bits|\btheir|\bhis) fault", r"pos(?:e|es|ed|ing) (?:a |an )?(?:\w+ )?threat",
+    r"threat to", r"obstacles? to", r"stumbling blocks?",
+    r"(?:broke|break|breaks|breaking) (?:up|down) over", r"collaps\w* over",
+    r", since (?!\d|then\b|the (?:end|start))",
+    r"(?:make|makes|made|making) it (?:\w+ )?(?:harder|easier|impossible|possible|difficult)",
+    # a modal "help" asserts an effect ("may help the two exit the impasse"); a plain
+    # "help" is mostly a plan or a pledge
+    r"(?:may|might|could|would|can) (?:\w+ )?help",
+    # lowering a risk or a tension, not an arsenal
+    r"(?:reduc|lessen|eas|lower)\w* (?:the )?(?:\w+ )?(?:risks?|dangers?|tensions?|threats?|"
+    r"mistrust|distrust|suspicions?)",
+)  # fmt: skip
+GENERAL_CUES = re.compile(
+    r"\b(?:"
+    + "|".join(
+        [re.escape(f) for v in CAUSAL_VERBS for f in verb_forms(v)]
+        + [re.escape(f) for f in _IRREGULAR]
+        + list(CAUSAL_PHRASES)
+    )
+    + r")\b",
+    re.IGNORECASE,
+)
+
+
+def has_causal_cue(text: str) -> bool:
+    """Whether a sentence has a causal cue: the listed cues or the general lexicon."""
+    return bool(CAUSAL_CUES.search(text) or GENERAL_CUES.search(text))
+
+
 #: What a sentence must be about: the relationship, its climate, or both sides at once.
 _RELATION = re.compile(
     r"\b(relations?|relationship|ties|trust|distrust|cooperation|confrontation|tensions?|"
     r"rivalry|partnership|reset|d[ée]tente|rapprochement|cold war|friend(?:ship)?s?|"
-    r"enem(?:y|ies)|adversar(?:y|ies)|hostility|foundations|interests?|lines of division)\b",
+    r"enem(?:y|ies)|adversar(?:y|ies)|hostility|foundations|interests?|lines of division|"
+    r"NATO|mistrust|suspicions?|resentments?|hostilities|impasse|stagnation|arms race|"
+    r"(?:risk|danger) of (?:\w+ )?war|(?:nuclear|strategic|military) (?:balance|stability)|"
+    r"(?:international|political|diplomatic) (?:climate|atmosphere)|superpowers?|"
+    r"East-West|East and West|bilateral|diplomatic|both sides|each other|"
+    r"the two (?:sides|countries|powers|nations|leaders))\b",
     re.IGNORECASE,
 )
 #: Cues of one side answering the other: in an article about the two sides, a sentence
@@ -265,7 +343,7 @@ def _cue_claims(
     mechanism prototype when the model is present and close (cosine >= 0.5), else the first
     keyword match, else ``other``."""
     both = len({m.state for s in sentences for m in _sides_in(s.text)}) == 2
-    picked = [s for s in sentences if CAUSAL_CUES.search(s.text) and _about_relation(s.text, both)]
+    picked = [s for s in sentences if has_causal_cue(s.text) and _about_relation(s.text, both)]
     out: dict[tuple[int, str], ArticleClaim] = {}
     near: dict[int, tuple[str, float]] = {}
     if embedder is not None and picked:

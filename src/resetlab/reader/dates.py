@@ -1,7 +1,8 @@
 """Date mentions in a sentence, resolved against the publication date.
 
 Explicit dates ("February 7, 2009", "Jun 2010", "in 1992") are parsed here; relative ones
-("yesterday", "last month", "on Friday", "late last year", "two and a half years ago")
+("yesterday", "last month", "on Friday", "late last year", "two and a half years ago",
+"in February")
 need the publication date and are left unresolved without it. ``dateparser`` (from the
 ``[reader]`` extra) is used only for free-form publication dates.
 """
@@ -32,8 +33,12 @@ _NUMBERS = {
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("mdy", re.compile(rf"\b(?P<m>{_MONTH_RE}) (?P<d>\d{{1,2}})(?:st|nd|rd|th)?,? (?P<y>{_YEAR})\b")),
     ("dmy", re.compile(rf"\b(?P<d>\d{{1,2}}) (?P<m>{_MONTH_RE}),? (?P<y>{_YEAR})\b")),
-    ("my", re.compile(rf"\b(?P<m>{_MONTH_RE}),? (?P<y>{_YEAR})\b")),
+    ("my", re.compile(rf"\b(?P<m>{_MONTH_RE}),?(?: of)? (?P<y>{_YEAR})\b")),
     ("md", re.compile(rf"\b(?P<m>{_MONTH_RE}) (?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?!,? \d)")),
+    ("mo", re.compile(
+        r"\b(?P<pre>[Ii]n |[Ll]ast |[Ee]arly |[Ll]ate |[Mm]id-)(?P<m>January|February|March|"
+        r"April|May|June|July|August|September|October|November|December)\b"
+        r"(?!,? ?\d| of \d)")),
     ("ago", re.compile(
         r"\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
         r"(?P<half> and a half)? (?P<unit>years?|months?|weeks?|days?) ago\b", re.I)),
@@ -99,6 +104,15 @@ def _resolve(kind: str, m: re.Match[str], published: date | None) -> tuple[str |
             ), "day"
         except ValueError:
             return None, None
+    if kind == "mo":
+        # a month named without a year is in the publication's year ("in February" in a
+        # December article); one after the publication month is then a plan, which makes
+        # no event. "last June" is the latest June before the publication month.
+        month = _MONTHS[g["m"].lower()]
+        year = published.year
+        if g["pre"].strip().lower() == "last" and month >= published.month:
+            year -= 1
+        return f"{year:04d}-{month:02d}", "month"
     if kind == "day":
         offset = {"yesterday": -1, "today": 0, "tomorrow": 1}[g["word"].lower()]
         return _fmt(published + timedelta(days=offset), "day"), "day"

@@ -42,24 +42,28 @@ def _t(plover: str, cameo: str, pattern: str, strong: bool = False) -> Trigger:
 #: Trigger phrases in the PETRARCH manner (verb patterns), most specific first, each with
 #: the CAMEO code it stands for: 057 sign formal agreement, 070 provide aid, 030 express
 #: intent to cooperate, 051 praise, 040 consult, 166 expel, 163 impose sanctions,
-#: 125 reject a meeting, 120 reject, 111 criticize, 112 accuse, 130 threaten,
+#: 125 reject a meeting, 120 reject, 111 criticize, 112 accuse, 130 threaten, 0841 release
+#: or exchange prisoners, 173 arrest or detain,
 #: 150 military posture, 190 use conventional military force. Verbs these miss are looked
 #: up in the PLOVER verb table (:func:`plover_verbs`).
 TRIGGERS: tuple[Trigger, ...] = (
     _t("SUPPORT", "057", r"\b(entered into force|came into force|signed (?:the|a|an) [\w-]+|"
-       r"signed\b|signing ceremony|ratified|declared an end to|sign(?:s|ed)? off on)\b",
+       r"signed\b|signs (?:the|a|an)\b|signing ceremony|ratified|declared an end to|sign(?:s|ed)? off on)\b",
        strong=True),
     _t("REJECT", "120", r"\b(withdr[ae]w(?:al|n|ing)? from|withdrawing from|pull(?:ed|ing|s)? "
        r"out of|walked away from|abandon(?:ed|ing)?|scrap(?:ped)?|suspend(?:ed|s|ing)? "
        r"(?:its |their )?(?:participation|obligations)|refus(?:ed|ing) to|rejected|"
        r"decision to withdraw)\b", strong=True),
-    _t("COERCE", "166", r"\b(expel(?:led|s|ling)?|expulsion|kick(?:ed|ing) out|persona non "
+    _t("COERCE", "166", r"\b(expel(?:led|s|ling)?|expulsions?|kick(?:ed|ing) out|persona non "
        r"grata|shuttered|clos(?:ed|ing) (?:two )?(?:facilities|compounds|consulates?))\b",
        strong=True),
     _t("COERCE", "163", r"\b(impos(?:ed|es|ing) (?:\w+ )?sanctions|sanction(?:ed|s|ing)?|"
        r"froze .{0,40}assets|asset freezes?|banned|bans|banning)\b", strong=True),
     _t("REJECT", "125", r"\b(called off|cancel(?:l)?(?:ed|s|ing)? (?:\w+ ){0,3}(?:summit|"
        r"meeting|visit)|snub(?:bed|bing)?)\b", strong=True),
+    _t("RETREAT", "0841", r"\b((?:prisoner|spy) (?:exchange|swap)s?|swapp?(?:ed|s)?\b|"
+       r"exchanged .{0,80}\bfor\b|freed)\b", strong=True),
+    _t("COERCE", "173", r"\b(arrest(?:ed|s)?|detain(?:ed|s)?|jailed)\b", strong=True),
     _t("AID", "070", r"\b(aid package|aid parcel|assistance|offer(?:ed|s)? .{0,30}aid)\b",
        strong=True),
     _t("AGREE", "030", r"\b(reset|resetting|push(?:ed|ing)? the .{0,3}reset|rapprochement|"
@@ -74,7 +78,7 @@ TRIGGERS: tuple[Trigger, ...] = (
     _t("ACCUSE", "111", r"\b(criticis(?:ed|ing)|criticiz(?:ed|ing)|a mistake|blasted|"
        r"attacked|branded|denounced|without agreement|no agreement|disagree(?:ment)?|"
        r"an? (?:\w+ ){1,2}mistake|"
-       r"deadlocked)\b", strong=True),
+       r"deadlock(?:ed|s)?)\b", strong=True),
     _t("ACCUSE", "112", r"\b(accus(?:ed|ing|ations?)|blamed|condemned|interference|"
        r"meddl(?:ing|ed)|hacking)\b"),
     _t("THREATEN", "130", r"\b(threatened|warned)\b"),
@@ -198,8 +202,18 @@ def _usable(d: DateMention) -> bool:
     return d.value is not None and not d.boundary and end is not None and end >= SOVIET_FROM
 
 
+#: A trailing participle clause (", banning tests in the air") describes what the main
+#: clause names; its verbs code the sentence only when the main clause has no trigger.
+_PARTICIPLE = re.compile(r",\s+(?!including\b|according\b)[a-z]+ing\b")
+
+
 def _trigger_near(sentence: str, pos: int) -> tuple[Trigger, int] | None:
     best: tuple[Trigger, int] | None = None
+    cut = _PARTICIPLE.search(sentence)
+    if cut is not None and any(
+        m.start() < cut.start() for trig in TRIGGERS for m in trig.pattern.finditer(sentence)
+    ):
+        sentence = sentence[: cut.start()]
     for trig in TRIGGERS:
         for m in trig.pattern.finditer(sentence):
             dist = abs(m.start() - pos)

@@ -69,12 +69,18 @@ _US_WORDS = (
     r"United States|U\.S\.|USA|US|America|Americans?|Washington|White House|Pentagon|"
     r"State Department|Obama|Biden|Clinton|Trump|Bush|Pompeo|Kerry|Tillerson|Blinken|Rubio|"
     r"Sullivan|Harris|Albright|Berger|Powell|Rumsfeld|Rice|Hagel|Waltz|Witkoff|Carney|"
-    r"Fleischer|Psaki|Congress|Senate|Treasury|Foggy Bottom|Air Force One|Reagan|Nixon"
+    r"Fleischer|Psaki|Congress|Senate|Treasury|Foggy Bottom|Air Force One|Reagan|Nixon|"
+    # Cold War presidents and secretaries of state
+    r"Truman|Eisenhower|Kennedy|Lyndon Johnson|Gerald Ford|Carter|Acheson|Dulles|Rusk|"
+    r"Kissinger|Vance|Shultz"
 )
 _RU_WORDS = (
     r"Russian Federation|Russians?|Russia|Moscow|Kremlin|Putin|Medvedev|Lavrov|Yeltsin|"
     r"Soviet Union|Soviets?|Gorbachev|Primakov|Rogozin|Ushakov|Peskov|Yastrzhembsky|"
-    r"Chernomyrdin|Duma|Smolensk Square"
+    r"Chernomyrdin|Duma|Smolensk Square|USSR|U\.S\.S\.R\.|Kozyrev|"
+    # Soviet leaders and foreign ministers
+    r"Stalin|Malenkov|Bulganin|Khrushchev|Brezhnev|Kosygin|Andropov|Chernenko|Molotov|"
+    r"Gromyko|Shevardnadze|Dobrynin"
 )
 US_RE = re.compile(rf"(?<![\w.])(?:{_US_WORDS})(?![\w])")
 RU_RE = re.compile(rf"(?<![\w.])(?:{_RU_WORDS})(?![\w])")
