@@ -52,8 +52,8 @@ class Budget:
 BUDGETS: dict[str, Budget] = {
     "quick": Budget(
         name="quick", walkers=16, steps=40, burn=20, reps=40, draws=32, draw_reps=4,
-        refit_every=8, seeds=(0, 1), n_boot=500, claim_resamples=1000,
-        morris_trajectories=6, sobol_n=64, lever_members=1024, origin_step=6,
+        refit_every=4, seeds=(0, 1), n_boot=500, claim_resamples=1000,
+        morris_trajectories=6, sobol_n=64, lever_members=1024, origin_step=12,
     ),
     "full": Budget(
         name="full", walkers=24, steps=150, burn=75, reps=80, draws=64, draw_reps=4,
