@@ -316,7 +316,7 @@ class Pipeline:
             # ``jobs`` workers unless a distributed runner is given)
             with (
                 self._timed("claims on every pair of the panel"),
-                task_context(self.jobs, self.runner, 2) as run,
+                task_context(self.jobs, self.runner) as run,
             ):
                 datas = panel_claim_data(
                     self.store, self.log, analyses=self.panel_analyses, jobs=1, runner=run

@@ -166,10 +166,13 @@ def _pair_claim_data(item: tuple[Analysis, pd.DataFrame | None, str, tuple[str, 
     return claim_data(a, events=events, pair=key, dyad=dyad)
 
 
-def task_context(jobs: int | None, runner: Runner | None, n_tasks: int) -> Any:
+def task_context(jobs: int | None, runner: Runner | None, n_tasks: int | None = None) -> Any:
     """The runner to use: a distributed ``runner`` as it is, else a local cluster of ``jobs``
-    workers (``None``: all cores; never more than the tasks), else this process."""
-    jobs = max(1, min(jobs or os.cpu_count() or 1, max(1, n_tasks)))
+    workers (``None``: all cores; never more than ``n_tasks`` where given), else this
+    process."""
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    if n_tasks is not None:
+        jobs = min(jobs, max(1, n_tasks))
     if runner is not None and runner.distributed:
         return nullcontext(runner)
     return Runner(workers=jobs) if jobs > 1 else nullcontext(runner or Runner())
