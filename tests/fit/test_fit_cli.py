@@ -167,3 +167,30 @@ def test_fit_sampler_option(small: tuple[Path, Path], tmp_path: Path) -> None:
     )
     bad = runner.invoke(app, ["fit", "null", "--sampler", "gibbs", *common])
     assert bad.exit_code != 0 and "unknown sampler 'gibbs'" in bad.output
+
+
+def test_fit_steps_option_sets_the_chain_length_and_burn(
+    small: tuple[Path, Path], tmp_path: Path
+) -> None:
+    folder, store = small
+    out = tmp_path / "post.json"
+    common = ["-o", str(out), "--store", str(store), "--perspectives", str(folder)]
+    res = runner.invoke(app, ["fit", "null", "--steps", "8", *common])
+    assert res.exit_code == 0, res.output
+    d = json.loads(out.read_text())["diagnostics"]
+    assert (d["steps"], d["burn"]) == (8, 4) and "steps: 8 per walker, 4 burned" in res.output
+    walkers, chains = TINY.walkers, TINY.chains
+    kept = len(json.loads(out.read_text())["samples"])  # finite draws after burn-in
+    assert walkers * chains * 2 < kept <= walkers * chains * 4
+    bad = runner.invoke(app, ["fit", "null", "--steps", "2", *common])
+    assert bad.exit_code == 2 and "--steps must be at least 4" in bad.output
+
+
+@pytest.mark.parametrize("command", ["backtest", "levers", "fit", "outlook", "compare"])
+def test_every_heavy_command_runs_on_a_cluster_on_request(command: str, tmp_path: Path) -> None:
+    text = runner.invoke(app, [command, "--help"], terminal_width=200).output
+    assert "--workers" in text and "--scheduler" in text
+    args = ["null", "-o", str(tmp_path / "p.json")] if command == "fit" else []
+    bad = runner.invoke(app, [command, *args, "--workers", "0",
+                              "--store", str(tmp_path / "s.duckdb")])  # fmt: skip
+    assert bad.exit_code != 0 and "--workers must be at least 1" in bad.output

@@ -1,7 +1,7 @@
 """Rolling-origin backtest of the perspectives against the baselines, with proper scores.
 
 Origins from 2005-01 to 2023-07, every ``budget.origin_step`` months (the full budget: every
-month; the quick budget: every 6 months); horizons 1 to 24 months. At each origin every
+month; the quick budget: every 12 months); horizons 1 to 24 months. At each origin every
 model sees only :meth:`FitData.vintage` (data knowable before the origin; the perspectives
 are refitted on it every ``budget.refit_every`` origins, and between refits use the latest
 posterior, fitted on still earlier data). Forecasts are scored against the full-sample
@@ -32,7 +32,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import scoringrules as sr
 import statsmodels.api as sm
 from arch.bootstrap import MCS, CircularBlockBootstrap, optimal_block_length
 from statsmodels.stats.multitest import multipletests
@@ -64,6 +63,10 @@ def origins_for(budget: str | Budget) -> pd.PeriodIndex:
 
 def crps(ensemble: np.ndarray, truth: np.ndarray) -> np.ndarray:
     """CRPS of each row of ``ensemble`` (horizon x members) against ``truth`` (horizon)."""
+    # imported here: scoringrules compiles its numba kernels at import (about 3 s), which
+    # every command that only reads the record would otherwise pay
+    import scoringrules as sr
+
     return np.asarray(sr.crps_ensemble(np.asarray(truth), np.asarray(ensemble), m_axis=-1))
 
 
@@ -231,7 +234,7 @@ class Backtest:
         return int(self.scores["origin"].nunique())
 
     def describe_origins(self) -> str:
-        """The origins in words, e.g. "38 origins 2005-01..2023-07, every 6 months"."""
+        """The origins in words, e.g. "19 origins 2005-01..2023-01, every 12 months"."""
         o = sorted(self.scores["origin"].unique())
         every = "every month" if self.origin_step == 1 else f"every {self.origin_step} months"
         return f"{len(o)} origins {o[0]}..{o[-1]}, {every}"

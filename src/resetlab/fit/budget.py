@@ -1,7 +1,7 @@
 """How much computing a fit, backtest, outlook or lever analysis gets: ``quick`` or ``full``.
 
 ``quick`` keeps ``make run`` (everything, on 2 cores) under 10 minutes: its backtest origins
-are 6 months apart; ``full`` makes the figures in ``docs/fit.md`` with monthly origins. Both
+are 12 months apart; ``full`` makes the figures in ``docs/fit.md`` with monthly origins. Both
 refit a perspective every 4 years of origins. Every output says which budget made it.
 """
 

@@ -538,6 +538,7 @@ def fit(
         diagnostics = diagnose(np.swapaxes(chain, 0, 1), float(np.std(noise, ddof=1)), n_chains)
         diagnostics["likelihood"] = likelihood_name(b.mean_adjust)
         diagnostics["sampler"] = b.sampler
+        diagnostics["steps"], diagnostics["burn"] = b.steps, b.burn
         if b.mean_adjust is not None:
             # which summaries the model cannot match: Gamma at the posterior median, in sd
             names = summary_names(target.months)

@@ -154,6 +154,15 @@ def fit(
             "at every step) or emcee-crn (common random numbers across walkers; docs/fit.md).",
         ),
     ] = None,
+    steps: Annotated[
+        int | None,
+        typer.Option(
+            "--steps",
+            help="emcee steps per walker instead of the budget's; the first half is burn-in.",
+        ),
+    ] = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Calibrate a perspective to the index under history replay; write the posterior.
 
@@ -173,18 +182,28 @@ def fit(
 
     if until is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", until.strip()):
         raise fail(InputError(f"--until {until!r} is not a month YYYY-MM (month 01-12)"))
+    if steps is not None and steps < 4:
+        raise fail(
+            InputError(f"--steps must be at least 4 (half of them are burn-in), got {steps}")
+        )
     try:
-        with pipeline(store, budget, seed, perspectives, base) as p:
+        with pipeline(
+            store, budget, seed, perspectives, base, workers=workers, scheduler=scheduler
+        ) as p:
             persp = load_perspectives(perspectives, (perspective,))[perspective]
             data = p.data
             target = data if until is None else data.vintage(until)
             b = p.budget if sampler is None else dataclasses.replace(p.budget, sampler=sampler)
+            if steps is not None:
+                b = dataclasses.replace(b, steps=steps, burn=steps // 2)
             if recovery is not None:
                 import json
 
                 from resetlab.fit.calibrate import recovery as run_recovery
 
-                rec = run_recovery(persp, target, p.base, recovery, budget=b, seed=seed)
+                rec = run_recovery(
+                    persp, target, p.base, recovery, budget=b, seed=seed, runner=p.runner
+                )
                 Path(output).write_text(json.dumps(rec), encoding="utf-8")
                 table = pd.DataFrame(
                     [
@@ -203,7 +222,7 @@ def fit(
             with Progress(console=console, transient=True) as bar:
                 task = bar.add_task(f"emcee: {perspective}", total=b.steps)
                 post = run_fit(
-                    persp, target, p.base, budget=b, seed=seed,
+                    persp, target, p.base, budget=b, seed=seed, runner=p.runner,
                     progress=lambda k: bar.update(task, completed=k),
                 )  # fmt: skip
             post.save(output)
@@ -228,6 +247,8 @@ def fit(
     console.print(f"diagnostics: {post.diagnostics_words()}{quick}")
     if sampler is not None:
         console.print(f"sampler: {sampler}")
+    if steps is not None:
+        console.print(f"steps: {steps} per walker, {steps // 2} burned")
 
 
 def levers(
@@ -280,7 +301,7 @@ def register(app: typer.Typer) -> None:
             "Rolling-origin backtest: CRPS per model and horizon, skill vs persistence, skill "
             "vs the best baseline with a Diebold-Mariano test (HAC, Holm over horizons) and "
             "the verdict (model,horizon,crps,skill,best_baseline,skill_vs_best,dm_stat,dm_p,"
-            "dm_p_holm,n_origins,n_eff,coverage90,verdict). The quick budget's origins are 6 "
+            "dm_p_holm,n_origins,n_eff,coverage90,verdict). The quick budget's origins are 12 "
             "months apart, the full budget's monthly.",
         )
     )

@@ -328,6 +328,60 @@ class Pipeline:
 
         return self._cached("claims", make)
 
+    def prefetch(self, *, levers: bool = True) -> None:
+        """Compute, one task per perspective, every posterior (and with ``levers`` every lever
+        analysis of :meth:`levers_all`) that is neither in memory nor in the cache.
+
+        The tasks run on a local cluster of ``jobs`` worker processes (``None``: all cores;
+        1: in this process) or on the pipeline's distributed runner. Each task calls the
+        same function :meth:`posterior` or :meth:`levers` would, with the same seed and in
+        one process, so the results, and what the cache then holds, are the same bit for bit;
+        only the perspectives run side by side instead of one after another.
+        """
+        from resetlab.index.claims.table import task_context
+
+        def missing(kinds: list[str]) -> list[str]:
+            return [k for k in kinds if k not in self._memo and self.peek(k) is None]
+
+        todo = missing([f"posterior-{n}" for n in self.perspectives])
+        names = [k.split("-", 1)[1] for k in todo]
+        lever_names = [n for n in self.perspectives if n != "null"] if levers else []
+        if not names and not missing([f"levers-{n}" for n in lever_names]):
+            return
+        with task_context(self.jobs, self.runner, len(self.perspectives)) as run:
+            if names:
+                with self._timed(f"fitting {', '.join(names)} ({self.budget.name} budget)"):
+                    posts = run.map(
+                        _fit_task,
+                        [(self.perspectives[n], self.data, self.base, self.budget, self.seed)
+                         for n in names],
+                        identities=[("prefetch-posterior", n) for n in names],
+                        label="posterior",
+                        progress=lambda d, t: self.log(f"  fits done: {d}/{t}"),
+                    )  # fmt: skip
+                for n, post in zip(names, posts, strict=True):
+                    self._store(f"posterior-{n}", post)
+            todo = missing([f"levers-{n}" for n in lever_names])
+            if not todo:
+                return
+            names = [k.split("-", 1)[1] for k in todo]
+            start = self.reset_start()
+            with self._timed(f"levers under {', '.join(names)}: Morris, then Sobol"):
+                analyses = run.map(
+                    _levers_task,
+                    [(self.perspectives[n], self.posterior(n), self.data, self.base, start,
+                      self.budget, self.seed) for n in names],
+                    identities=[("prefetch-levers", n) for n in names],
+                    label="levers",
+                    progress=lambda d, t: self.log(f"  lever analyses done: {d}/{t}"),
+                )  # fmt: skip
+            for n, la in zip(names, analyses, strict=True):
+                self._store(f"levers-{n}", la)
+
+    def _store(self, what: str, value: Any) -> None:
+        """Keep a result made elsewhere (:meth:`prefetch`) as :meth:`_cached` would."""
+        self._cached(what, lambda: value)
+
     def _every(self, step: int, name: str) -> Callable[[int, int], None]:
         """A progress callback that logs every ``step`` model runs."""
 
@@ -348,6 +402,20 @@ class Pipeline:
         self.log(f"{what} ...")
         yield
         self.log(f"{what}: {time.perf_counter() - t0:.1f} s")
+
+
+def _fit_task(args: tuple[PerspectiveModel, FitData, Scenario, Budget, int]) -> Posterior:
+    """One perspective's posterior on all the data (a task of :meth:`Pipeline.prefetch`)."""
+    perspective, data, base, budget, seed = args
+    return fit(perspective, data, base, budget=budget, seed=seed)
+
+
+def _levers_task(
+    args: tuple[PerspectiveModel, Posterior, FitData, Scenario, pd.Period, Budget, int],
+) -> LeverAnalysis:
+    """The lever analysis under one perspective (a task of :meth:`Pipeline.prefetch`)."""
+    perspective, post, data, base, start, budget, seed = args
+    return levers(perspective, post, data, base, start, budget=budget, seed=seed)
 
 
 #: The columns of each command's CSV, as the issues name them (``--format json`` has every column).
