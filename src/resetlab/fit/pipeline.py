@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -350,37 +351,33 @@ class Pipeline:
             return
         with task_context(self.jobs, self.runner, len(self.perspectives)) as run:
             if names:
-                with self._timed(f"fitting {', '.join(names)} ({self.budget.name} budget)"):
-                    posts = run.map(
-                        _fit_task,
-                        [(self.perspectives[n], self.data, self.base, self.budget, self.seed)
-                         for n in names],
-                        identities=[("prefetch-posterior", n) for n in names],
-                        label="posterior",
-                        progress=lambda d, t: self.log(f"  fits done: {d}/{t}"),
-                    )  # fmt: skip
-                for n, post in zip(names, posts, strict=True):
-                    self._store(f"posterior-{n}", post)
-            todo = missing([f"levers-{n}" for n in lever_names])
-            if not todo:
-                return
-            names = [k.split("-", 1)[1] for k in todo]
-            start = self.reset_start()
-            with self._timed(f"levers under {', '.join(names)}: Morris, then Sobol"):
-                analyses = run.map(
-                    _levers_task,
-                    [(self.perspectives[n], self.posterior(n), self.data, self.base, start,
-                      self.budget, self.seed) for n in names],
-                    identities=[("prefetch-levers", n) for n in names],
-                    label="levers",
-                    progress=lambda d, t: self.log(f"  lever analyses done: {d}/{t}"),
-                )  # fmt: skip
-            for n, la in zip(names, analyses, strict=True):
-                self._store(f"levers-{n}", la)
+                args: list[Any] = [
+                    (self.perspectives[n], self.data, self.base, self.budget, self.seed)
+                    for n in names
+                ]
+                what = f"fitting {', '.join(names)} ({self.budget.name} budget)"
+                self._side_by_side(run, "posterior", _fit_task, names, args, what)
+            names = [k.split("-", 1)[1] for k in missing([f"levers-{n}" for n in lever_names])]
+            if names:
+                start = self.reset_start()
+                args = [(self.perspectives[n], self.posterior(n), self.data, self.base, start,
+                         self.budget, self.seed) for n in names]  # fmt: skip
+                what = f"levers under {', '.join(names)}: Morris, then Sobol"
+                self._side_by_side(run, "levers", _levers_task, names, args, what)
 
-    def _store(self, what: str, value: Any) -> None:
-        """Keep a result made elsewhere (:meth:`prefetch`) as :meth:`_cached` would."""
-        self._cached(what, lambda: value)
+    def _side_by_side(
+        self, run: Runner, kind: str, fn: Callable[[Any], Any], names: list[str],
+        args: list[Any], what: str,
+    ) -> None:  # fmt: skip
+        """``fn`` on each perspective's ``args`` as tasks of ``run``; each result kept (memory
+        and cache) as ``kind-NAME``, as :meth:`_cached` would keep it."""
+        with self._timed(what):
+            out = run.map(
+                fn, args, identities=[(f"prefetch-{kind}", n) for n in names], label=kind,
+                progress=lambda d, t: self.log(f"  {kind} done: {d}/{t}"),
+            )  # fmt: skip
+        for n, value in zip(names, out, strict=True):
+            self._cached(f"{kind}-{n}", partial(_given, value))
 
     def _every(self, step: int, name: str) -> Callable[[int, int], None]:
         """A progress callback that logs every ``step`` model runs."""
@@ -402,6 +399,10 @@ class Pipeline:
         self.log(f"{what} ...")
         yield
         self.log(f"{what}: {time.perf_counter() - t0:.1f} s")
+
+
+def _given(value: T) -> T:
+    return value
 
 
 def _fit_task(args: tuple[PerspectiveModel, FitData, Scenario, Budget, int]) -> Posterior:
