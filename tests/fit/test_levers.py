@@ -229,6 +229,11 @@ def test_the_report_section_says_quick_look_and_the_check(
     assert "nominal" in html and la.words().split(";")[0] in html
     full = dataclasses.replace(la, budget="full")
     assert "A quick look" not in levers_section({"deyermond-2024": full}, "x").html_after
+    assert "fail the convergence diagnostics" not in html
+    failing = levers_section({"deyermond-2024": la}, "x", {"deyermond-2024": "R-hat 2.1"})
+    assert failing.html_after.index("fail the convergence diagnostics</b> (deyermond-2024)") < (
+        failing.html_after.index("Per perspective")
+    )
 
 
 def test_screened_out_levers_have_no_verdict_and_the_csv_keeps_it_empty(

@@ -10,6 +10,7 @@ forecast").
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -469,9 +470,13 @@ def outlook_section(
                    figure=fig, html_after=note, anchor="outlook")  # fmt: skip
 
 
-def levers_section(analyses: dict[str, Any], best: str) -> Section:
+def levers_section(
+    analyses: dict[str, Any], best: str, unconverged: Mapping[str, str] | None = None
+) -> Section:
     """A heatmap of total Sobol indices (perspective x lever) and the best-ranked's details,
-    with each analysis' N/2-vs-N check and Var(Y) against the Monte Carlo error of Y."""
+    with each analysis' N/2-vs-N check and Var(Y) against the Monte Carlo error of Y.
+    ``unconverged``: perspectives whose posterior fails the diagnostics (and why); the
+    section says first that their indices describe that posterior as it is."""
     names = list(analyses)
     from resetlab.fit.outlook import LEVERS
 
@@ -509,7 +514,13 @@ def levers_section(analyses: dict[str, Any], best: str) -> Section:
             if quick else "")  # fmt: skip
     each = "".join(f"<li><b>{_esc(n)}</b>: P(hold 24) {a.base_p:.2f} at the nominal levers; "
                    f"{_esc(a.words())}</li>" for n, a in analyses.items())  # fmt: skip
-    note = (look + f"<p>Per perspective: Morris screening of all {len(t)} levers, then Sobol "
+    failing = [n for n in names if unconverged and n in unconverged]
+    warn = (f"<p><b>Drawn from posteriors that fail the convergence diagnostics</b> "
+            f"({_esc(', '.join(failing))}): the indices say which levers move P(hold 24) "
+            "under each posterior as it stands, not under a converged one, and P(hold 24) "
+            "itself is not an outlook (see the outlook section).</p>"
+            if failing else "")  # fmt: skip
+    note = (warn + look + f"<p>Per perspective: Morris screening of all {len(t)} levers, then Sobol "
             "indices (Saltelli sampling, SALib, base size N) of those kept, checked against the "
             "same indices from the first N/2 base points (converged: both N/2 estimates inside "
             f"the N interval); {runs} model runs in all, every one under a perspective with the "
@@ -550,7 +561,7 @@ def fit_sections(p: Any) -> list[Section]:
                                 bt.level, bt.describe_origins()))  # fmt: skip
     out.append(compare_section(p.compare(), bt.failures(p.data.events), b.name, p.mcs()))
     out.append(outlook_section(p.outlook(), ot, p.data.index, refused))
-    out.append(levers_section(p.levers_all(), p.best()))
+    out.append(levers_section(p.levers_all(), p.best(), refused))
     return out
 
 
