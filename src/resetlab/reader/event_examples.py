@@ -25,7 +25,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from resetlab.reader.dates import find_dates
 from resetlab.reader.gazetteer import side_mentions
@@ -40,7 +39,15 @@ _WEEKDAYS_MONTHS = re.compile(
     r"tomorrow|week|month|year)s?\b",
     re.IGNORECASE,
 )
-_STOP = frozenset(ENGLISH_STOP_WORDS) | {"president", "said", "says", "officials", "official"}
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    # scikit-learn comes with the reader extra: imported on first use, so that importing the
+    # package (every CLI command) does not need it
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | {"president", "said", "says", "officials", "official"}
 
 
 def content_text(text: str) -> str:
@@ -53,7 +60,8 @@ def content_text(text: str) -> str:
         out = out[:s] + " " + out[e:]
     out = _WEEKDAYS_MONTHS.sub(" ", out)
     words = re.findall(r"[a-z]+", out.lower())
-    return " ".join(w for w in words if w not in _STOP and len(w) > 1)
+    stop = _stop_words()
+    return " ".join(w for w in words if w not in stop and len(w) > 1)
 
 
 @dataclass(frozen=True)
