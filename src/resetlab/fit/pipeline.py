@@ -15,7 +15,6 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -329,56 +328,6 @@ class Pipeline:
 
         return self._cached("claims", make)
 
-    def prefetch(self, *, levers: bool = True) -> None:
-        """Compute, one task per perspective, every posterior (and with ``levers`` every lever
-        analysis of :meth:`levers_all`) that is neither in memory nor in the cache.
-
-        The tasks run on a local cluster of ``jobs`` worker processes (``None``: all cores;
-        1: in this process) or on the pipeline's distributed runner. Each task calls the
-        same function :meth:`posterior` or :meth:`levers` would, with the same seed and in
-        one process, so the results, and what the cache then holds, are the same bit for bit;
-        only the perspectives run side by side instead of one after another.
-        """
-        from resetlab.index.claims.table import task_context
-
-        def missing(kinds: list[str]) -> list[str]:
-            return [k for k in kinds if k not in self._memo and self.peek(k) is None]
-
-        todo = missing([f"posterior-{n}" for n in self.perspectives])
-        names = [k.split("-", 1)[1] for k in todo]
-        lever_names = [n for n in self.perspectives if n != "null"] if levers else []
-        if not names and not missing([f"levers-{n}" for n in lever_names]):
-            return
-        with task_context(self.jobs, self.runner, len(self.perspectives)) as run:
-            if names:
-                args: list[Any] = [
-                    (self.perspectives[n], self.data, self.base, self.budget, self.seed)
-                    for n in names
-                ]
-                what = f"fitting {', '.join(names)} ({self.budget.name} budget)"
-                self._side_by_side(run, "posterior", _fit_task, names, args, what)
-            names = [k.split("-", 1)[1] for k in missing([f"levers-{n}" for n in lever_names])]
-            if names:
-                start = self.reset_start()
-                args = [(self.perspectives[n], self.posterior(n), self.data, self.base, start,
-                         self.budget, self.seed) for n in names]  # fmt: skip
-                what = f"levers under {', '.join(names)}: Morris, then Sobol"
-                self._side_by_side(run, "levers", _levers_task, names, args, what)
-
-    def _side_by_side(
-        self, run: Runner, kind: str, fn: Callable[[Any], Any], names: list[str],
-        args: list[Any], what: str,
-    ) -> None:  # fmt: skip
-        """``fn`` on each perspective's ``args`` as tasks of ``run``; each result kept (memory
-        and cache) as ``kind-NAME``, as :meth:`_cached` would keep it."""
-        with self._timed(what):
-            out = run.map(
-                fn, args, identities=[(f"prefetch-{kind}", n) for n in names], label=kind,
-                progress=lambda d, t: self.log(f"  {kind} done: {d}/{t}"),
-            )  # fmt: skip
-        for n, value in zip(names, out, strict=True):
-            self._cached(f"{kind}-{n}", partial(_given, value))
-
     def _every(self, step: int, name: str) -> Callable[[int, int], None]:
         """A progress callback that logs every ``step`` model runs."""
 
@@ -399,24 +348,6 @@ class Pipeline:
         self.log(f"{what} ...")
         yield
         self.log(f"{what}: {time.perf_counter() - t0:.1f} s")
-
-
-def _given(value: T) -> T:
-    return value
-
-
-def _fit_task(args: tuple[PerspectiveModel, FitData, Scenario, Budget, int]) -> Posterior:
-    """One perspective's posterior on all the data (a task of :meth:`Pipeline.prefetch`)."""
-    perspective, data, base, budget, seed = args
-    return fit(perspective, data, base, budget=budget, seed=seed)
-
-
-def _levers_task(
-    args: tuple[PerspectiveModel, Posterior, FitData, Scenario, pd.Period, Budget, int],
-) -> LeverAnalysis:
-    """The lever analysis under one perspective (a task of :meth:`Pipeline.prefetch`)."""
-    perspective, post, data, base, start, budget, seed = args
-    return levers(perspective, post, data, base, start, budget=budget, seed=seed)
 
 
 #: The columns of each command's CSV, as the issues name them (``--format json`` has every column).

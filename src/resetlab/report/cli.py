@@ -123,7 +123,6 @@ def fit_report_sections(
             s, budget, log=log, jobs=jobs, panel_analyses=panel,
             runner=runner if runner.distributed else None,
         )  # fmt: skip
-        p.prefetch()  # the perspectives' fits, then their levers, side by side
         sections = fit_sections(p)
         if results is not None:
             results.mkdir(parents=True, exist_ok=True)
