@@ -23,7 +23,6 @@ CRPS. Every bootstrap is ``arch``'s, with blocks of Politis-White optimal length
 from __future__ import annotations
 
 import math
-import os
 import zlib
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -499,9 +498,12 @@ def run_backtest(
     ``origins`` default to the budget's (:func:`origins_for`); they must be evenly spaced.
     Each (perspective, seed) is one task of a :class:`resetlab.tasks.Runner`: with a
     distributed ``runner`` (workers or a scheduler) the tasks run on its Dask cluster;
-    otherwise on a local cluster of ``jobs`` worker processes (default: all cores), started
-    and closed here, or in this process when ``jobs`` is 1 (the workers are spawned, so a
-    script calling this with ``jobs`` above 1 needs an ``if __name__ == "__main__":`` guard).
+    otherwise on a local cluster of ``jobs`` worker processes, started and closed here, when
+    ``jobs`` is above 1 (the workers are spawned, so such a script needs an
+    ``if __name__ == "__main__":`` guard), and in this process by default: the fused engine
+    already spreads every model call over all cores (numba ``prange``), and on 2 cores the
+    quick backtest took 62.76 s in process against 85.22 s on a 2-worker local cluster
+    (``benchmarks/backtest_workers.py``, docs/benchmarks.md).
     Each task's seeds come from its own identity, so the scores are the same bit for bit
     either way.
     """
@@ -532,7 +534,7 @@ def run_backtest(
         for p in perspectives.values()
         for s in seeds
     ]
-    jobs = max(1, min(jobs or os.cpu_count() or 1, max(1, len(tasks))))
+    jobs = 1 if jobs is None else max(1, min(jobs, len(tasks)))
     if runner is not None and runner.distributed:
         context: Any = nullcontext(runner)
     else:

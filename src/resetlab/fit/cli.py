@@ -41,7 +41,12 @@ BaseOption = Annotated[
     Path | None, typer.Option("--base", help="Replay scenario the fits start from.")
 ]
 JobsOption = Annotated[
-    int | None, typer.Option("--jobs", help="Worker processes (default: all cores).")
+    int | None,
+    typer.Option(
+        "--jobs",
+        help="Local worker processes: of the backtest (default 1: this process, whose engine "
+        "uses every core) and of the claims (default: all cores).",
+    ),
 ]
 CacheOption = Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse cached results.")]
 WorkersOption = Annotated[

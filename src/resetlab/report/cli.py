@@ -56,8 +56,9 @@ JobsOption = Annotated[
     int | None,
     typer.Option(
         "--jobs",
-        help="Worker processes of the backtest's and the claims' tasks (default: all cores; "
-        "1: in this process; $RESETLAB_SCHEDULER: that cluster).",
+        help="Local worker processes of the backtest's tasks (default 1: this process, whose "
+        "engine uses every core) and of the claims' tasks (default: all cores); "
+        "$RESETLAB_SCHEDULER: that cluster for both.",
     ),
 ]
 
@@ -105,9 +106,10 @@ def fit_report_sections(
     panel: Mapping[str, Any] | None = None,
 ) -> list:  # type: ignore[type-arg]
     """The fit sections (and, with ``results``, their CSV tables). The backtest's and the
-    claims' tasks run on a local cluster of ``jobs`` worker processes (``None``: all cores;
-    1: in this process), or on the cluster named by ``$RESETLAB_SCHEDULER``; the numbers are
-    the same bit for bit either way. ``panel``: the panel's pair analyses of the same store,
+    claims' tasks run on a local cluster of ``jobs`` worker processes (``None``: the backtest
+    in this process, whose engine uses every core, the claims on all cores; 1: both in this
+    process), or on the cluster named by ``$RESETLAB_SCHEDULER``; the numbers are the same
+    bit for bit either way. ``panel``: the panel's pair analyses of the same store,
     which the claims then reuse."""
     from resetlab.fit.pipeline import Pipeline, table_for
     from resetlab.report.fit_sections import fit_sections
