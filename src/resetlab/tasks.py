@@ -191,6 +191,20 @@ class Runner:
         raise TaskError(f"task {tuple(identity)} failed: {last}") from last
 
 
+def task_context(
+    jobs: int | None, runner: Runner | None, n_tasks: int | None = None
+) -> AbstractContextManager[Runner]:
+    """The runner to use: a distributed ``runner`` as it is, else a local cluster of ``jobs``
+    workers (``None``: all cores; never more than ``n_tasks`` where given), started here and
+    closed on exit, else this process."""
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    if n_tasks is not None:
+        jobs = min(jobs, max(1, n_tasks))
+    if runner is not None and runner.distributed:
+        return nullcontext(runner)
+    return Runner(workers=jobs) if jobs > 1 else nullcontext(runner or Runner())
+
+
 def rich_progress(label: str) -> AbstractContextManager[Callable[[int, int], None]]:
     """A context giving a ``progress(done, total)`` callback drawn as a rich progress bar
     on a terminal, and nothing elsewhere."""

@@ -25,7 +25,6 @@ from __future__ import annotations
 import math
 import zlib
 from collections.abc import Callable
-from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,7 +43,7 @@ from resetlab.fit.hold import stays_above
 from resetlab.model.forcing import Forcing
 from resetlab.model.spec import PerspectiveModel, Scenario
 from resetlab.record.conventions import event_months
-from resetlab.tasks import Runner
+from resetlab.tasks import Runner, task_context
 
 #: Every possible origin (monthly); a budget takes every ``origin_step``-th.
 ORIGINS = pd.period_range("2005-01", "2023-07", freq="M")
@@ -534,13 +533,7 @@ def run_backtest(
         for p in perspectives.values()
         for s in seeds
     ]
-    jobs = 1 if jobs is None else max(1, min(jobs, len(tasks)))
-    if runner is not None and runner.distributed:
-        context: Any = nullcontext(runner)
-    else:
-        # ``jobs`` local workers: a LocalCluster of that many processes, or this process.
-        context = Runner(workers=jobs) if jobs > 1 else nullcontext(runner or Runner())
-    with context as run:
+    with task_context(1 if jobs is None else max(1, jobs), runner, len(tasks)) as run:
         results: list[list[dict[str, Any]]] = run.map(
             _run_task, tasks, identities=[("backtest", t.perspective.name, t.seed) for t in tasks],
             label="backtest",

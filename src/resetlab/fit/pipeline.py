@@ -33,7 +33,7 @@ from resetlab.fit.outlook import LeverAnalysis, Outlook, levers, outlook, outloo
 from resetlab.fit.perspectives import load_perspectives, perspectives_dir, repo_dir
 from resetlab.model.spec import PerspectiveModel, Scenario, load_scenario
 from resetlab.record.read import TABLES as RECORD_TABLES
-from resetlab.tasks import Runner
+from resetlab.tasks import Runner, task_context
 
 BASE_SCENARIO = "replay-1992-2025.yaml"
 T = TypeVar("T")
@@ -310,7 +310,7 @@ class Pipeline:
         (:func:`resetlab.index.claims.table.claims_table`; columns: :data:`CLAIM_COLUMNS` +)."""
 
         def make() -> pd.DataFrame:
-            from resetlab.index.claims.table import claims_table, panel_claim_data, task_context
+            from resetlab.index.claims.table import claims_table, panel_claim_data
 
             # one runner for the pairs' claim data and the tests (a local cluster of
             # ``jobs`` workers unless a distributed runner is given)

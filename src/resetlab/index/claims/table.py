@@ -37,9 +37,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from collections.abc import Callable, Mapping
-from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -59,7 +57,7 @@ from resetlab.index.claims.registry import (
     run_claim_test,
     window_sensitivity,
 )
-from resetlab.tasks import Runner
+from resetlab.tasks import Runner, task_context
 
 if TYPE_CHECKING:
     from resetlab.index.api import Analysis
@@ -164,18 +162,6 @@ def panel_claim_data(
 def _pair_claim_data(item: tuple[Analysis, pd.DataFrame | None, str, tuple[str, str]]) -> ClaimData:
     a, events, key, dyad = item
     return claim_data(a, events=events, pair=key, dyad=dyad)
-
-
-def task_context(jobs: int | None, runner: Runner | None, n_tasks: int | None = None) -> Any:
-    """The runner to use: a distributed ``runner`` as it is, else a local cluster of ``jobs``
-    workers (``None``: all cores; never more than ``n_tasks`` where given), else this
-    process."""
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    if n_tasks is not None:
-        jobs = min(jobs, max(1, n_tasks))
-    if runner is not None and runner.distributed:
-        return nullcontext(runner)
-    return Runner(workers=jobs) if jobs > 1 else nullcontext(runner or Runner())
 
 
 @dataclass(frozen=True)
