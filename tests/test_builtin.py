@@ -160,6 +160,7 @@ NOT_ESTABLISHED = {
     "sofx.com", "newslines.org", "nationalnewswatch.com", "img1-azrcdn.newser.com", "lfwp.net",
     "dev.nsarchive.gwu.edu.946elmp01.blackmesh.com", "homsy-staging.cambridgecore.org",
     "tacticsinstitute.com", "ic911.org", "natyliesbaldwin.com", "everycrsreport.com",
+    "redorbit.com", "cdnedge.bbc.co.uk", "covid-19.chinadaily.com.cn", "m8.malaysiakini.com",
 }  # fmt: skip
 
 
