@@ -16,7 +16,7 @@ PERSPECTIVES = REPO / "perspectives"
 TINY = Budget(
     name="tiny", walkers=16, steps=3, burn=1, reps=16, draws=4, draw_reps=2, refit_every=19,
     seeds=(0,), n_boot=50, claim_resamples=60, morris_trajectories=2, sobol_n=4,
-    lever_members=8, origin_step=12, chains=2, noise_seeds=2,
+    lever_members=8, origin_step=12, chains=2, noise_seeds=2, mh_round=8, mh_max=16,
 )  # fmt: skip
 
 

@@ -120,3 +120,50 @@ def test_the_key_changes_with_the_package_tables(
             fh.write("\n")
         monkeypatch.setattr("resetlab.fit.pipeline.data_dir", lambda: copy)
         assert _key(s) != before
+
+
+def _is_module(name: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:  # ``pkg.module.function``: its parent is not a package
+        return False
+
+
+def _imported_fit_modules(start: str) -> set[str]:
+    """The ``resetlab.fit`` modules ``start`` imports, directly or through each other."""
+    import ast
+    import importlib.util
+
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        spec = importlib.util.find_spec(name)
+        assert spec is not None and spec.origin is not None
+        tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            mods = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                mods = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                mods = [a.name for a in node.names]
+            for m in mods:
+                if m.startswith("resetlab.fit.") and _is_module(m):
+                    todo.append(m)
+    return seen
+
+
+def test_a_cached_posterior_is_keyed_on_every_fit_module_it_runs() -> None:
+    """Editing a module the fit imports (its sampler, likelihood, observation step) must
+    change the posterior's cache key, or a stale posterior would be read back."""
+    from resetlab.fit.pipeline import _CODE
+
+    covered = _CODE["posterior"]
+    for mod in _imported_fit_modules("resetlab.fit.calibrate"):
+        part = mod.removeprefix("resetlab.").replace(".", "/")
+        assert f"{part}.py" in covered or part in covered, f"{mod} is not in the posterior's key"

@@ -165,6 +165,14 @@ def test_fit_sampler_option(small: tuple[Path, Path], tmp_path: Path) -> None:
     assert (
         "sampler: emcee-crn" in res.output and json.loads(out.read_text())["perspective"] == "null"
     )
+    res = runner.invoke(app, ["fit", "null", "--sampler", "crn-metropolis", *common])
+    assert res.exit_code == 0, res.output
+    d = json.loads(out.read_text())["diagnostics"]
+    assert d["sampler"] == "crn-metropolis" and d["metropolis_steps"] in (8, 16)
+    assert f"then {d['metropolis_steps']} Metropolis steps of 2 walkers per chain" in res.output
+    checks = json.loads(out.read_text())["posterior_predictive"]
+    assert len(checks) == 7 and {"check", "p_value", "p_holm", "flagged"} <= set(checks[0])
+    assert "posterior predictive checks" in res.output
     bad = runner.invoke(app, ["fit", "null", "--sampler", "gibbs", *common])
     assert bad.exit_code != 0 and "unknown sampler 'gibbs'" in bad.output
 

@@ -87,7 +87,9 @@ def test_mcwm_move_rejects_a_bad_penalty() -> None:
 
 
 def test_budget_validates_its_sampler() -> None:
-    assert all(b.sampler == "emcee" for b in BUDGETS.values())
+    # the quick budget's fits and every budget's backtest refits keep emcee's stretch move
+    assert BUDGETS["quick"].sampler == "emcee"
+    assert all(b.refit_sampler == "emcee" for b in BUDGETS.values())
     with pytest.raises(ModelError, match="unknown sampler 'gibbs'.*emcee-mcwm"):
         dataclasses.replace(TINY, sampler="gibbs")
     with pytest.raises(ModelError, match="unknown sampler"):

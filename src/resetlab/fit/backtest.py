@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -96,12 +96,13 @@ class _Task:
 def _run_task(task: _Task) -> list[dict[str, Any]]:
     """Fit and forecast one perspective at every origin (a picklable worker function)."""
     b = task.budget
+    refit = replace(b, sampler=b.refit_sampler)
     rows: list[dict[str, Any]] = []
     posterior: Posterior | None = None
     seeds = task_seeds(task.seed, task.perspective.name, len(task.vintages))
     for i, (v, f, truth) in enumerate(zip(task.vintages, task.forcings, task.truths, strict=True)):
         if posterior is None or i % b.refit_every == 0:
-            posterior = fit(task.perspective, v, task.base, budget=b, seed=seeds[i], chains=1)
+            posterior = fit(task.perspective, v, task.base, budget=refit, seed=seeds[i], chains=1)
         ens = forecast(
             task.perspective, posterior, v, task.base, HORIZON,
             draws=b.draws, draw_reps=b.draw_reps, seed=seeds[i], forcing=f,

@@ -42,11 +42,32 @@ class Budget:
     # moves; "emcee-mcwm": Monte Carlo within Metropolis, the current points re-estimated with
     # fresh simulations at every step; "emcee-crn": emcee's stretch move with replicate r of
     # every walker simulated from the same random numbers (fit/samplers.py; docs/fit.md says
-    # what each costs)
+    # what each costs); "crn-metropolis": a stretch warm-up of ``steps`` steps (all
+    # discarded), then ``mh_walkers`` random-walk Metropolis walkers per chain on the same
+    # common-numbers surface, in rounds of ``mh_round`` steps, until the diagnostics over the
+    # last half of them hold or ``mh_max`` steps have run
     sampler: str = "emcee"
+    mh_walkers: int = 2
+    mh_round: int = 1000
+    mh_max: int = 10000
+    # the sampler of the backtest's one-chain refits (no diagnostics are read from them)
+    refit_sampler: str = "emcee"
 
     def __post_init__(self) -> None:
         check_sampler(self.sampler)
+        check_sampler(self.refit_sampler)
+        if self.refit_sampler == "crn-metropolis":
+            raise ModelError("crn-metropolis needs several chains; a refit runs one")
+        if self.mh_walkers < 1 or self.mh_round < 8 or self.mh_max < self.mh_round:
+            raise ModelError(
+                f"budget {self.name!r}: need mh_walkers >= 1, mh_round >= 8 and mh_max >= "
+                f"mh_round, got {self.mh_walkers}, {self.mh_round}, {self.mh_max}"
+            )
+
+    @property
+    def planned_steps(self) -> int:
+        """The most steps a reported fit's chain can run (the progress bar's total)."""
+        return self.steps + (self.mh_max if self.sampler == "crn-metropolis" else 0)
 
 
 BUDGETS: dict[str, Budget] = {
@@ -54,11 +75,13 @@ BUDGETS: dict[str, Budget] = {
         name="quick", walkers=16, steps=40, burn=20, reps=40, draws=32, draw_reps=4,
         refit_every=4, seeds=(0, 1), n_boot=500, claim_resamples=1000,
         morris_trajectories=6, sobol_n=64, lever_members=1024, origin_step=12,
+        mh_round=100, mh_max=400,
     ),
     "full": Budget(
         name="full", walkers=24, steps=150, burn=75, reps=80, draws=64, draw_reps=4,
         refit_every=48, seeds=(0, 1, 2), n_boot=2000, claim_resamples=5000,
         morris_trajectories=20, sobol_n=1024, lever_members=4096, origin_step=1,
+        sampler="crn-metropolis", mh_max=20000,
     ),
 }  # fmt: skip
 

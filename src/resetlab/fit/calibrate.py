@@ -52,7 +52,7 @@ from resetlab.fit.likelihood import (
 )
 from resetlab.fit.observe import IndexNoise, Observer
 from resetlab.fit.perspectives import ParameterSpace
-from resetlab.fit.samplers import ensemble
+from resetlab.fit.samplers import COMMON_NUMBERS, ensemble, metropolis, move_state, proposal_cov
 from resetlab.model.crn import CommonNumbers
 from resetlab.model.engine import ModelSpec, ScoreWeights, run_chunk
 from resetlab.model.forcing import Forcing
@@ -353,8 +353,10 @@ def diagnose(chains: np.ndarray, loglik_noise_sd: float, n_chains: int) -> dict[
     x = np.asarray(chains, dtype=float)
     if x.ndim != 3 or x.shape[0] < 2 or x.shape[1] < 4:
         raise ModelError(f"diagnostics need >= 2 chains of >= 4 draws, got shape {x.shape}")
-    with warnings.catch_warnings():
-        # an ensemble has more walkers than kept steps at small budgets; arviz warns of that
+    with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+        # an ensemble has more walkers than kept steps at small budgets; arviz warns of that;
+        # a walker that never moved has no within-chain variance: its R-hat is inf, as it
+        # should be, without a warning
         warnings.simplefilter("ignore", UserWarning)
         ds = az.convert_to_dataset(x)
         rhat = np.asarray(az.rhat(ds, method="rank")["x"].values, dtype=float)
@@ -422,7 +424,7 @@ def _log_prob_fn(
     point's log-likelihood is the same whatever the other walkers of the call."""
     names = space.names
     reps = c.budget.reps
-    common = c.budget.sampler == "emcee-crn"
+    common = c.budget.sampler in COMMON_NUMBERS
 
     def log_prob(theta: np.ndarray) -> np.ndarray:
         lp = space.log_prior(theta)
@@ -444,23 +446,143 @@ def _log_prob_fn(
     return log_prob
 
 
-def _run_chain(c: _Chain) -> tuple[np.ndarray, np.ndarray, float]:
-    """Chain (steps x walkers x parameters), log posterior (steps x walkers), acceptance."""
+def _stretch(c: _Chain) -> tuple[Any, ParameterSpace, list[np.random.SeedSequence]]:
+    """Run chain ``c``'s emcee ensemble for ``budget.steps`` steps from prior draws; the
+    sampler, the parameter space and the chain's seeds (starts, moves, MCWM simulations, and
+    two more for :func:`_warm_chain`)."""
     b = c.budget
     space = ParameterSpace.of(c.perspective)
     walkers = max(b.walkers, 2 * space.dim + 2)
     walkers += walkers % 2
-    # the first two children are the same whatever the sampler (spawn is sequential)
-    start_seed, move_seed, sim_seed = c.chain_seed.spawn(3)
+    # the first three children are the same whatever the sampler (spawn is sequential)
+    seeds = c.chain_seed.spawn(5)
+    start_seed, move_seed, sim_seed = seeds[:3]
     p0 = space.sample(np.random.default_rng(start_seed), walkers)
     fresh = sim_seed if b.sampler == "emcee-mcwm" else None
     sampler = ensemble(walkers, space.dim, _log_prob_fn(c, space, fresh), b.sampler, move_seed)
     sampler.run_mcmc(p0, b.steps)
+    return sampler, space, seeds
+
+
+def _run_chain(c: _Chain) -> tuple[np.ndarray, np.ndarray, float]:
+    """Chain (steps x walkers x parameters), log posterior (steps x walkers), acceptance."""
+    b = c.budget
+    sampler, _, _ = _stretch(c)
     return (
         sampler.get_chain(discard=b.burn),
         sampler.get_log_prob(discard=b.burn),
         float(np.mean(sampler.acceptance_fraction)),
     )
+
+
+@dataclass(frozen=True)
+class _Round:
+    """The next round of one chain's Metropolis walkers (a picklable task)."""
+
+    chain: _Chain
+    start: np.ndarray  # walkers x parameters
+    log_prob: np.ndarray  # walkers
+    cov: np.ndarray  # the fixed proposal covariance
+    random_state: Any  # the proposals' RandomState state, where the last round left it
+    steps: int
+
+
+@dataclass(frozen=True)
+class _Rounded:
+    chain: np.ndarray  # steps x walkers x parameters
+    log_prob: np.ndarray  # steps x walkers
+    accepted: np.ndarray  # walkers: accepted moves this round
+    last: _Round  # the round that continues from here
+
+
+def _warm_chain(c: _Chain) -> _Round:
+    """Chain ``c``'s stretch warm-up (``budget.steps`` steps, all discarded), and its first
+    Metropolis round: ``budget.mh_walkers`` walkers picked at random from the warm-up's last
+    state, the proposal covariance from the last half of its draws."""
+    b = c.budget
+    sampler, space, seeds = _stretch(c)
+    pick = np.random.default_rng(seeds[3])
+    last = sampler.get_last_sample()
+    walkers = len(last.coords)
+    if b.mh_walkers > walkers:
+        raise FitError(f"{b.mh_walkers} Metropolis walkers but the warm-up has {walkers}")
+    idx = pick.choice(walkers, size=b.mh_walkers, replace=False)
+    draws = sampler.get_chain(discard=b.steps // 2, flat=True)
+    return _Round(
+        chain=c, start=np.array(last.coords[idx]), log_prob=np.array(last.log_prob[idx]),
+        cov=proposal_cov(draws), random_state=move_state(seeds[4]), steps=b.mh_round,
+    )  # fmt: skip
+
+
+def _metropolis_round(r: _Round) -> _Rounded:
+    """``r.steps`` Metropolis steps of one chain's walkers from where ``r`` starts."""
+    from emcee.state import State
+
+    space = ParameterSpace.of(r.chain.perspective)
+    lp = _log_prob_fn(r.chain, space, None)
+    sampler = metropolis(len(r.start), space.dim, lp, r.cov, r.random_state)
+    sampler.run_mcmc(State(r.start, log_prob=r.log_prob), r.steps, skip_initial_state_check=True)
+    last = sampler.get_last_sample()
+    nxt = replace(
+        r, start=np.array(last.coords), log_prob=np.array(last.log_prob),
+        random_state=sampler.random_state,
+    )  # fmt: skip
+    return _Rounded(
+        sampler.get_chain(), sampler.get_log_prob(),
+        np.rint(sampler.acceptance_fraction * r.steps).astype(np.int64), nxt,
+    )  # fmt: skip
+
+
+def _sample_metropolis(
+    tasks: list[_Chain],
+    run: Runner,
+    name: str,
+    progress: Callable[[int], None] | None,
+) -> tuple[np.ndarray, np.ndarray, float, dict[str, Any]]:
+    """The ``"crn-metropolis"`` sampler: every chain's warm-up, then Metropolis rounds of
+    ``mh_round`` steps until :func:`diagnose` over the last half of the Metropolis steps of
+    every walker of every chain holds, or ``mh_max`` steps have run. Kept chain (steps x
+    walkers x parameters), its log posterior, acceptance and what was run."""
+    b = tasks[0].budget
+    n = len(tasks)
+    rounds = run.map(
+        _warm_chain, tasks, identities=[("warm-up", name, k) for k in range(n)],
+        label=f"warm-up of {name}",
+        progress=(lambda d, t: progress(d * b.steps // t)) if progress is not None else None,
+    )  # fmt: skip
+    chains: list[list[np.ndarray]] = [[] for _ in range(n)]
+    lps: list[list[np.ndarray]] = [[] for _ in range(n)]
+    accepted: list[list[np.ndarray]] = [[] for _ in range(n)]
+    done, ok = 0, False
+    while not ok and done < b.mh_max:
+        out = run.map(
+            _metropolis_round, rounds,
+            identities=[("metropolis", name, k, done) for k in range(n)],
+            label=f"Metropolis steps {done + 1}-{done + b.mh_round} of {name}",
+        )  # fmt: skip
+        for k, o in enumerate(out):
+            chains[k].append(o.chain)
+            lps[k].append(o.log_prob)
+            accepted[k].append(o.accepted)
+        done += b.mh_round
+        if progress is not None:
+            progress(b.steps + done)
+        rounds = [o.last for o in out]
+        chain = np.concatenate([np.concatenate(c, axis=0) for c in chains], axis=1)
+        kept = chain[done // 2 :]
+        ok = bool(diagnose(np.swapaxes(kept, 0, 1), np.nan, n)["converged"])
+    lp = np.concatenate([np.concatenate(c, axis=0) for c in lps], axis=1)[done // 2 :]
+    # acceptance over all Metropolis steps (a round's count is not split by step)
+    acceptance = float(np.sum([np.sum(a) for a in accepted]) / (done * n * b.mh_walkers))
+    extra = {
+        "steps": b.steps + done,
+        "burn": b.steps + done // 2,
+        "warmup_steps": b.steps,
+        "metropolis_steps": done,
+        "metropolis_walkers": b.mh_walkers,
+        "stopped": "converged" if ok else "cap",
+    }
+    return kept, lp, acceptance, extra
 
 
 def loglik_noise(
@@ -502,7 +624,8 @@ def fit(
 
     ``chains`` independent ensembles (default ``budget.chains``) run as tasks of ``runner``
     (default: in this process); with two or more the posterior carries :func:`diagnose`'s
-    block. ``progress(k)`` is called as chains finish, ``k`` in emcee steps of ``budget.steps``.
+    block. ``progress(k)`` is called as chains or rounds finish, ``k`` in steps of
+    ``budget.planned_steps`` (under ``"crn-metropolis"`` the run may stop before them).
     """
     b = get_budget(budget)
     n_chains = b.chains if chains is None else chains
@@ -523,12 +646,19 @@ def fit(
             progress(done * b.steps // total)
 
     run = Runner() if runner is None else runner
-    results = run.map(
-        _run_chain, tasks, identities=[("chain", perspective.name, k) for k in range(n_chains)],
-        label=f"chains of {perspective.name}", progress=tick,
-    )  # fmt: skip
-    chain = np.concatenate([r[0] for r in results], axis=1)  # steps x walkers x dim
-    lp = np.concatenate([r[1] for r in results], axis=1)
+    if b.sampler == "crn-metropolis":
+        if n_chains < 2:
+            raise FitError("the crn-metropolis sampler reads its chains' agreement: it needs 2+")
+        chain, lp, acceptance, extra = _sample_metropolis(tasks, run, perspective.name, progress)
+    else:
+        results = run.map(
+            _run_chain, tasks, identities=[("chain", perspective.name, k) for k in range(n_chains)],
+            label=f"chains of {perspective.name}", progress=tick,
+        )  # fmt: skip
+        chain = np.concatenate([r[0] for r in results], axis=1)  # steps x walkers x dim
+        lp = np.concatenate([r[1] for r in results], axis=1)
+        acceptance = float(np.mean([r[2] for r in results]))
+        extra = {"steps": b.steps, "burn": b.burn}
     flat, flat_lp = chain.reshape(-1, space.dim), lp.reshape(-1)
     keep = np.isfinite(flat_lp)
     diagnostics = None
@@ -538,7 +668,7 @@ def fit(
         diagnostics = diagnose(np.swapaxes(chain, 0, 1), float(np.std(noise, ddof=1)), n_chains)
         diagnostics["likelihood"] = likelihood_name(b.mean_adjust)
         diagnostics["sampler"] = b.sampler
-        diagnostics["steps"], diagnostics["burn"] = b.steps, b.burn
+        diagnostics.update(extra)
         if b.mean_adjust is not None:
             # which summaries the model cannot match: Gamma at the posterior median, in sd
             names = summary_names(target.months)
@@ -551,7 +681,7 @@ def fit(
         origin=str(vintage.origin),
         budget=b.name,
         seed=seed,
-        acceptance=float(np.mean([r[2] for r in results])),
+        acceptance=acceptance,
         n_months=len(target.months),
         diagnostics=diagnostics,
     )
@@ -607,6 +737,31 @@ def forecast(
     return sim[n_hist:] + shift[None, :]
 
 
+def replay_index(
+    perspective: PerspectiveModel,
+    posterior: Posterior,
+    data: FitData,
+    base: Scenario,
+    *,
+    draws: int,
+    draw_reps: int,
+    seed: int,
+) -> tuple[Target, pd.PeriodIndex, np.ndarray]:
+    """The posterior's simulated index over the fitted window: the target (the measured
+    index), its months, and months x (``draws`` x ``draw_reps``) simulated series (each draw
+    anchored at the replay start as in the fit, then observed as the record is)."""
+    vintage = data.vintage()
+    forcing, n_hist = history_forcing(base, vintage, 1)
+    forcing = _truncate(forcing, n_hist)
+    rng = np.random.default_rng(seed)
+    theta = np.repeat(posterior.draws(rng, draws), draw_reps, axis=0)
+    engine, observe = streams(seed)
+    sim = simulate_relations(perspective, base, forcing, theta, posterior.names, engine)
+    target = Target.of(vintage, n_hist)
+    x = anchor(sim, float(target.y[:ANCHOR_MONTHS].mean()), draw_reps)
+    return target, forcing.months, target.observe(x, np.random.default_rng(observe))
+
+
 def replay_band(
     perspective: PerspectiveModel,
     posterior: Posterior,
@@ -619,23 +774,16 @@ def replay_band(
 ) -> pd.DataFrame:
     """The posterior replay against the index: month, index, q05..q95.
 
-    The quantiles are of the *simulated index* (each draw anchored at the replay start as in
-    the fit, then observed as the record is), the object the fit compares with the index.
+    The quantiles are of the *simulated index* (:func:`replay_index`), the object the fit
+    compares with the index.
     """
-    vintage = data.vintage()
-    forcing, n_hist = history_forcing(base, vintage, 1)
-    forcing = _truncate(forcing, n_hist)
-    rng = np.random.default_rng(seed)
-    theta = np.repeat(posterior.draws(rng, draws), draw_reps, axis=0)
-    engine, observe = streams(seed)
-    sim = simulate_relations(perspective, base, forcing, theta, posterior.names, engine)
-    target = Target.of(vintage, n_hist)
-    x = anchor(sim, float(target.y[:ANCHOR_MONTHS].mean()), draw_reps)
-    idx = target.observe(x, np.random.default_rng(observe))
+    target, months, idx = replay_index(
+        perspective, posterior, data, base, draws=draws, draw_reps=draw_reps, seed=seed
+    )
     q = np.quantile(idx, [0.05, 0.25, 0.5, 0.75, 0.95], axis=1)
     return pd.DataFrame(
         {
-            "month": [str(m) for m in forcing.months],
+            "month": [str(m) for m in months],
             "index": target.y,
             "q05": q[0],
             "q25": q[1],

@@ -155,15 +155,18 @@ def fit(
         str | None,
         typer.Option(
             "--sampler",
-            help="emcee (the budget's default), emcee-mcwm (re-estimate the current points "
-            "at every step) or emcee-crn (common random numbers across walkers; docs/fit.md).",
+            help="Default: the budget's (quick: emcee; full: crn-metropolis, a stretch "
+            "warm-up then Metropolis walkers on common random numbers until R-hat and ESS "
+            "hold). Also emcee-mcwm (re-estimate the current points at every step) and "
+            "emcee-crn (common random numbers across walkers); docs/fit.md.",
         ),
     ] = None,
     steps: Annotated[
         int | None,
         typer.Option(
             "--steps",
-            help="emcee steps per walker instead of the budget's; the first half is burn-in.",
+            help="emcee steps per walker instead of the budget's; the first half is burn-in "
+            "(under crn-metropolis: the stretch warm-up, all of it discarded).",
         ),
     ] = None,
     workers: WorkersOption = None,
@@ -225,12 +228,25 @@ def fit(
                 console.print(f"wrote {output}")
                 return
             with Progress(console=console, transient=True) as bar:
-                task = bar.add_task(f"emcee: {perspective}", total=b.steps)
+                task = bar.add_task(f"{b.sampler}: {perspective}", total=b.planned_steps)
                 post = run_fit(
                     persp, target, p.base, budget=b, seed=seed, runner=p.runner,
                     progress=lambda k: bar.update(task, completed=k),
                 )  # fmt: skip
+            from resetlab.fit.checks import posterior_predictive
+
+            checks = posterior_predictive(persp, post, data, p.base, draws=b.draws, seed=seed)
             post.save(output)
+            if Path(output).suffix == ".json":
+                import json
+
+                from resetlab.fit.checks import to_records
+
+                doc = json.loads(Path(output).read_text(encoding="utf-8"))
+                doc["posterior_predictive"] = to_records(checks)
+                tmp = Path(f"{output}.tmp")
+                tmp.write_text(json.dumps(doc), encoding="utf-8")
+                tmp.replace(output)
             if chart is not None:
                 from resetlab.report.fit_sections import replay_figure
 
@@ -242,6 +258,10 @@ def fit(
     except ResetlabError as exc:
         raise fail(exc) from exc
     _print(post.summary(), f"posterior of {perspective} (fitted before {post.origin}, {budget})")
+    from resetlab.fit.checks import checks_words
+
+    _print(checks, "posterior predictive checks (summaries the likelihood does not use)")
+    console.print(checks_words(checks))
     console.print(
         f"acceptance {post.acceptance:.2f}, {len(post.samples)} draws, {post.n_months} months; "
         f"wrote {output}"
@@ -250,9 +270,19 @@ def fit(
         " (a quick look: the quick budget is not meant to converge)" if budget == "quick" else ""
     )
     console.print(f"diagnostics: {post.diagnostics_words()}{quick}")
+    d = post.diagnostics or {}
+    if d.get("sampler") == "crn-metropolis":
+        console.print(
+            f"crn-metropolis: {d['warmup_steps']} warm-up steps, then {d['metropolis_steps']} "
+            f"Metropolis steps of {d['metropolis_walkers']} walkers per chain (last half kept); "
+            + ("stopped when the diagnostics held" if d["stopped"] == "converged"
+               else "stopped at the cap, the diagnostics not held")  # fmt: skip
+        )
     if sampler is not None:
         console.print(f"sampler: {sampler}")
-    if steps is not None:
+    if steps is not None and d.get("sampler") == "crn-metropolis":
+        console.print(f"warm-up: {steps} stretch steps per walker, all discarded")
+    elif steps is not None:
         console.print(f"steps: {steps} per walker, {steps // 2} burned")
 
 

@@ -54,10 +54,12 @@ def base_scenario_path(path: str | Path | None = None) -> Path:
 
 #: The code each result depends on (paths under ``src/resetlab``); a change re-runs only those.
 _CORE = ("record", "model", "index", "fit/calibrate.py", "fit/history.py", "fit/perspectives.py",
-         "fit/budget.py", "fit/hold.py")  # fmt: skip
+         "fit/budget.py", "fit/hold.py", "fit/samplers.py", "fit/likelihood.py",
+         "fit/observe.py")  # fmt: skip
 _CODE: dict[str, tuple[str, ...]] = {
     "posterior": _CORE,
     "replay": _CORE,
+    "checks": (*_CORE, "fit/checks.py"),
     "backtest": (*_CORE, "fit/backtest.py", "fit/baselines"),
     "outlook": (*_CORE, "fit/outlook.py"),
     "levers": (*_CORE, "fit/outlook.py"),
@@ -193,6 +195,19 @@ class Pipeline:
             lambda: replay_band(
                 self.perspectives[name], self.posterior(name), self.data, self.base,
                 draws=b.draws, draw_reps=b.draw_reps, seed=self.seed,
+            ),
+        )  # fmt: skip
+
+    def checks(self, name: str) -> pd.DataFrame:
+        """Posterior predictive checks of a perspective (:mod:`resetlab.fit.checks`)."""
+        from resetlab.fit.checks import posterior_predictive
+
+        b = self.budget
+        return self._cached(
+            f"checks-{name}",
+            lambda: posterior_predictive(
+                self.perspectives[name], self.posterior(name), self.data, self.base,
+                draws=b.draws, seed=self.seed,
             ),
         )  # fmt: skip
 

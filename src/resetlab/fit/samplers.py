@@ -29,7 +29,19 @@ common random numbers are the simulation literature's device for comparing param
 settings on the same numbers (Glasserman & Yao 1992, *Management Science* 38(6)).
 ``docs/fit.md`` says what that costs.
 
-The move is an :mod:`emcee.moves` subclass, not a hand-written sampler: it wraps emcee's
+``"crn-metropolis"`` samples the same common-random-numbers surface in two phases: a warm-up
+of emcee's stretch move from dispersed prior draws (all of it discarded), then a few
+independent random-walk Metropolis walkers per chain (emcee's :class:`~emcee.moves.GaussianMove`,
+a fixed normal proposal, scaled ``2.38^2 / dim`` times the warm-up's covariance: Roberts,
+Gelman & Gilks 1997, *Ann. Appl. Probab.* 7(1)), run in rounds until the diagnostics hold or
+a cap is reached (:func:`resetlab.fit.calibrate.fit`). Why: split R-hat reads every walker
+as a sequence, and it falls like ``1 + tau / (2 n)`` in a sequence's length ``n``, so the
+24 short walkers of a stretch ensemble need many times the evaluations that two long
+Metropolis walkers need for the same R-hat; a Metropolis walker moves alone (its proposal
+does not depend on the other walkers), so the walkers of every chain are independent
+Markov chains with a fixed kernel, and the proposal stays fixed through the kept draws.
+
+The MCWM move is an :mod:`emcee.moves` subclass, not a hand-written sampler: it wraps emcee's
 own stretch move, only refreshing the state's log-probabilities before emcee's accept loop.
 """
 
@@ -46,7 +58,11 @@ from emcee.state import State
 from resetlab.exceptions import ModelError
 
 #: The samplers a :class:`resetlab.fit.budget.Budget` may name.
-SAMPLERS = ("emcee", "emcee-mcwm", "emcee-crn")
+SAMPLERS = ("emcee", "emcee-mcwm", "emcee-crn", "crn-metropolis")
+#: The samplers whose log-likelihood is simulated with common random numbers.
+COMMON_NUMBERS = ("emcee-crn", "crn-metropolis")
+#: Roberts, Gelman & Gilks' (1997) scale of a random-walk proposal: 2.38^2 / dim.
+RWM_SCALE = 2.38**2
 
 
 def check_sampler(name: str) -> str:
@@ -101,7 +117,44 @@ def ensemble(
     check_sampler(sampler)
     moves = MCWMStretchMove(penalty=0.0) if sampler == "emcee-mcwm" else None
     out = emcee.EnsembleSampler(walkers, dim, log_prob, vectorize=True, moves=moves)
-    out.random_state = np.random.RandomState(
-        np.random.MT19937(seed.generate_state(1)[0])
-    ).get_state()
+    out.random_state = move_state(seed)
+    return out
+
+
+def move_state(seed: np.random.SeedSequence) -> Any:
+    """A ``numpy.random.RandomState`` state seeded by ``seed`` (emcee draws its moves from one)."""
+    return np.random.RandomState(np.random.MT19937(seed.generate_state(1)[0])).get_state()
+
+
+def proposal_cov(draws: np.ndarray) -> np.ndarray:
+    """The random-walk proposal's covariance from warm-up ``draws`` (n x dim): their
+    covariance times :data:`RWM_SCALE` / dim; :class:`ModelError` if it is not positive
+    definite (the warm-up did not move in some direction)."""
+    x = np.asarray(draws, dtype=float)
+    dim = x.shape[1]
+    cov = np.atleast_2d(np.cov(x, rowvar=False)) * RWM_SCALE / dim
+    sd = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    flat = ~np.all(np.isfinite(cov)) or np.any(sd <= 1e-12 * np.maximum(1.0, np.abs(x).max(0)))
+    if flat or np.linalg.eigvalsh(cov / np.outer(sd, sd)).min() <= 1e-10:
+        raise ModelError(
+            "the warm-up's draws have no spread in some direction (covariance not positive "
+            "definite): run more warm-up steps or more walkers"
+        )
+    return cov
+
+
+def metropolis(
+    walkers: int,
+    dim: int,
+    log_prob: Callable[[np.ndarray], np.ndarray],
+    cov: np.ndarray,
+    random_state: Any,
+) -> emcee.EnsembleSampler:
+    """``walkers`` independent random-walk Metropolis chains (emcee's ``GaussianMove`` with
+    covariance ``cov``; one vectorised ``log_prob`` call per step for all of them), their
+    proposals drawn from ``random_state`` (a ``RandomState`` state: a round continues where
+    the previous one stopped)."""
+    move = emcee.moves.GaussianMove(np.asarray(cov, dtype=float))
+    out = emcee.EnsembleSampler(walkers, dim, log_prob, vectorize=True, moves=move)
+    out.random_state = random_state
     return out

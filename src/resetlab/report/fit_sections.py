@@ -65,8 +65,21 @@ def _rgba(hex_color: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
+def checks_html(table: pd.DataFrame | None) -> str:
+    """The posterior predictive checks: a sentence and their table."""
+    if table is None:
+        return ""
+    from resetlab.fit.checks import checks_words
+
+    return (f"<p><b>Posterior predictive checks</b> (summaries the likelihood does not use): "
+            f"{_esc(checks_words(table))}.</p>" + table_html(table))  # fmt: skip
+
+
 def calibration_section(
-    bands: dict[str, pd.DataFrame], posteriors: dict[str, Any], budget: str
+    bands: dict[str, pd.DataFrame],
+    posteriors: dict[str, Any],
+    budget: str,
+    checks: dict[str, pd.DataFrame] | None = None,
 ) -> Section:
     names = list(bands)
     rows = (len(names) + 1) // 2
@@ -82,11 +95,12 @@ def calibration_section(
         s = post.summary()
         cover = _coverage(bands[n])
         parts.append(
-            f"<h3>{_esc(n)}</h3><p>emcee acceptance {post.acceptance:.2f}; {len(post.samples)} "
+            f"<h3>{_esc(n)}</h3><p>acceptance {post.acceptance:.2f}; {len(post.samples)} "
             f"posterior draws; {post.n_months} index months; the index lies inside the 90 % "
             f"replay band in {cover:.0%} of months.</p>"
             + diagnostics_html(post, budget)
             + table_html(s)
+            + checks_html((checks or {}).get(n))
         )
     note = (
         "<p>Each perspective's priors are fitted to the monthly index (1992 on) with the "
@@ -107,6 +121,18 @@ def diagnostics_html(post: Any, budget: str) -> str:
     words = f"<p><b>Diagnostics</b>: {_esc(post.diagnostics_words())}.{quick}</p>"
     if not d:
         return words
+    if d.get("sampler") == "crn-metropolis":
+        stop = ("the diagnostics held" if d.get("stopped") == "converged"
+                else "the cap was reached before the diagnostics held")  # fmt: skip
+        words += (
+            f"<p>Sampler: a stretch warm-up of {d['warmup_steps']} steps, then "
+            f"{d['metropolis_walkers']} random-walk Metropolis walkers per chain for "
+            f"{d['metropolis_steps']} steps ({stop}; the last half kept). Every chain "
+            "simulates with the same random numbers (the fit seed's): the diagnostics say "
+            "whether the chains agree on the posterior given those numbers, not whether "
+            "another seed's posterior lies in the same place; the log-likelihood moves by "
+            f"{d['loglik_noise_sd']:.3g} nats (sd) between seeds at the posterior median.</p>"
+        )
     cols = ["chains", "walkers", "draws_per_walker", "rhat_max", "ess_bulk_min", "ess_tail_min",
             "loglik_noise_sd", "converged"]  # fmt: skip
     return words + table_html(pd.DataFrame([{c: d[c] for c in cols}]))
@@ -556,7 +582,8 @@ def fit_sections(p: Any) -> list[Section]:
     refused = refused_outlook(posts)
     out = [headline_section(skill, ot, bt.describe_origins(), b.name, refused)]
     out.append(claims_section(p.claims(), _titles(p), b.name, b.claim_resamples))
-    out.append(calibration_section({n: p.replay(n) for n in posts}, posts, b.name))
+    out.append(calibration_section({n: p.replay(n) for n in posts}, posts, b.name,
+                                   {n: p.checks(n) for n in posts}))  # fmt: skip
     out.append(backtest_section(skill, bt.calibration(), bt.brier_table(), b.name, bt.seeds,
                                 bt.level, bt.describe_origins()))  # fmt: skip
     out.append(compare_section(p.compare(), bt.failures(p.data.events), b.name, p.mcs()))
