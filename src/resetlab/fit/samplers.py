@@ -134,7 +134,7 @@ def proposal_cov(draws: np.ndarray) -> np.ndarray:
     dim = x.shape[1]
     cov = np.atleast_2d(np.cov(x, rowvar=False)) * RWM_SCALE / dim
     sd = np.sqrt(np.clip(np.diag(cov), 0.0, None))
-    flat = ~np.all(np.isfinite(cov)) or np.any(sd <= 1e-12 * np.maximum(1.0, np.abs(x).max(0)))
+    flat = not np.all(np.isfinite(cov)) or np.any(sd <= 1e-12 * np.maximum(1.0, np.abs(x).max(0)))
     if flat or np.linalg.eigvalsh(cov / np.outer(sd, sd)).min() <= 1e-10:
         raise ModelError(
             "the warm-up's draws have no spread in some direction (covariance not positive "
