@@ -275,8 +275,11 @@ def fit(
         console.print(
             f"crn-metropolis: {d['warmup_steps']} warm-up steps, then {d['metropolis_steps']} "
             f"Metropolis steps of {d['metropolis_walkers']} walkers per chain (last half kept); "
-            + ("stopped when the diagnostics held" if d["stopped"] == "converged"
-               else "stopped at the cap, the diagnostics not held")  # fmt: skip
+            + (
+                "stopped when the diagnostics held"
+                if d["stopped"] == "converged"
+                else "stopped at the cap, the diagnostics not held"
+            )  # fmt: skip
         )
     if sampler is not None:
         console.print(f"sampler: {sampler}")
