@@ -311,8 +311,9 @@ class Posterior:
             diagnostics=d.get("diagnostics"),
         )
 
-    def save(self, path: str | Path) -> None:
-        """Write JSON (``.json``) or the samples as a table (``.csv``/``.parquet``)."""
+    def save(self, path: str | Path, extra: dict[str, Any] | None = None) -> None:
+        """Write JSON (``.json``, with ``extra``'s keys added) or the samples as a table
+        (``.csv``/``.parquet``)."""
         path = Path(path)
         if path.suffix in (".csv", ".parquet"):
             from resetlab.tables import write_table
@@ -322,7 +323,7 @@ class Posterior:
             write_table(frame, path, path.suffix[1:])
             return
         tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_text(json.dumps(self.to_dict()), encoding="utf-8")
+        tmp.write_text(json.dumps({**self.to_dict(), **(extra or {})}), encoding="utf-8")
         tmp.replace(path)
 
     @classmethod

@@ -233,20 +233,10 @@ def fit(
                     persp, target, p.base, budget=b, seed=seed, runner=p.runner,
                     progress=lambda k: bar.update(task, completed=k),
                 )  # fmt: skip
-            from resetlab.fit.checks import posterior_predictive
+            from resetlab.fit.checks import posterior_predictive, to_records
 
             checks = posterior_predictive(persp, post, data, p.base, draws=b.draws, seed=seed)
-            post.save(output)
-            if Path(output).suffix == ".json":
-                import json
-
-                from resetlab.fit.checks import to_records
-
-                doc = json.loads(Path(output).read_text(encoding="utf-8"))
-                doc["posterior_predictive"] = to_records(checks)
-                tmp = Path(f"{output}.tmp")
-                tmp.write_text(json.dumps(doc), encoding="utf-8")
-                tmp.replace(output)
+            post.save(output, extra={"posterior_predictive": to_records(checks)})
             if chart is not None:
                 from resetlab.report.fit_sections import replay_figure
 
