@@ -92,10 +92,9 @@ def test_simulated_index_moves_like_the_measured_one(name: str) -> None:
     from fitkit import PERSPECTIVES, base, record
 
     from resetlab.fit.calibrate import (
-        ANCHOR_MONTHS,
         Target,
         _truncate,
-        anchor,
+        observe_anchored,
         simulate_relations,
         streams,
     )
@@ -113,8 +112,7 @@ def test_simulated_index_moves_like_the_measured_one(name: str) -> None:
     engine, observe = streams(1)
     rel = simulate_relations(p, base(), forcing, np.tile(median, (members, 1)), space.names,
                              engine)  # fmt: skip
-    x = anchor(rel, float(target.y[:ANCHOR_MONTHS].mean()), members)
-    idx = target.observe(x, np.random.default_rng(observe))
+    idx = observe_anchored(rel, target, np.random.default_rng(observe))
     measured = np.diff(target.y)
     simulated = np.diff(idx, axis=0)
     ratio = float(simulated.std(axis=0, ddof=1).mean() / measured.std(ddof=1))

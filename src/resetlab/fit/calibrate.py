@@ -62,7 +62,7 @@ from resetlab.model.state import INDEX
 from resetlab.tasks import Runner, task_seed
 
 _RELATIONS = (INDEX["relations"],)
-#: Months at the replay start the simulated relations are anchored to the measured index on.
+#: Months at the replay start on which every simulated index is anchored to the measured one.
 ANCHOR_MONTHS = 12
 #: Months before an origin whose simulated index weights a forecast's members.
 ORIGIN_MONTHS = 12
@@ -184,18 +184,32 @@ class Target:
 
 def anchor(sim: np.ndarray, level: float, group: int) -> np.ndarray:
     """``sim`` (months x members) shifted, per block of ``group`` adjacent members, so that
-    the block's mean over the first :data:`ANCHOR_MONTHS` months is ``level``.
-
-    The relations score's level is set by the observation offset, which no article speaks to:
-    instead of a free parameter that soaks up misfit, each parameter set starts where the
-    measured index does.
-    """
+    the block's mean over the first :data:`ANCHOR_MONTHS` months is ``level``."""
     T, M = sim.shape
     if M % group:
         raise FitError(f"{M} members are not a whole number of sets of {group}")
     x = np.asarray(sim, dtype=np.float64).reshape(T, M // group, group)
     start = x[:ANCHOR_MONTHS].mean(axis=(0, 2))
     return (x + (level - start)[None, :, None]).reshape(T, M)
+
+
+def observe_anchored(relations: np.ndarray, target: Target, rng: Any) -> np.ndarray:
+    """The simulated index of ``relations`` (months x members), each member shifted so that
+    its own index's mean over the first :data:`ANCHOR_MONTHS` months equals the measured
+    index's.
+
+    The relations score's level is set by the observation offset, which no article speaks to:
+    instead of a free parameter that soaks up misfit, every simulated index starts where the
+    measured one does. The shift is applied to the *observed* index of each member, not to
+    the latent score: the measured index's first-year mean carries its own estimation error
+    (about 1 in 1992's thin months), and a latent score set to it would carry that error
+    into every simulation as a level offset the data do not have. Shifting each member's
+    index makes every level summary a comparison of the index with its own first year, the
+    same statistic for the record and for the simulations (the smoother's weights sum to one
+    in every month, so the shift of the index is a shift of the latent level).
+    """
+    idx = target.observe(np.asarray(relations, dtype=np.float64), rng)
+    return anchor(idx, float(target.y[:ANCHOR_MONTHS].mean()), 1)
 
 
 def index_loglik(
@@ -225,12 +239,10 @@ def index_loglik_gamma(
     common: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`index_loglik` and the fitted Gamma per set (sets x summaries; zeros if plain)."""
-    level = float(target.y[:ANCHOR_MONTHS].mean())
-    x = anchor(relations, level, reps)
     rng = np.random.default_rng(seed)
     if common:  # the observation step draws members x months: the member axis is 0
-        rng = CommonNumbers(rng, reps, x.shape[1] // reps, axis=0)
-    idx = target.observe(x, rng)
+        rng = CommonNumbers(rng, reps, relations.shape[1] // reps, axis=0)
+    idx = observe_anchored(relations, target, rng)
     sims = summaries(idx, target.months)
     if mean_adjust is None:
         ll = synthetic_loglik(sims, target.observed, reps)
@@ -749,8 +761,8 @@ def replay_index(
     seed: int,
 ) -> tuple[Target, pd.PeriodIndex, np.ndarray]:
     """The posterior's simulated index over the fitted window: the target (the measured
-    index), its months, and months x (``draws`` x ``draw_reps``) simulated series (each draw
-    anchored at the replay start as in the fit, then observed as the record is)."""
+    index), its months, and months x (``draws`` x ``draw_reps``) simulated series (each
+    observed as the record is, then anchored at the replay start as in the fit)."""
     vintage = data.vintage()
     forcing, n_hist = history_forcing(base, vintage, 1)
     forcing = _truncate(forcing, n_hist)
@@ -759,8 +771,7 @@ def replay_index(
     engine, observe = streams(seed)
     sim = simulate_relations(perspective, base, forcing, theta, posterior.names, engine)
     target = Target.of(vintage, n_hist)
-    x = anchor(sim, float(target.y[:ANCHOR_MONTHS].mean()), draw_reps)
-    return target, forcing.months, target.observe(x, np.random.default_rng(observe))
+    return target, forcing.months, observe_anchored(sim, target, np.random.default_rng(observe))
 
 
 def replay_band(
