@@ -265,6 +265,14 @@ CAUSAL_PHRASES: tuple[str, ...] = (
     # a modal "help" asserts an effect ("may help the two exit the impasse"); a plain
     # "help" is mostly a plan or a pledge
     r"(?:may|might|could|would|can) (?:\w+ )?help",
+    # result and condition connectives of the PDTB's lexicon (a consequence, or what an
+    # outcome hinges on)
+    r"(?:which|that|this) means", r"means that", r"only if", r"unless", r"provided that",
+    r"as long as", r"so long as", r"(?:hinge|hinges|hinged|depend|depends|depended) on",
+    r"can only (?:\w+ )?(?:happen|work|succeed|come)", r"for (?:\w+ ){1,6}to work",
+    # a reaction and its motive
+    r"in protest (?:at|against|over)", r"in a fit of", r"out of (?:pique|spite|fear|resentment)",
+    r"reflect(?:s|ed|ing)?", r"necessitat\w+", r"bogged down", r"mired in",
     # lowering a risk or a tension, not an arsenal
     r"(?:reduc|lessen|eas|lower)\w* (?:the )?(?:\w+ )?(?:risks?|dangers?|tensions?|threats?|"
     r"mistrust|distrust|suspicions?)",
@@ -513,6 +521,15 @@ _ANTI_OPINION = (
     r"to blame", r"looked the other way", r"\bexploit", r"\bappease", r"\bpernicious\b",
     r"told us who he was", r"should not now be surprised", r"\bpretend",
 )  # fmt: skip
+#: Where a page files its opinion pieces: an address section or a heading that says so.
+_OPINION_ADDRESS = re.compile(
+    r"[/.](?:opinions?|op-?eds?|editorials?|commentary|commentisfree|columnists?|pundits?-blog)"
+    r"(?=[/._-]|\d|$)",
+    re.IGNORECASE,
+)
+_OPINION_HEADING = re.compile(
+    r"^(?:guest )?(?:editorial|opinion|op-ed|commentary|column)\b", re.IGNORECASE
+)
 _QUOTED = re.compile(r"[\"“][^\"”]{0,400}[\"”]")
 _REPORTING = re.compile(r"\b(said|says|told|according to|reported|announced|stated)\b", re.I)
 
@@ -521,19 +538,31 @@ def _author_voice(text: str) -> str:
     return _QUOTED.sub(" ", text)
 
 
+def filed_as_opinion(address: str | None, sentences: tuple[Sentence, ...]) -> bool:
+    """Whether the page itself files the text as opinion: its address has an opinion,
+    op-ed, editorial, commentary or column section, or one of its first three sentences is
+    such a heading ("Guest Editorial"). The outlet's own label, not a guess from words."""
+    if address and _OPINION_ADDRESS.search(address):
+        return True
+    return any(_OPINION_HEADING.match(s.text.strip()) for s in sentences[:3])
+
+
 def extract_stance(
     sentences: tuple[Sentence, ...],
     embedder: Embedder | None = None,
     margin: float = 0.2,
     mixed_band: tuple[float, float] = (0.35, 0.65),
     opinion_min: float = 0.05,
+    opinion: bool = False,
 ) -> StanceResult:
     """Pro, anti, mixed or neutral toward improving relations, with the sentences it rests on.
 
     A text whose own voice (quotations removed) carries few marks of judgement per sentence
     (fewer than ``opinion_min``, or fewer than six times that where at least 30% of its
-    sentences report what others said) is straight news: ``neutral``. Otherwise pro and anti cue phrases (and, with the model, the nearest of
-    the pro and anti examples) are weighed; a pro share inside ``mixed_band`` is ``mixed``.
+    sentences report what others said) is straight news: ``neutral``, unless ``opinion``
+    (the page files it as opinion: :func:`filed_as_opinion`). Otherwise pro and anti cue
+    phrases (and, with the model, the nearest of the pro and anti examples) are weighed; a
+    pro share inside ``mixed_band`` is ``mixed``.
     """
     if not sentences:
         return StanceResult("neutral", 0.5, ())
@@ -565,7 +594,9 @@ def extract_stance(
     anti_w = -sum(v for v in scores.values() if v < 0)
     share = pro_w / (pro_w + anti_w) if pro_w + anti_w > 0 else 0.5
     text = {s.index: s.text for s in sentences}
-    if density < opinion_min or (density < 6 * opinion_min and reporting >= 0.3):
+    if not opinion and (
+        density < opinion_min or (density < 6 * opinion_min and reporting >= 0.3)
+    ):
         keys = sorted(scores, key=lambda i: (-abs(scores[i]), i))[:3]
         return StanceResult("neutral", round(share, 3), tuple(text[i] for i in sorted(keys)))
     stance: Stance = (

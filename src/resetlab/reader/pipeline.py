@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from resetlab.reader.claims import extract_claims, extract_stance
+from resetlab.reader.claims import extract_claims, extract_stance, filed_as_opinion
 from resetlab.reader.dedup import MinHasher, similarity
 from resetlab.reader.embed import Embedder, EmbeddingMode, load_embedder
 from resetlab.reader.event_examples import THRESHOLD as EXAMPLE_THRESHOLD
@@ -205,7 +205,8 @@ def _read_one(
         exclude_examples=name,
     )
     claims = extract_claims(article.sentences, embedder, exclude_examples=name)
-    stance = extract_stance(article.sentences, embedder)
+    opinion = filed_as_opinion(article.address, article.sentences)
+    stance = extract_stance(article.sentences, embedder, opinion=opinion)
     published = article.published.isoformat() if article.published else None
 
     accepted = pd.DataFrame(

@@ -50,6 +50,8 @@ class Article:
     sentences: tuple[Sentence, ...] = field(default_factory=tuple)
     #: ``day``, or ``month`` when only the month is known (``published`` is then its last day)
     published_precision: str = "day"
+    #: the web address the text came from (an ``Address:`` line or the page's metadata)
+    address: str | None = None
 
 
 def load_file(path: Path) -> tuple[str, dict[str, str | None]]:
@@ -373,4 +375,5 @@ def parse_article(
         published=pub,
         sentences=sentences_of(text),
         published_precision=pub_precision,
+        address=meta.get("url") or header.get("address") or header.get("url"),
     )
