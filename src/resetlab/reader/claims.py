@@ -594,9 +594,7 @@ def extract_stance(
     anti_w = -sum(v for v in scores.values() if v < 0)
     share = pro_w / (pro_w + anti_w) if pro_w + anti_w > 0 else 0.5
     text = {s.index: s.text for s in sentences}
-    if not opinion and (
-        density < opinion_min or (density < 6 * opinion_min and reporting >= 0.3)
-    ):
+    if not opinion and (density < opinion_min or (density < 6 * opinion_min and reporting >= 0.3)):
         keys = sorted(scores, key=lambda i: (-abs(scores[i]), i))[:3]
         return StanceResult("neutral", round(share, 3), tuple(text[i] for i in sorted(keys)))
     stance: Stance = (
